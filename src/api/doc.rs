@@ -1,0 +1,200 @@
+//! The `$` document decoder: BILLmanager's XML mirrored as JSON.
+//!
+//! Text sits under `"$"`, attributes under `"$name"`, a list of one is an object, an empty list
+//! has no key at all, an empty value is `{}`, and a scalar may arrive wrapped in an array.
+
+use serde_json::Value;
+
+use super::ApiError;
+
+/// Turns an HTTP answer into the `doc` object, or a clear error. Never echoes the body: it
+/// carries the session token in `tparams`.
+pub fn decode_body(status: u16, body: &[u8]) -> Result<Value, ApiError> {
+    if status == 403 || status == 460 {
+        return Err(ApiError::Blocked(status));
+    }
+    if status != 200 {
+        return Err(ApiError::Status(status));
+    }
+    let text = body.trim_ascii();
+    if text.is_empty() {
+        return Err(ApiError::Empty);
+    }
+    if text.first() == Some(&b'<') {
+        return Err(ApiError::Html);
+    }
+    let mut root: Value = serde_json::from_slice(text).map_err(|e| {
+        ApiError::Malformed(if e.is_eof() {
+            "the JSON ends too early (truncated answer)".into()
+        } else {
+            format!("invalid JSON at line {} column {}", e.line(), e.column())
+        })
+    })?;
+    let doc = match root.get_mut("doc") {
+        Some(doc) if doc.is_object() => doc.take(),
+        _ => return Err(ApiError::Malformed("the JSON has no `doc` object".into())),
+    };
+    if let Some(err) = doc.get("error") {
+        return Err(decode_error(err));
+    }
+    Ok(doc)
+}
+
+/// Reads `doc.error` into a typed error.
+fn decode_error(err: &Value) -> ApiError {
+    let err = first(err);
+    let kind = attr(err, "type").unwrap_or("unknown").to_string();
+    let object = attr(err, "object").map(str::to_string);
+    let message = err
+        .get("msg")
+        .and_then(text)
+        .map(str::to_string)
+        .unwrap_or_else(|| match &object {
+            Some(o) => format!("error {kind} on {o}"),
+            None => format!("error {kind}"),
+        });
+    if kind == "auth" {
+        return ApiError::Auth(message);
+    }
+    ApiError::Refused {
+        kind,
+        object,
+        message,
+    }
+}
+
+/// The first element if `v` is an array, else `v` itself.
+fn first(v: &Value) -> &Value {
+    match v {
+        Value::Array(items) => items.first().unwrap_or(&Value::Null),
+        other => other,
+    }
+}
+
+/// An attribute (`"$name"`) of a node.
+pub fn attr<'a>(node: &'a Value, name: &str) -> Option<&'a str> {
+    first(node).get(format!("${name}")).and_then(Value::as_str)
+}
+
+/// The text of a node: `$orig` if present (the raw value), else `$`; a bare string is taken as
+/// is; `{}` and missing text give `None`; an array gives its first element's text.
+pub fn text(node: &Value) -> Option<&str> {
+    match first(node) {
+        Value::String(s) => Some(s),
+        Value::Object(map) => map
+            .get("$orig")
+            .or_else(|| map.get("$"))
+            .and_then(Value::as_str),
+        _ => None,
+    }
+}
+
+/// The text of field `key` of an element.
+pub fn field<'a>(elem: &'a Value, key: &str) -> Option<&'a str> {
+    elem.get(key).and_then(text)
+}
+
+/// The text of field `key`, or `""`.
+pub fn field_or_empty<'a>(elem: &'a Value, key: &str) -> &'a str {
+    field(elem, key).unwrap_or("")
+}
+
+/// The elements of `doc.elem`: none when the key is missing, one when it is an object.
+pub fn elems(doc: &Value) -> Vec<&Value> {
+    match doc.get("elem") {
+        None | Some(Value::Null) => Vec::new(),
+        Some(Value::Array(items)) => items.iter().collect(),
+        Some(one) => vec![one],
+    }
+}
+
+/// A numeric field; a clear error names the field when it is missing or not a number.
+pub fn number_field(elem: &Value, key: &str) -> Result<u64, ApiError> {
+    let raw = field(elem, key)
+        .ok_or_else(|| ApiError::Malformed(format!("an element has no `{key}`")))?;
+    raw.trim()
+        .parse()
+        .map_err(|_| ApiError::Malformed(format!("`{key}` is not a number")))
+}
+
+/// Paging metadata: (page number, total elements), when present.
+pub fn paging(doc: &Value) -> (Option<u64>, Option<u64>) {
+    let num = |k| {
+        doc.get(k)
+            .and_then(text)
+            .and_then(|s| s.trim().parse().ok())
+    };
+    (num("p_num"), num("p_elems"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn ok(v: Value) -> Value {
+        decode_body(200, v.to_string().as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn one_or_many_and_missing_elem() {
+        let one = ok(json!({"doc": {"elem": {"id": {"$": "1"}}}}));
+        assert_eq!(elems(&one).len(), 1);
+        let many = ok(json!({"doc": {"elem": [{"id": {"$": "1"}}, {"id": {"$": "2"}}]}}));
+        assert_eq!(elems(&many).len(), 2);
+        let none = ok(json!({"doc": {"p_elems": {"$": "0"}}}));
+        assert!(elems(&none).is_empty());
+    }
+
+    #[test]
+    fn text_forms() {
+        let e = json!({"a": {"$": "x"}, "b": {}, "c": [{"$": "2024-01-01"}], "d": {"$": "On", "$orig": "on"}, "e": "bare"});
+        assert_eq!(field(&e, "a"), Some("x"));
+        assert_eq!(field(&e, "b"), None);
+        assert_eq!(field(&e, "c"), Some("2024-01-01"));
+        assert_eq!(field(&e, "d"), Some("on"));
+        assert_eq!(field(&e, "e"), Some("bare"));
+        assert_eq!(field(&e, "missing"), None);
+    }
+
+    #[test]
+    fn errors_are_typed() {
+        let body = json!({"doc": {"error": {"$type": "value", "$object": "rotation_time", "msg": {"$": "Invalid time"}}, "tparams": {"auth": {"$": "SECRET"}}}});
+        let err = decode_body(200, body.to_string().as_bytes()).unwrap_err();
+        assert_eq!(
+            err,
+            ApiError::Refused {
+                kind: "value".into(),
+                object: Some("rotation_time".into()),
+                message: "Invalid time".into()
+            }
+        );
+        let auth = json!({"doc": {"error": {"$type": "auth", "$object": "badpassword", "msg": {"$": "Invalid username or password"}}}});
+        assert!(matches!(
+            decode_body(200, auth.to_string().as_bytes()),
+            Err(ApiError::Auth(_))
+        ));
+    }
+
+    #[test]
+    fn transport_failures_are_clear_and_do_not_echo_the_body() {
+        assert_eq!(decode_body(500, b"oops"), Err(ApiError::Status(500)));
+        assert_eq!(decode_body(460, b""), Err(ApiError::Blocked(460)));
+        assert_eq!(decode_body(200, b"  \n"), Err(ApiError::Empty));
+        assert_eq!(
+            decode_body(200, b"<html>SECRET</html>"),
+            Err(ApiError::Html)
+        );
+        let trunc = decode_body(200, br#"{"doc": {"auth": "SECRET", "elem": ["#).unwrap_err();
+        assert!(trunc.to_string().contains("truncated"), "{trunc}");
+        assert!(!trunc.to_string().contains("SECRET"));
+        assert!(matches!(
+            decode_body(200, b"[1]"),
+            Err(ApiError::Malformed(_))
+        ));
+        assert!(matches!(
+            decode_body(200, b"{\"doc\": garbage"),
+            Err(ApiError::Malformed(_))
+        ));
+    }
+}

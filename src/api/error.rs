@@ -1,0 +1,66 @@
+//! Typed errors of the API client. Messages are one sentence and never carry a body or a secret.
+
+/// An error from talking to the API.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ApiError {
+    /// The API answered with `doc.error` (HTTP 200).
+    #[error("the API refused: {message}")]
+    Refused {
+        /// `$type`: `value`, `missed`, `exists`, …
+        kind: String,
+        /// `$object`: the field or object concerned, if any.
+        object: Option<String>,
+        /// The API's own message (`msg.$`), or a summary when it gave none.
+        message: String,
+    },
+    /// Login failed or the session is not valid and could not be renewed.
+    #[error("authentication failed: {0}")]
+    Auth(String),
+    /// The edge blocked this IP (HTTP 403 or 460).
+    #[error(
+        "the API blocked this IP address for now (HTTP {0}); wait a while, and if you use a VPN try without it"
+    )]
+    Blocked(u16),
+    /// A status other than 200.
+    #[error("the API answered HTTP {0} instead of a document")]
+    Status(u16),
+    /// An HTML page instead of JSON.
+    #[error("the API answered with an HTML page instead of JSON (a proxy or maintenance page?)")]
+    Html,
+    /// An empty body.
+    #[error("the API answered with an empty body")]
+    Empty,
+    /// A body that is not a readable document.
+    #[error("the API's answer could not be read: {0}")]
+    Malformed(String),
+    /// The request timed out.
+    #[error("the API did not answer within {0} seconds")]
+    Timeout(u64),
+    /// The connection could not be made or broke.
+    #[error("network error: {0}")]
+    Network(String),
+    /// A local problem before anything was sent (bad URL, bad credentials setup).
+    #[error("{0}")]
+    Setup(String),
+}
+
+impl ApiError {
+    /// Whether the request may have reached the server and applied while its answer was lost:
+    /// a write that fails this way must be reconciled by listing again, never retried blindly.
+    pub fn answer_lost(&self) -> bool {
+        matches!(
+            self,
+            ApiError::Timeout(_)
+                | ApiError::Network(_)
+                | ApiError::Status(_)
+                | ApiError::Html
+                | ApiError::Empty
+                | ApiError::Malformed(_)
+        )
+    }
+
+    /// Whether this is the API's "session expired or no rights" answer.
+    pub fn is_access(&self) -> bool {
+        matches!(self, ApiError::Refused { kind, .. } if kind == "access")
+    }
+}

@@ -1,0 +1,151 @@
+//! The clap definitions of the command line (the CLI contract).
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+use crate::emulator::Seed;
+
+/// Backup schedules of Cloud VPS servers on the Zomro BILLmanager API.
+#[derive(Debug, Parser)]
+#[command(name = "bsched", version, about, long_about = None)]
+pub struct Cli {
+    /// Config file (default: the user's config directory, bsched/config.toml).
+    #[arg(long, global = true, env = "BSCHED_CONFIG", value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// Profile of the config file to use.
+    #[arg(long, global = true, env = "BSCHED_PROFILE", value_name = "NAME")]
+    pub profile: Option<String>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+/// The commands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// List the account's servers.
+    Instances {
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// List, add, edit or remove a server's backup schedules.
+    Schedules {
+        /// The schedules command.
+        #[command(subcommand)]
+        cmd: SchedulesCmd,
+    },
+    /// Show or set how many scheduled backups a server keeps (1-10).
+    Retention {
+        /// Server id.
+        #[arg(long, value_name = "ID")]
+        instance: u64,
+        /// New number of backups to keep, 1-10.
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=10))]
+        set: Option<u8>,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Run the local API emulator (for trying bsched and for tests).
+    Emulator(EmulatorArgs),
+}
+
+/// `bsched schedules …`
+#[derive(Debug, Subcommand)]
+pub enum SchedulesCmd {
+    /// List a server's schedules.
+    List {
+        /// Server id.
+        #[arg(long, value_name = "ID")]
+        instance: u64,
+        /// Print JSON instead of a table.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Add a schedule to a server.
+    Add {
+        /// Server id.
+        #[arg(long, value_name = "ID")]
+        instance: u64,
+        /// Schedule name (1-100 characters).
+        #[arg(long)]
+        name: String,
+        /// Days: mon-fri, sat,sun, daily, weekdays, weekends, mon,wed,fri …
+        #[arg(long)]
+        days: String,
+        /// Start time, HH:MM (in the server's time zone).
+        #[arg(long, value_name = "HH:MM")]
+        time: String,
+        /// Print the resulting schedule as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Change a schedule; fields not given keep their value.
+    Edit {
+        /// Server id.
+        #[arg(long, value_name = "ID")]
+        instance: u64,
+        /// Schedule id.
+        #[arg(long, value_name = "SCHEDULE_ID")]
+        id: u64,
+        /// New name.
+        #[arg(long)]
+        name: Option<String>,
+        /// New days.
+        #[arg(long)]
+        days: Option<String>,
+        /// New start time, HH:MM.
+        #[arg(long, value_name = "HH:MM")]
+        time: Option<String>,
+        /// Print the resulting schedule as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Remove a schedule (asks first unless --yes).
+    Rm {
+        /// Schedule id.
+        #[arg(long, value_name = "SCHEDULE_ID")]
+        id: u64,
+        /// Server id (lets bsched show what it deletes and check the result).
+        #[arg(long, value_name = "ID")]
+        instance: Option<u64>,
+        /// Do not ask.
+        #[arg(long, short)]
+        yes: bool,
+    },
+}
+
+/// `bsched emulator …`
+#[derive(Debug, Args)]
+pub struct EmulatorArgs {
+    /// Address to listen on.
+    #[arg(long, default_value = "127.0.0.1:8765")]
+    pub listen: SocketAddr,
+    /// State file (loaded if it exists, else created from the seed).
+    #[arg(long, value_name = "FILE")]
+    pub state: Option<PathBuf>,
+    /// Data to start with when there is no state file.
+    #[arg(long, value_enum, default_value = "demo")]
+    pub seed: Seed,
+    /// Start from the seed even if the state file exists.
+    #[arg(long)]
+    pub reset: bool,
+    /// Latency added to every request, in milliseconds.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub latency_ms: u64,
+    /// Session lifetime after the last request, in seconds (short values test expiry).
+    #[arg(long, default_value_t = 3600, value_name = "SECS")]
+    pub session_ttl: u64,
+    /// Share of requests (0-1) that fail with --fail-with.
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    pub fail_rate: f64,
+    /// How failing requests fail: 500, 502, 503, 403, 460, html, malformed, empty, runningoperation.
+    #[arg(long, default_value = "503", value_name = "FAULT")]
+    pub fail_with: String,
+    /// Allow listening on an address that is not loopback.
+    #[arg(long)]
+    pub allow_remote: bool,
+}

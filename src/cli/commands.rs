@@ -1,0 +1,266 @@
+//! The non-interactive commands. Input is validated before anything is sent.
+
+use std::io::{IsTerminal, Write};
+
+use serde_json::json;
+
+use super::args::{Cli, Command, SchedulesCmd};
+use super::{CliError, table};
+use crate::api::{ApiError, Client};
+use crate::config;
+use crate::domain::{
+    Instance, InstanceId, Schedule, ScheduleId, ScheduleList, ScheduleName, ScheduleSpec,
+    TimeOfDay, Weekdays,
+};
+
+/// Resolves the profile and builds a client; refuses to go on without credentials.
+pub fn client_for(cli: &Cli) -> Result<Client, CliError> {
+    let env = |k: &str| std::env::var(k).ok();
+    let resolved = config::resolve(cli.config.as_deref(), cli.profile.as_deref(), &env)?;
+    for w in &resolved.warnings {
+        eprintln!("warning: {w}");
+    }
+    if !resolved.has_credentials() {
+        return Err(CliError::Usage(
+            "no credentials: set BSCHED_USERNAME and BSCHED_PASSWORD (or BSCHED_TOKEN), or a profile in the config file".into(),
+        ));
+    }
+    Ok(Client::new(resolved.client)?)
+}
+
+fn print_json(out: &mut dyn Write, v: &impl serde::Serialize) -> Result<(), CliError> {
+    let text = serde_json::to_string_pretty(v)
+        .map_err(|e| CliError::Usage(format!("cannot format JSON: {e}")))?;
+    writeln!(out, "{text}").map_err(|e| CliError::Usage(format!("cannot write output: {e}")))
+}
+
+fn print_text(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
+    write!(out, "{text}").map_err(|e| CliError::Usage(format!("cannot write output: {e}")))
+}
+
+fn instances_table(list: &[Instance]) -> String {
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|i| {
+            vec![
+                i.id.to_string(),
+                i.name.clone(),
+                i.status.clone(),
+                i.ip.clone(),
+                i.datacenter.clone(),
+            ]
+        })
+        .collect();
+    table::render(&["ID", "NAME", "STATUS", "IP", "DATACENTER"], &rows)
+}
+
+fn schedules_table(list: &ScheduleList) -> String {
+    let rows: Vec<Vec<String>> = list
+        .schedules
+        .iter()
+        .map(|s| {
+            vec![
+                s.id.to_string(),
+                s.name.clone(),
+                s.days.display(),
+                s.time.to_string(),
+                s.created.clone(),
+            ]
+        })
+        .collect();
+    let mut text = if rows.is_empty() {
+        "No schedules.\n".to_string()
+    } else {
+        table::render(&["ID", "NAME", "DAYS", "TIME", "CREATED"], &rows)
+    };
+    if let Some(keep) = list.backup_rotation {
+        text.push_str(&format!("Retention: {keep} scheduled backups kept.\n"));
+    }
+    text
+}
+
+fn schedule_line(verb: &str, s: &Schedule) -> String {
+    format!(
+        "{verb} schedule {} '{}' on server {}: {} {}\n",
+        s.id,
+        s.name,
+        s.instance_id,
+        s.days.display(),
+        s.time
+    )
+}
+
+fn find(list: &ScheduleList, instance: InstanceId, id: ScheduleId) -> Result<Schedule, CliError> {
+    list.schedules
+        .iter()
+        .find(|s| s.id == id)
+        .cloned()
+        .ok_or_else(|| {
+            CliError::Api(ApiError::Refused {
+                kind: "missed".into(),
+                object: Some("elid".into()),
+                message: format!("schedule {id} is not on server {instance}"),
+            })
+        })
+}
+
+fn parse_time(s: &str) -> Result<TimeOfDay, CliError> {
+    Ok(s.parse::<TimeOfDay>()?)
+}
+
+/// Runs a network command, writing its result to `out`.
+pub async fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), CliError> {
+    match &cli.command {
+        Some(Command::Instances { json }) => {
+            let client = client_for(cli)?;
+            let list = client.instances().await?;
+            if *json {
+                print_json(out, &list)
+            } else {
+                print_text(out, &instances_table(&list))
+            }
+        }
+        Some(Command::Schedules { cmd }) => schedules(cli, cmd, out).await,
+        Some(Command::Retention {
+            instance,
+            set,
+            json,
+        }) => {
+            let client = client_for(cli)?;
+            if let Some(n) = set {
+                client.set_retention(*instance, *n).await?;
+            }
+            let keep = client.schedules(*instance).await?.backup_rotation;
+            if *json {
+                print_json(
+                    out,
+                    &json!({"instance_id": instance, "backup_rotation": keep}),
+                )
+            } else {
+                match keep {
+                    Some(k) => print_text(
+                        out,
+                        &format!("Server {instance} keeps {k} scheduled backups.\n"),
+                    ),
+                    None => print_text(
+                        out,
+                        &format!("The API did not say how many backups server {instance} keeps.\n"),
+                    ),
+                }
+            }
+        }
+        Some(Command::Emulator(_)) | None => Err(CliError::Usage(
+            "this command does not talk to the API".into(),
+        )),
+    }
+}
+
+async fn schedules(cli: &Cli, cmd: &SchedulesCmd, out: &mut dyn Write) -> Result<(), CliError> {
+    match cmd {
+        SchedulesCmd::List { instance, json } => {
+            let list = client_for(cli)?.schedules(*instance).await?;
+            if *json {
+                let items: Vec<_> = list.schedules.iter().map(Schedule::to_json).collect();
+                print_json(out, &items)
+            } else {
+                print_text(out, &schedules_table(&list))
+            }
+        }
+        SchedulesCmd::Add {
+            instance,
+            name,
+            days,
+            time,
+            json,
+        } => {
+            let spec = ScheduleSpec::new(
+                ScheduleName::new(name)?,
+                Weekdays::parse_user(days)?,
+                parse_time(time)?,
+            )?;
+            let created = client_for(cli)?.create_schedule(*instance, &spec).await?;
+            if *json {
+                print_json(out, &created.to_json())
+            } else {
+                print_text(out, &schedule_line("Created", &created))
+            }
+        }
+        SchedulesCmd::Edit {
+            instance,
+            id,
+            name,
+            days,
+            time,
+            json,
+        } => {
+            if name.is_none() && days.is_none() && time.is_none() {
+                return Err(CliError::Usage(
+                    "nothing to change: give --name, --days or --time".into(),
+                ));
+            }
+            let name = name.as_deref().map(ScheduleName::new).transpose()?;
+            let days = days.as_deref().map(Weekdays::parse_user).transpose()?;
+            let time = time.as_deref().map(parse_time).transpose()?;
+            let client = client_for(cli)?;
+            let current = find(&client.schedules(*instance).await?, *instance, *id)?;
+            let name = match name {
+                Some(n) => n,
+                None => ScheduleName::new(&current.name)?,
+            };
+            let spec = ScheduleSpec::new(
+                name,
+                days.unwrap_or(current.days),
+                time.unwrap_or(current.time),
+            )?;
+            let edited = if spec.matches(&current) {
+                current
+            } else {
+                client.edit_schedule(*instance, *id, &spec).await?
+            };
+            if *json {
+                print_json(out, &edited.to_json())
+            } else {
+                print_text(out, &schedule_line("Updated", &edited))
+            }
+        }
+        SchedulesCmd::Rm { id, instance, yes } => {
+            let interactive = std::io::stdin().is_terminal();
+            if !yes && !interactive {
+                return Err(CliError::Usage(format!(
+                    "refusing to delete schedule {id} without confirmation: stdin is not a terminal; add --yes"
+                )));
+            }
+            let client = client_for(cli)?;
+            let what = match instance {
+                Some(inst) => {
+                    let s = find(&client.schedules(*inst).await?, *inst, *id)?;
+                    format!(
+                        "schedule {} '{}' ({} {}) on server {}",
+                        s.id,
+                        s.name,
+                        s.days.display(),
+                        s.time,
+                        inst
+                    )
+                }
+                None => format!("schedule {id}"),
+            };
+            if !yes && !confirm(&format!("Delete {what}? [y/N] "))? {
+                return print_text(out, "Nothing deleted.\n");
+            }
+            client.delete_schedule(*id, *instance).await?;
+            print_text(out, &format!("Deleted {what}.\n"))
+        }
+    }
+}
+
+fn confirm(prompt: &str) -> Result<bool, CliError> {
+    let mut err = std::io::stderr();
+    let _ = write!(err, "{prompt}");
+    let _ = err.flush();
+    let mut answer = String::new();
+    std::io::stdin()
+        .read_line(&mut answer)
+        .map_err(|e| CliError::Usage(format!("cannot read the answer: {e}")))?;
+    Ok(matches!(answer.trim().to_lowercase().as_str(), "y" | "yes"))
+}

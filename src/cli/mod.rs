@@ -1,0 +1,66 @@
+//! The command line: clap definitions, the non-interactive commands, exit codes.
+
+mod args;
+mod commands;
+mod table;
+
+pub use args::{Cli, Command, EmulatorArgs, SchedulesCmd};
+pub use commands::run;
+
+use crate::api::ApiError;
+use crate::config::ConfigError;
+
+/// Exit status: success.
+pub const EXIT_OK: i32 = 0;
+/// Exit status: usage or validation error; nothing was sent to the API.
+pub const EXIT_USAGE: i32 = 2;
+/// Exit status: the API refused.
+pub const EXIT_REFUSED: i32 = 3;
+/// Exit status: authentication failed.
+pub const EXIT_AUTH: i32 = 4;
+/// Exit status: network error, timeout or an unreadable answer.
+pub const EXIT_NETWORK: i32 = 5;
+
+/// A failed command, with the exit status it maps to.
+#[derive(Debug, thiserror::Error)]
+pub enum CliError {
+    /// Bad input or setup; nothing was sent.
+    #[error("{0}")]
+    Usage(String),
+    /// The API or the network failed.
+    #[error("{0}")]
+    Api(#[from] ApiError),
+}
+
+impl From<ConfigError> for CliError {
+    fn from(e: ConfigError) -> CliError {
+        CliError::Usage(e.0)
+    }
+}
+
+impl From<crate::domain::DomainError> for CliError {
+    fn from(e: crate::domain::DomainError) -> CliError {
+        CliError::Usage(e.to_string())
+    }
+}
+
+impl CliError {
+    /// The process exit status for this error.
+    pub fn exit_code(&self) -> i32 {
+        match self {
+            CliError::Usage(_) => EXIT_USAGE,
+            CliError::Api(e) => match e {
+                ApiError::Setup(_) => EXIT_USAGE,
+                ApiError::Refused { .. } => EXIT_REFUSED,
+                ApiError::Auth(_) => EXIT_AUTH,
+                ApiError::Blocked(_)
+                | ApiError::Status(_)
+                | ApiError::Html
+                | ApiError::Empty
+                | ApiError::Malformed(_)
+                | ApiError::Timeout(_)
+                | ApiError::Network(_) => EXIT_NETWORK,
+            },
+        }
+    }
+}

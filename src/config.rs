@@ -1,0 +1,232 @@
+//! Configuration: a TOML file of profiles, overridden by environment variables.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::api::{ClientConfig, Secret, checked_url};
+
+/// The API endpoint when nothing else is configured.
+pub const DEFAULT_URL: &str = "https://api.zomro.com/";
+/// The profile used when none is named.
+pub const DEFAULT_PROFILE: &str = "default";
+
+/// A configuration problem, stated in one sentence.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct ConfigError(pub String);
+
+/// The config file as written.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ConfigFile {
+    /// The profile used when `--profile` and `BSCHED_PROFILE` are not given.
+    pub default_profile: Option<String>,
+    /// Named profiles.
+    #[serde(default)]
+    pub profiles: BTreeMap<String, Profile>,
+    /// Key bindings (read by the TUI).
+    #[serde(default)]
+    pub keys: BTreeMap<String, toml::Value>,
+}
+
+/// One account.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Profile {
+    /// API endpoint.
+    pub url: Option<String>,
+    /// Login name.
+    pub username: Option<String>,
+    /// Password in the file (discouraged: prefer `password_command`).
+    pub password: Option<String>,
+    /// A shell command whose standard output is the password.
+    pub password_command: Option<String>,
+    /// An existing session id.
+    pub token: Option<String>,
+    /// Seconds to wait for a connection.
+    pub connect_timeout_secs: Option<u64>,
+    /// Seconds to wait for a whole request.
+    pub request_timeout_secs: Option<u64>,
+    /// Requests in flight at once.
+    pub concurrency: Option<usize>,
+}
+
+/// Where the config file is, by default.
+pub fn default_config_path() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "bsched").map(|d| d.config_dir().join("config.toml"))
+}
+
+/// Where state, logs and the demo's data live.
+pub fn data_dir() -> Option<PathBuf> {
+    directories::ProjectDirs::from("", "", "bsched").map(|d| d.data_dir().to_path_buf())
+}
+
+/// Everything needed to talk to one account.
+#[derive(Debug, Clone)]
+pub struct Resolved {
+    /// The profile's name.
+    pub profile: String,
+    /// The client settings, credentials included.
+    pub client: ClientConfig,
+    /// Non-fatal problems to show the user (e.g. a secret readable by others).
+    pub warnings: Vec<String>,
+}
+
+impl Resolved {
+    /// Whether the client can authenticate at all.
+    pub fn has_credentials(&self) -> bool {
+        (self.client.username.is_some() && self.client.password.is_some())
+            || self.client.token.is_some()
+    }
+}
+
+/// Reads a config file.
+pub fn load_file(path: &Path) -> Result<ConfigFile, ConfigError> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| ConfigError(format!("cannot read config file {}: {e}", path.display())))?;
+    toml::from_str(&text).map_err(|e| {
+        let line = e
+            .span()
+            .map(|s| text[..s.start.min(text.len())].lines().count().max(1));
+        ConfigError(match line {
+            Some(l) => format!("config file {} line {l}: {}", path.display(), e.message()),
+            None => format!("config file {}: {}", path.display(), e.message()),
+        })
+    })
+}
+
+fn env_nonempty(env: &dyn Fn(&str) -> Option<String>, key: &str) -> Option<String> {
+    env(key).filter(|v| !v.trim().is_empty())
+}
+
+/// Resolves the profile: the file (explicit path, or the default location if it exists), then
+/// `BSCHED_URL`, `BSCHED_USERNAME`, `BSCHED_PASSWORD` and `BSCHED_TOKEN` over it.
+pub fn resolve(
+    config_path: Option<&Path>,
+    profile: Option<&str>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Resolved, ConfigError> {
+    let mut warnings = Vec::new();
+    let (file, path) = match config_path {
+        Some(p) => (load_file(p)?, Some(p.to_path_buf())),
+        None => match default_config_path().filter(|p| p.exists()) {
+            Some(p) => (load_file(&p)?, Some(p)),
+            None => (ConfigFile::default(), None),
+        },
+    };
+    let named = profile.map(str::to_string).or(file.default_profile.clone());
+    let name = named.clone().unwrap_or_else(|| DEFAULT_PROFILE.to_string());
+    let prof = match file.profiles.get(&name) {
+        Some(p) => p.clone(),
+        None if named.is_some() && (profile.is_some() || !file.profiles.is_empty()) => {
+            let known: Vec<&str> = file.profiles.keys().map(String::as_str).collect();
+            return Err(ConfigError(format!(
+                "profile '{name}' is not in the config file (known: {})",
+                if known.is_empty() {
+                    "none".to_string()
+                } else {
+                    known.join(", ")
+                }
+            )));
+        }
+        None => Profile::default(),
+    };
+    if let Some(path) = &path {
+        let holds_secret = file
+            .profiles
+            .values()
+            .any(|p| p.password.is_some() || p.token.is_some());
+        if holds_secret && readable_by_others(path) {
+            warnings.push(format!(
+                "config file {} holds a password or token and can be read by other users; run: chmod 600 {}",
+                path.display(),
+                path.display()
+            ));
+        }
+    }
+
+    let url_text = env_nonempty(env, "BSCHED_URL")
+        .or(prof.url.clone())
+        .unwrap_or_else(|| DEFAULT_URL.to_string());
+    let url = checked_url(&url_text).map_err(|e| ConfigError(e.to_string()))?;
+    let mut client = ClientConfig::new(url);
+    client.username = env_nonempty(env, "BSCHED_USERNAME").or(prof.username.clone());
+    client.token = env_nonempty(env, "BSCHED_TOKEN")
+        .or(prof.token.clone())
+        .map(Secret::new);
+    client.password = match env_nonempty(env, "BSCHED_PASSWORD") {
+        Some(p) => Some(Secret::new(p)),
+        None => match (&prof.password, &prof.password_command) {
+            (Some(p), _) => Some(Secret::new(p.clone())),
+            (None, Some(cmd)) => Some(run_password_command(cmd)?),
+            (None, None) => None,
+        },
+    };
+    if let Some(secs) = prof.connect_timeout_secs {
+        client.connect_timeout = timeout("connect_timeout_secs", secs)?;
+    }
+    if let Some(secs) = prof.request_timeout_secs {
+        client.request_timeout = timeout("request_timeout_secs", secs)?;
+    }
+    if let Some(c) = prof.concurrency {
+        if !(1..=64).contains(&c) {
+            return Err(ConfigError(format!(
+                "concurrency must be between 1 and 64, not {c}"
+            )));
+        }
+        client.concurrency = c;
+    }
+    Ok(Resolved {
+        profile: name,
+        client,
+        warnings,
+    })
+}
+
+fn timeout(key: &str, secs: u64) -> Result<Duration, ConfigError> {
+    if !(1..=600).contains(&secs) {
+        return Err(ConfigError(format!(
+            "{key} must be between 1 and 600 seconds, not {secs}"
+        )));
+    }
+    Ok(Duration::from_secs(secs))
+}
+
+/// Runs `password_command` through the shell; its standard output (without the final line
+/// break) is the password.
+fn run_password_command(cmd: &str) -> Result<Secret, ConfigError> {
+    let out = std::process::Command::new("sh")
+        .arg("-c")
+        .arg(cmd)
+        .stdin(std::process::Stdio::null())
+        .stderr(std::process::Stdio::inherit())
+        .output()
+        .map_err(|e| ConfigError(format!("cannot run password_command: {e}")))?;
+    if !out.status.success() {
+        return Err(ConfigError(format!(
+            "password_command failed ({})",
+            out.status
+        )));
+    }
+    let text = String::from_utf8(out.stdout)
+        .map_err(|_| ConfigError("password_command printed something that is not UTF-8".into()))?;
+    let pass = text.trim_end_matches(['\n', '\r']);
+    if pass.is_empty() {
+        return Err(ConfigError("password_command printed nothing".into()));
+    }
+    Ok(Secret::new(pass))
+}
+
+#[cfg(unix)]
+fn readable_by_others(path: &Path) -> bool {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
+}
+
+#[cfg(not(unix))]
+fn readable_by_others(_path: &Path) -> bool {
+    false
+}

@@ -1,0 +1,7 @@
+//! `bsched`: backup schedules of Cloud VPS servers on the Zomro BILLmanager API.
+
+pub mod api;
+pub mod cli;
+pub mod config;
+pub mod domain;
+pub mod emulator;
