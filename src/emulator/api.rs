@@ -498,7 +498,7 @@ fn capitalised(s: &str) -> String {
 
 fn instance_elem(i: &EmuInstance) -> Value {
     // Some answers wrap createdate in an array; the API does that too.
-    let createdate = if i.id % 2 == 0 {
+    let createdate = if i.id.is_multiple_of(2) {
         json!([t(&i.createdate)])
     } else {
         t(&i.createdate)
