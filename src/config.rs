@@ -73,6 +73,8 @@ pub struct Resolved {
     pub client: ClientConfig,
     /// Non-fatal problems to show the user (e.g. a secret readable by others).
     pub warnings: Vec<String>,
+    /// Key binding overrides (`[keys]`).
+    pub keys: BTreeMap<String, toml::Value>,
 }
 
 impl Resolved {
@@ -187,6 +189,7 @@ pub fn resolve(
         profile: name,
         client,
         warnings,
+        keys: file.keys,
     })
 }
 

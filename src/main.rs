@@ -4,14 +4,18 @@ use std::io::Write;
 use std::process::ExitCode;
 use std::time::Duration;
 
-use clap::{CommandFactory, Parser};
+use clap::Parser;
 
+use bsched::api::{Client, ClientConfig, Secret, checked_url};
 use bsched::cli::{self, Cli, CliError, Command, EmulatorArgs};
+use bsched::config;
 use bsched::emulator::{self, Emulator, Fault};
+use bsched::tui::{self, app::App, keymap::Keymap};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    init_logging();
+    let interactive = matches!(cli.command, None | Some(Command::Demo { .. }));
+    init_logging(interactive);
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -25,10 +29,8 @@ fn main() -> ExitCode {
     let result = runtime.block_on(async {
         match &cli.command {
             Some(Command::Emulator(args)) => run_emulator(args).await,
-            None => {
-                let _ = Cli::command().print_help();
-                Ok(())
-            }
+            Some(Command::Demo { reset }) => run_demo(&cli, *reset).await,
+            None => run_tui(&cli).await,
             Some(_) => {
                 let mut stdout = std::io::stdout().lock();
                 let r = cli::run(&cli, &mut stdout).await;
@@ -37,6 +39,8 @@ fn main() -> ExitCode {
             }
         }
     });
+    // Background tasks (pending requests) must not keep the process alive after quitting.
+    runtime.shutdown_timeout(Duration::from_millis(100));
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
@@ -46,14 +50,85 @@ fn main() -> ExitCode {
     }
 }
 
-/// Diagnostics go to stderr only when `BSCHED_LOG` asks for them (e.g. `BSCHED_LOG=debug`).
-fn init_logging() {
-    if let Ok(filter) = std::env::var("BSCHED_LOG") {
-        let _ = tracing_subscriber::fmt()
-            .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
-            .with_writer(std::io::stderr)
-            .try_init();
+/// Diagnostics only when `BSCHED_LOG` asks for them (e.g. `BSCHED_LOG=debug`): to stderr for
+/// commands, to `bsched.log` in the data directory for the TUI, which owns the screen.
+fn init_logging(interactive: bool) {
+    let Ok(filter) = std::env::var("BSCHED_LOG") else {
+        return;
+    };
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(tracing_subscriber::EnvFilter::new(filter))
+        .with_ansi(false);
+    if interactive {
+        let Some(dir) = config::data_dir() else {
+            return;
+        };
+        let _ = std::fs::create_dir_all(&dir);
+        let Ok(file) = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(dir.join("bsched.log"))
+        else {
+            return;
+        };
+        let _ = builder.with_writer(std::sync::Mutex::new(file)).try_init();
+    } else {
+        let _ = builder.with_writer(std::io::stderr).try_init();
     }
+}
+
+fn keymap(keys: &std::collections::BTreeMap<String, toml::Value>) -> Result<Keymap, CliError> {
+    Keymap::new(keys).map_err(|e| CliError::Usage(format!("config file: {e}")))
+}
+
+async fn tui_on(client: Client, account: &str, keys: Keymap) -> Result<(), CliError> {
+    let app = App::new(account, &client.host(), keys);
+    tui::run(client, app)
+        .await
+        .map_err(|e| CliError::Usage(format!("terminal error: {e}")))
+}
+
+async fn run_tui(cli: &Cli) -> Result<(), CliError> {
+    let env = |k: &str| std::env::var(k).ok();
+    let resolved = config::resolve(cli.config.as_deref(), cli.profile.as_deref(), &env)?;
+    for w in &resolved.warnings {
+        eprintln!("warning: {w}");
+    }
+    if !resolved.has_credentials() {
+        return Err(CliError::Usage(
+            "no credentials: set BSCHED_USERNAME and BSCHED_PASSWORD or a profile in the config file; `bsched demo` tries bsched without an account".into(),
+        ));
+    }
+    let keys = keymap(&resolved.keys)?;
+    let account = resolved
+        .client
+        .username
+        .clone()
+        .unwrap_or_else(|| format!("profile {}", resolved.profile));
+    let client = Client::new(resolved.client)?;
+    tui_on(client, &account, keys).await
+}
+
+async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
+    let dir = config::data_dir()
+        .ok_or_else(|| CliError::Usage("cannot find a data directory for the demo".into()))?;
+    let opts = emulator::Options {
+        state_file: Some(dir.join("demo-state.json")),
+        reset,
+        ..emulator::Options::default()
+    };
+    let emu = Emulator::start(opts).await.map_err(CliError::Usage)?;
+    // Key overrides still come from the user's config file, if there is one.
+    let env = |k: &str| std::env::var(k).ok();
+    let keys = match config::resolve(cli.config.as_deref(), None, &env) {
+        Ok(r) => keymap(&r.keys)?,
+        Err(_) => Keymap::default(),
+    };
+    let mut cfg = ClientConfig::new(checked_url(&emu.url())?);
+    cfg.username = Some(emulator::DEMO_USER.into());
+    cfg.password = Some(Secret::new(emulator::DEMO_PASSWORD));
+    let client = Client::new(cfg)?;
+    tui_on(client, emulator::DEMO_USER, keys).await
 }
 
 async fn run_emulator(args: &EmulatorArgs) -> Result<(), CliError> {

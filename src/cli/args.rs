@@ -51,6 +51,12 @@ pub enum Command {
     },
     /// Run the local API emulator (for trying bsched and for tests).
     Emulator(EmulatorArgs),
+    /// Open the TUI on a built-in emulator with a demo fleet (changes are kept between runs).
+    Demo {
+        /// Start again from the demo data.
+        #[arg(long)]
+        reset: bool,
+    },
 }
 
 /// `bsched schedules …`

@@ -149,7 +149,7 @@ pub async fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), CliError> {
                 }
             }
         }
-        Some(Command::Emulator(_)) | None => Err(CliError::Usage(
+        Some(Command::Emulator(_)) | Some(Command::Demo { .. }) | None => Err(CliError::Usage(
             "this command does not talk to the API".into(),
         )),
     }

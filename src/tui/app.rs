@@ -1,0 +1,523 @@
+//! All of the TUI's state, and `update`: one message in, commands out. No I/O, no await.
+
+use std::collections::{HashMap, HashSet};
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::form::{Form, FormOutcome};
+use super::keymap::{Action, Keymap};
+use super::msg::{Cmd, Msg, ReqId};
+use crate::domain::{Instance, InstanceId, Schedule, ScheduleId, ScheduleList};
+
+/// Ticks a notice stays up (a tick is 250 ms).
+pub const NOTICE_TICKS: u32 = 24;
+/// Rows a page jump moves.
+pub const PAGE: usize = 10;
+
+/// Which pane has focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Pane {
+    /// The server list.
+    Servers,
+    /// The selected server's schedules.
+    Schedules,
+}
+
+/// A timed message on the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// The text.
+    pub text: String,
+    /// Whether it reports a failure.
+    pub error: bool,
+    /// Ticks left.
+    pub ticks_left: u32,
+}
+
+/// One server's schedules as the TUI holds them.
+#[derive(Debug, Clone, Default)]
+pub struct ServerSchedules {
+    /// The last list that arrived (kept on screen while a refresh runs).
+    pub list: Option<ScheduleList>,
+    /// The newest request in flight.
+    pub loading: Option<ReqId>,
+    /// Why the last load failed.
+    pub error: Option<String>,
+}
+
+/// The delete waiting for `y`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConfirmDelete {
+    /// The server's name.
+    pub server_name: String,
+    /// The schedule.
+    pub schedule: Schedule,
+}
+
+/// The whole TUI state.
+#[derive(Debug)]
+pub struct App {
+    /// Account shown in the header.
+    pub account: String,
+    /// API host shown in the header.
+    pub host: String,
+    /// Key bindings.
+    pub keymap: Keymap,
+    /// Every server, in the API's order.
+    pub servers: Vec<Instance>,
+    /// Whether the server list has arrived once.
+    pub servers_loaded: bool,
+    /// The server list request in flight.
+    pub servers_loading: Option<ReqId>,
+    /// Why the last server load failed.
+    pub servers_error: Option<String>,
+    /// The server filter.
+    pub filter: String,
+    /// Whether the filter is being typed.
+    pub filter_editing: bool,
+    /// Indices into `servers` that match the filter.
+    pub visible: Vec<usize>,
+    /// Selected row of `visible`.
+    pub server_sel: usize,
+    /// Selected schedule row.
+    pub sched_sel: usize,
+    /// Schedules per server.
+    pub schedules: HashMap<InstanceId, ServerSchedules>,
+    /// Focused pane.
+    pub pane: Pane,
+    /// The open form.
+    pub form: Option<Form>,
+    /// The open delete dialog.
+    pub confirm: Option<ConfirmDelete>,
+    /// Whether help is shown.
+    pub help: bool,
+    /// Schedules with a delete in flight.
+    pub deleting: HashSet<ScheduleId>,
+    /// The status line.
+    pub notice: Option<Notice>,
+    /// Spinner frame.
+    pub spinner: usize,
+    /// Select this schedule when its server's list arrives (after a save).
+    pub select_after_load: Option<ScheduleId>,
+    /// Whether the loop should end.
+    pub quit: bool,
+    next_req: ReqId,
+}
+
+impl App {
+    /// A fresh app for an account.
+    pub fn new(account: &str, host: &str, keymap: Keymap) -> App {
+        App {
+            account: account.to_string(),
+            host: host.to_string(),
+            keymap,
+            servers: Vec::new(),
+            servers_loaded: false,
+            servers_loading: None,
+            servers_error: None,
+            filter: String::new(),
+            filter_editing: false,
+            visible: Vec::new(),
+            server_sel: 0,
+            sched_sel: 0,
+            schedules: HashMap::new(),
+            pane: Pane::Servers,
+            form: None,
+            confirm: None,
+            help: false,
+            deleting: HashSet::new(),
+            notice: None,
+            spinner: 0,
+            select_after_load: None,
+            quit: false,
+            next_req: 0,
+        }
+    }
+
+    /// The first commands: load the servers.
+    pub fn init(&mut self) -> Vec<Cmd> {
+        vec![self.load_servers()]
+    }
+
+    fn req(&mut self) -> ReqId {
+        self.next_req += 1;
+        self.next_req
+    }
+
+    fn load_servers(&mut self) -> Cmd {
+        let req = self.req();
+        self.servers_loading = Some(req);
+        Cmd::LoadInstances { req }
+    }
+
+    fn load_schedules(&mut self, instance: InstanceId) -> Cmd {
+        let req = self.req();
+        let entry = self.schedules.entry(instance).or_default();
+        entry.loading = Some(req);
+        Cmd::LoadSchedules { instance, req }
+    }
+
+    /// Whether anything moves on screen (a spinner or a timed notice), so ticks are needed.
+    pub fn needs_tick(&self) -> bool {
+        self.busy() || self.notice.is_some()
+    }
+
+    /// Whether any request is in flight.
+    pub fn busy(&self) -> bool {
+        self.servers_loading.is_some()
+            || !self.deleting.is_empty()
+            || self.form.as_ref().is_some_and(|f| f.saving)
+            || self.schedules.values().any(|s| s.loading.is_some())
+    }
+
+    /// The selected server.
+    pub fn selected_server(&self) -> Option<&Instance> {
+        self.visible
+            .get(self.server_sel)
+            .and_then(|i| self.servers.get(*i))
+    }
+
+    /// The selected server's schedules, if loaded.
+    pub fn current_schedules(&self) -> &[Schedule] {
+        self.selected_server()
+            .and_then(|s| self.schedules.get(&s.id))
+            .and_then(|s| s.list.as_ref())
+            .map(|l| l.schedules.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The selected schedule.
+    pub fn selected_schedule(&self) -> Option<&Schedule> {
+        self.current_schedules().get(self.sched_sel)
+    }
+
+    fn notify(&mut self, text: impl Into<String>, error: bool) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            error,
+            ticks_left: NOTICE_TICKS,
+        });
+    }
+
+    /// Recomputes which servers match the filter (case-insensitive, on name, IP, data centre).
+    fn refilter(&mut self) {
+        let needle = self.filter.to_lowercase();
+        self.visible = self
+            .servers
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| {
+                needle.is_empty()
+                    || s.name.to_lowercase().contains(&needle)
+                    || s.ip.contains(&needle)
+                    || s.datacenter.to_lowercase().contains(&needle)
+            })
+            .map(|(i, _)| i)
+            .collect();
+        self.server_sel = self.server_sel.min(self.visible.len().saturating_sub(1));
+    }
+
+    /// Handles one message.
+    pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
+        match msg {
+            Msg::Key(key) => self.on_key(key),
+            Msg::Resize => Vec::new(),
+            Msg::Quit => {
+                self.quit = true;
+                vec![Cmd::Quit]
+            }
+            Msg::Tick => {
+                self.spinner = self.spinner.wrapping_add(1);
+                if let Some(n) = &mut self.notice {
+                    n.ticks_left = n.ticks_left.saturating_sub(1);
+                    if n.ticks_left == 0 {
+                        self.notice = None;
+                    }
+                }
+                Vec::new()
+            }
+            Msg::Instances { req, result } => self.on_instances(req, result),
+            Msg::Schedules {
+                instance,
+                req,
+                result,
+            } => {
+                let Some(entry) = self.schedules.get_mut(&instance) else {
+                    return Vec::new();
+                };
+                if entry.loading != Some(req) {
+                    return Vec::new(); // a newer request wins
+                }
+                entry.loading = None;
+                match result {
+                    Ok(list) => {
+                        entry.list = Some(list);
+                        entry.error = None;
+                        if self.selected_server().is_some_and(|s| s.id == instance) {
+                            if let Some(id) = self.select_after_load.take()
+                                && let Some(i) =
+                                    self.current_schedules().iter().position(|s| s.id == id)
+                            {
+                                self.sched_sel = i;
+                            }
+                            self.sched_sel = self
+                                .sched_sel
+                                .min(self.current_schedules().len().saturating_sub(1));
+                        }
+                    }
+                    Err(e) => {
+                        entry.error = Some(e.to_string());
+                        self.notify(format!("Could not load schedules: {e}"), true);
+                    }
+                }
+                Vec::new()
+            }
+            Msg::Saved { instance, result } => self.on_saved(instance, result),
+            Msg::Deleted {
+                instance,
+                id,
+                result,
+            } => {
+                self.deleting.remove(&id);
+                match result {
+                    Ok(()) => {
+                        self.notify(format!("Deleted schedule {id}."), false);
+                        vec![self.load_schedules(instance)]
+                    }
+                    Err(e) => {
+                        self.notify(format!("Delete failed: {e}"), true);
+                        Vec::new()
+                    }
+                }
+            }
+        }
+    }
+
+    fn on_instances(
+        &mut self,
+        req: ReqId,
+        result: Result<Vec<Instance>, crate::api::ApiError>,
+    ) -> Vec<Cmd> {
+        if self.servers_loading != Some(req) {
+            return Vec::new();
+        }
+        self.servers_loading = None;
+        match result {
+            Ok(list) => {
+                let selected = self.selected_server().map(|s| s.id);
+                self.servers = list;
+                self.servers_loaded = true;
+                self.servers_error = None;
+                self.refilter();
+                if let Some(pos) = selected
+                    .and_then(|id| self.visible.iter().position(|i| self.servers[*i].id == id))
+                {
+                    self.server_sel = pos;
+                }
+                let ids: Vec<InstanceId> = self.servers.iter().map(|s| s.id).collect();
+                ids.into_iter().map(|id| self.load_schedules(id)).collect()
+            }
+            Err(e) => {
+                self.servers_error = Some(e.to_string());
+                self.notify(format!("Could not load servers: {e}"), true);
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_saved(
+        &mut self,
+        instance: InstanceId,
+        result: Result<Schedule, crate::api::ApiError>,
+    ) -> Vec<Cmd> {
+        let Some(form) = self.form.as_mut() else {
+            return Vec::new();
+        };
+        form.saving = false;
+        match result {
+            Ok(s) => {
+                let verb = if form.editing.is_some() {
+                    "Saved"
+                } else {
+                    "Created"
+                };
+                self.notify(format!("{verb} schedule '{}'.", s.name), false);
+                self.form = None;
+                self.pane = Pane::Schedules;
+                self.select_after_load = Some(s.id);
+                vec![self.load_schedules(instance)]
+            }
+            Err(e) => {
+                // The form stays open with everything typed, and the API's reason.
+                form.error = Some(e.to_string());
+                Vec::new()
+            }
+        }
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Cmd> {
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            self.quit = true;
+            return vec![Cmd::Quit];
+        }
+        if self.help {
+            if matches!(
+                key.code,
+                KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
+            ) {
+                self.help = false;
+            }
+            return Vec::new();
+        }
+        if let Some(c) = &self.confirm {
+            return match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    let (instance, id) = (c.schedule.instance_id, c.schedule.id);
+                    self.confirm = None;
+                    self.deleting.insert(id);
+                    vec![Cmd::Delete { instance, id }]
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
+                    self.confirm = None;
+                    Vec::new()
+                }
+                _ => Vec::new(),
+            };
+        }
+        if let Some(form) = &mut self.form {
+            return match form.on_key(&key) {
+                FormOutcome::Stay => Vec::new(),
+                FormOutcome::Cancel => {
+                    self.form = None;
+                    Vec::new()
+                }
+                FormOutcome::Submit(spec) => {
+                    form.saving = true;
+                    let instance = form.instance;
+                    vec![match form.editing {
+                        Some(id) => Cmd::Edit { instance, id, spec },
+                        None => Cmd::Create { instance, spec },
+                    }]
+                }
+            };
+        }
+        if self.filter_editing {
+            self.filter_key(&key);
+            return Vec::new();
+        }
+        let Some(action) = self.keymap.action(&key) else {
+            if key.code == KeyCode::Esc && !self.filter.is_empty() {
+                self.filter.clear();
+                self.refilter();
+            }
+            return Vec::new();
+        };
+        self.on_action(action)
+    }
+
+    fn filter_key(&mut self, key: &KeyEvent) {
+        match key.code {
+            KeyCode::Enter => {
+                self.filter_editing = false;
+                self.server_sel = 0;
+                self.pane = Pane::Servers;
+            }
+            KeyCode::Esc => {
+                self.filter_editing = false;
+                self.filter.clear();
+            }
+            KeyCode::Backspace => {
+                self.filter.pop();
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.filter.push(c)
+            }
+            _ => return,
+        }
+        self.server_sel = 0;
+        self.sched_sel = 0;
+        self.refilter();
+    }
+
+    fn move_sel(&mut self, f: impl Fn(usize, usize) -> usize) {
+        match self.pane {
+            Pane::Servers => {
+                let n = self.visible.len();
+                if n > 0 {
+                    let new = f(self.server_sel, n).min(n - 1);
+                    if new != self.server_sel {
+                        self.server_sel = new;
+                        self.sched_sel = 0;
+                    }
+                }
+            }
+            Pane::Schedules => {
+                let n = self.current_schedules().len();
+                if n > 0 {
+                    self.sched_sel = f(self.sched_sel, n).min(n - 1);
+                }
+            }
+        }
+    }
+
+    fn on_action(&mut self, action: Action) -> Vec<Cmd> {
+        match action {
+            Action::Quit => {
+                self.quit = true;
+                return vec![Cmd::Quit];
+            }
+            Action::Help => self.help = true,
+            Action::Refresh => {
+                let mut cmds = vec![self.load_servers()];
+                if let Some(id) = self.selected_server().map(|s| s.id) {
+                    cmds.push(self.load_schedules(id));
+                }
+                return cmds;
+            }
+            Action::SwitchPane => {
+                self.pane = match self.pane {
+                    Pane::Servers => Pane::Schedules,
+                    Pane::Schedules => Pane::Servers,
+                }
+            }
+            Action::Up => self.move_sel(|s, _| s.saturating_sub(1)),
+            Action::Down => self.move_sel(|s, _| s + 1),
+            Action::Top => self.move_sel(|_, _| 0),
+            Action::Bottom => self.move_sel(|_, n| n - 1),
+            Action::PageUp => self.move_sel(|s, _| s.saturating_sub(PAGE)),
+            Action::PageDown => self.move_sel(|s, _| s + PAGE),
+            Action::Filter => self.filter_editing = true,
+            Action::New => match self.selected_server() {
+                Some(s) => self.form = Some(Form::new(s.id, &s.name)),
+                None => self.notify("No server selected.", true),
+            },
+            Action::Edit => {
+                if self.pane == Pane::Servers {
+                    self.pane = Pane::Schedules;
+                } else if let (Some(s), Some(server)) =
+                    (self.selected_schedule(), self.selected_server())
+                {
+                    self.form = Some(Form::edit(s, &server.name));
+                }
+            }
+            Action::Delete => {
+                if let (Pane::Schedules, Some(s), Some(server)) =
+                    (self.pane, self.selected_schedule(), self.selected_server())
+                {
+                    if !self.deleting.contains(&s.id) {
+                        self.confirm = Some(ConfirmDelete {
+                            server_name: server.name.clone(),
+                            schedule: s.clone(),
+                        });
+                    }
+                } else {
+                    self.notify(
+                        "Select a schedule first (Tab moves to the schedules).",
+                        true,
+                    );
+                }
+            }
+        }
+        Vec::new()
+    }
+}

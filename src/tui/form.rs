@@ -1,0 +1,272 @@
+//! The schedule form's state: name field, seven weekday checkboxes, a time picker.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use crate::domain::{
+    DAYS, InstanceId, NAME_MAX_CHARS, Schedule, ScheduleId, ScheduleName, ScheduleSpec, TimeOfDay,
+    Weekdays,
+};
+
+/// Which part of the form has focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    /// The name text field.
+    Name,
+    /// The weekday checkboxes.
+    Days,
+    /// The time picker.
+    Time,
+    /// The Save button.
+    Save,
+    /// The Cancel button.
+    Cancel,
+}
+
+const ORDER: [Field; 5] = [
+    Field::Name,
+    Field::Days,
+    Field::Time,
+    Field::Save,
+    Field::Cancel,
+];
+
+/// What a key did to the form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormOutcome {
+    /// Nothing for the app to do.
+    Stay,
+    /// The user wants to save this spec (it passed validation).
+    Submit(ScheduleSpec),
+    /// The user cancelled.
+    Cancel,
+}
+
+/// The form for a new schedule or an edit.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Form {
+    /// The server it is for.
+    pub instance: InstanceId,
+    /// That server's name, for the title.
+    pub server_name: String,
+    /// The schedule being edited, or None for a new one.
+    pub editing: Option<ScheduleId>,
+    /// The name as typed.
+    pub name: String,
+    /// Cursor in the name, in characters.
+    pub cursor: usize,
+    /// The checked days.
+    pub days: Weekdays,
+    /// The day under the cursor on the days row (0 = Monday).
+    pub day_cursor: usize,
+    /// The time.
+    pub time: TimeOfDay,
+    /// Whether ↑/↓ change the minute (else the hour).
+    pub minute_part: bool,
+    /// Digits typed into the time so far (four set it).
+    pub typed: String,
+    /// Focus.
+    pub focus: Field,
+    /// The validation or API error shown in the form.
+    pub error: Option<String>,
+    /// A save is on its way.
+    pub saving: bool,
+}
+
+impl Form {
+    /// An empty form for a new schedule (Monday-Friday at 02:00 as a start).
+    pub fn new(instance: InstanceId, server_name: &str) -> Form {
+        Form {
+            instance,
+            server_name: server_name.to_string(),
+            editing: None,
+            name: String::new(),
+            cursor: 0,
+            days: Weekdays::EMPTY,
+            day_cursor: 0,
+            time: TimeOfDay::new(2, 0).unwrap_or(TimeOfDay::MIDNIGHT),
+            minute_part: false,
+            typed: String::new(),
+            focus: Field::Name,
+            error: None,
+            saving: false,
+        }
+    }
+
+    /// A form filled from an existing schedule.
+    pub fn edit(s: &Schedule, server_name: &str) -> Form {
+        let mut f = Form::new(s.instance_id, server_name);
+        f.editing = Some(s.id);
+        f.name = s.name.clone();
+        f.cursor = f.name.chars().count();
+        f.days = s.days;
+        f.time = s.time;
+        f
+    }
+
+    /// Whether a text field has focus (so `q` types instead of quitting).
+    pub fn in_text(&self) -> bool {
+        self.focus == Field::Name
+    }
+
+    /// Validates everything; the first problem is one sentence.
+    pub fn validate(&self) -> Result<ScheduleSpec, String> {
+        if !self.typed.is_empty() {
+            return Err("time: type all four digits (HHMM) or press Backspace".into());
+        }
+        let name = ScheduleName::new(&self.name).map_err(|e| e.to_string())?;
+        ScheduleSpec::new(name, self.days, self.time).map_err(|e| e.to_string())
+    }
+
+    fn move_focus(&mut self, step: isize) {
+        let i = ORDER.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
+        self.focus = ORDER[(i + step).rem_euclid(ORDER.len() as isize) as usize];
+    }
+
+    /// Handles a key.
+    pub fn on_key(&mut self, key: &KeyEvent) -> FormOutcome {
+        if self.saving {
+            return FormOutcome::Stay;
+        }
+        match key.code {
+            KeyCode::Esc => return FormOutcome::Cancel,
+            KeyCode::Tab => {
+                self.move_focus(1);
+                return FormOutcome::Stay;
+            }
+            KeyCode::BackTab => {
+                self.move_focus(-1);
+                return FormOutcome::Stay;
+            }
+            KeyCode::Enter if self.focus == Field::Cancel => return FormOutcome::Cancel,
+            KeyCode::Enter => {
+                return match self.validate() {
+                    Ok(spec) => {
+                        self.error = None;
+                        FormOutcome::Submit(spec)
+                    }
+                    Err(e) => {
+                        self.error = Some(e);
+                        FormOutcome::Stay
+                    }
+                };
+            }
+            _ => {}
+        }
+        match self.focus {
+            Field::Name => self.name_key(key),
+            Field::Days => self.days_key(key),
+            Field::Time => self.time_key(key),
+            Field::Save | Field::Cancel => match key.code {
+                KeyCode::Left | KeyCode::Right | KeyCode::Char('h') | KeyCode::Char('l') => {
+                    self.focus = if self.focus == Field::Save {
+                        Field::Cancel
+                    } else {
+                        Field::Save
+                    };
+                }
+                _ => {}
+            },
+        }
+        FormOutcome::Stay
+    }
+
+    fn byte_at(&self, chars: usize) -> usize {
+        self.name
+            .char_indices()
+            .nth(chars)
+            .map(|(i, _)| i)
+            .unwrap_or(self.name.len())
+    }
+
+    fn name_key(&mut self, key: &KeyEvent) {
+        let len = self.name.chars().count();
+        match key.code {
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                if len >= NAME_MAX_CHARS {
+                    self.error = Some(format!("name: at most {NAME_MAX_CHARS} characters"));
+                    return;
+                }
+                let at = self.byte_at(self.cursor);
+                self.name.insert(at, c);
+                self.cursor += 1;
+            }
+            KeyCode::Backspace if self.cursor > 0 => {
+                let at = self.byte_at(self.cursor - 1);
+                self.name.remove(at);
+                self.cursor -= 1;
+            }
+            KeyCode::Delete if self.cursor < len => {
+                let at = self.byte_at(self.cursor);
+                self.name.remove(at);
+            }
+            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
+            KeyCode::Right => self.cursor = (self.cursor + 1).min(len),
+            KeyCode::Home => self.cursor = 0,
+            KeyCode::End => self.cursor = len,
+            _ => {}
+        }
+    }
+
+    fn days_key(&mut self, key: &KeyEvent) {
+        match key.code {
+            KeyCode::Left | KeyCode::Char('h') => self.day_cursor = (self.day_cursor + 6) % 7,
+            KeyCode::Right | KeyCode::Char('l') => self.day_cursor = (self.day_cursor + 1) % 7,
+            KeyCode::Char(' ') => self.days = self.days.toggled(DAYS[self.day_cursor]),
+            KeyCode::Char(c @ '1'..='7') => {
+                let i = (c as u8 - b'1') as usize;
+                self.day_cursor = i;
+                self.days = self.days.toggled(DAYS[i]);
+            }
+            KeyCode::Char('w') => self.days = Weekdays::WORKDAYS,
+            KeyCode::Char('a') => self.days = Weekdays::ALL,
+            KeyCode::Char('x') => self.days = Weekdays::EMPTY,
+            _ => {}
+        }
+    }
+
+    fn time_key(&mut self, key: &KeyEvent) {
+        let (h, m) = (self.time.hour() as i64, self.time.minute() as i64);
+        let step = |delta: i64| {
+            if self.minute_part {
+                TimeOfDay::from_minutes(h * 60 + (m + delta).rem_euclid(60))
+            } else {
+                TimeOfDay::from_minutes((h + delta).rem_euclid(24) * 60 + m)
+            }
+        };
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => {
+                self.time = step(1);
+                self.typed.clear();
+            }
+            KeyCode::Down | KeyCode::Char('j') => {
+                self.time = step(-1);
+                self.typed.clear();
+            }
+            KeyCode::Left | KeyCode::Right | KeyCode::Char('h') | KeyCode::Char('l') => {
+                self.minute_part = !self.minute_part;
+            }
+            KeyCode::Backspace => {
+                self.typed.pop();
+            }
+            KeyCode::Char(c) if c.is_ascii_digit() => {
+                self.typed.push(c);
+                if self.typed.len() == 4 {
+                    let text = format!("{}:{}", &self.typed[..2], &self.typed[2..]);
+                    match text.parse::<TimeOfDay>() {
+                        Ok(t) => {
+                            self.time = t;
+                            self.error = None;
+                        }
+                        Err(_) => {
+                            self.error = Some(format!(
+                                "time: {text} is not a time between 00:00 and 23:59"
+                            ));
+                        }
+                    }
+                    self.typed.clear();
+                }
+            }
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,11 @@
+//! The interactive terminal UI.
+
+pub mod app;
+pub mod form;
+pub mod keymap;
+pub mod msg;
+mod run;
+pub mod ui;
+pub mod worker;
+
+pub use run::run;

@@ -1,0 +1,96 @@
+//! Messages into the loop and commands out of it.
+
+use crossterm::event::KeyEvent;
+
+use crate::api::ApiError;
+use crate::domain::{Instance, InstanceId, Schedule, ScheduleId, ScheduleList, ScheduleSpec};
+
+/// A request id: the newest request for a view wins, older answers are dropped.
+pub type ReqId = u64;
+
+/// Everything that can change the state.
+#[derive(Debug)]
+pub enum Msg {
+    /// A key press (releases and repeats are filtered before).
+    Key(KeyEvent),
+    /// The terminal was resized.
+    Resize,
+    /// A slow tick for spinners and timed notices (only while one is visible).
+    Tick,
+    /// Quit (a signal arrived).
+    Quit,
+    /// The server list arrived.
+    Instances {
+        /// Which request.
+        req: ReqId,
+        /// The answer.
+        result: Result<Vec<Instance>, ApiError>,
+    },
+    /// A server's schedules arrived.
+    Schedules {
+        /// The server.
+        instance: InstanceId,
+        /// Which request.
+        req: ReqId,
+        /// The answer.
+        result: Result<ScheduleList, ApiError>,
+    },
+    /// A create or edit finished.
+    Saved {
+        /// The server.
+        instance: InstanceId,
+        /// The answer.
+        result: Result<Schedule, ApiError>,
+    },
+    /// A delete finished.
+    Deleted {
+        /// The server.
+        instance: InstanceId,
+        /// The schedule.
+        id: ScheduleId,
+        /// The answer.
+        result: Result<(), ApiError>,
+    },
+}
+
+/// Work the loop hands to background tasks.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cmd {
+    /// Load the server list.
+    LoadInstances {
+        /// Request id.
+        req: ReqId,
+    },
+    /// Load one server's schedules.
+    LoadSchedules {
+        /// The server.
+        instance: InstanceId,
+        /// Request id.
+        req: ReqId,
+    },
+    /// Create a schedule.
+    Create {
+        /// The server.
+        instance: InstanceId,
+        /// What to create.
+        spec: ScheduleSpec,
+    },
+    /// Edit a schedule.
+    Edit {
+        /// The server.
+        instance: InstanceId,
+        /// The schedule.
+        id: ScheduleId,
+        /// Its new fields.
+        spec: ScheduleSpec,
+    },
+    /// Delete a schedule (only ever sent after the user confirmed).
+    Delete {
+        /// The server.
+        instance: InstanceId,
+        /// The schedule.
+        id: ScheduleId,
+    },
+    /// Leave the loop.
+    Quit,
+}

@@ -1,0 +1,110 @@
+//! The event loop: terminal events, API results and ticks in; draw only when something changed.
+
+use std::time::Duration;
+
+use crossterm::event::{Event, EventStream, KeyEventKind};
+use futures_util::StreamExt;
+use tokio::sync::mpsc;
+
+use super::app::App;
+use super::msg::{Cmd, Msg};
+use super::ui::{self, Theme};
+use super::worker;
+use crate::api::Client;
+
+/// How often spinners and notices advance, only while one is visible.
+const TICK: Duration = Duration::from_millis(250);
+
+/// Runs the TUI until the user quits. The terminal is restored on every way out.
+pub async fn run(client: Client, mut app: App) -> std::io::Result<()> {
+    // ratatui::init installs a panic hook that restores the terminal before the message prints.
+    let mut terminal = ratatui::try_init()?;
+    let result = event_loop(&mut terminal, &client, &mut app).await;
+    ratatui::try_restore()?;
+    result
+}
+
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    client: &Client,
+    app: &mut App,
+) -> std::io::Result<()> {
+    let theme = Theme::from_env();
+    let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    spawn_input(tx.clone());
+    spawn_signals(tx.clone());
+    for cmd in app.init() {
+        worker::spawn(client, cmd, &tx);
+    }
+    let mut dirty = true;
+    loop {
+        if dirty {
+            terminal.draw(|f| ui::render(app, theme, f))?;
+            dirty = false;
+        }
+        let first = if app.needs_tick() {
+            tokio::select! {
+                m = rx.recv() => m,
+                _ = tokio::time::sleep(TICK) => Some(Msg::Tick),
+            }
+        } else {
+            rx.recv().await
+        };
+        let Some(first) = first else { return Ok(()) };
+        // Drain everything queued before drawing once.
+        let mut batch = vec![first];
+        while let Ok(m) = rx.try_recv() {
+            batch.push(m);
+        }
+        for msg in batch {
+            dirty = true;
+            for cmd in app.update(msg) {
+                if cmd == Cmd::Quit {
+                    return Ok(());
+                }
+                worker::spawn(client, cmd, &tx);
+            }
+            if app.quit {
+                return Ok(());
+            }
+        }
+    }
+}
+
+fn spawn_input(tx: mpsc::UnboundedSender<Msg>) {
+    tokio::spawn(async move {
+        let mut events = EventStream::new();
+        while let Some(ev) = events.next().await {
+            let msg = match ev {
+                Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => Msg::Key(k),
+                Ok(Event::Resize(_, _)) => Msg::Resize,
+                Ok(_) => continue,
+                Err(_) => Msg::Quit,
+            };
+            if tx.send(msg).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+#[cfg(unix)]
+fn spawn_signals(tx: mpsc::UnboundedSender<Msg>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    tokio::spawn(async move {
+        let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => {}
+            _ = hup.recv() => {}
+        }
+        let _ = tx.send(Msg::Quit);
+    });
+}
+
+#[cfg(not(unix))]
+fn spawn_signals(_tx: mpsc::UnboundedSender<Msg>) {}

@@ -1,0 +1,85 @@
+//! The delete confirmation and the help overlay.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::{Theme, centered, truncate};
+use crate::tui::app::{App, ConfirmDelete};
+
+/// The delete dialog: names the schedule, its server, its days and time.
+pub fn confirm(c: &ConfirmDelete, theme: Theme, area: Rect, f: &mut Frame) {
+    let rect = centered(area, 56, 9);
+    f.render_widget(Clear, rect);
+    let b = Block::bordered()
+        .title(" Delete schedule? ")
+        .border_style(theme.error());
+    let inner = b.inner(rect);
+    f.render_widget(b, rect);
+    let w = inner.width.saturating_sub(10) as usize;
+    let s = &c.schedule;
+    let lines = vec![
+        Line::from(vec![
+            Span::styled("Schedule ", theme.dim()),
+            Span::styled(truncate(&s.name, w), theme.accent()),
+        ]),
+        Line::from(vec![
+            Span::styled("Server   ", theme.dim()),
+            Span::raw(truncate(&c.server_name, w)),
+        ]),
+        Line::from(vec![
+            Span::styled("Runs     ", theme.dim()),
+            Span::raw(format!("{} at {} (GMT+3)", s.days.display(), s.time)),
+        ]),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled(" y ", theme.key()),
+            Span::raw("delete   "),
+            Span::styled(" n/Esc ", theme.key()),
+            Span::raw("cancel"),
+        ]),
+    ];
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// Help, generated from the keymap.
+pub fn help(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+    let rows = app.keymap.help_rows();
+    let height = (rows.len() + 12) as u16;
+    let rect = centered(area, 64, height);
+    f.render_widget(Clear, rect);
+    let b = Block::bordered()
+        .title(" Help · Esc or ? closes ")
+        .border_style(theme.accent());
+    let inner = b.inner(rect);
+    f.render_widget(b, rect);
+    let mut lines: Vec<Line> = rows
+        .into_iter()
+        .map(|(keys, desc)| {
+            Line::from(vec![
+                Span::styled(format!("{keys:>14}  "), theme.key()),
+                Span::raw(desc),
+            ])
+        })
+        .collect();
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:>14}  ", "Ctrl+C"), theme.key()),
+        Span::raw("quit, always"),
+    ]));
+    lines.push(Line::raw(""));
+    lines.push(Line::styled("In the form", theme.accent()));
+    for (k, d) in [
+        ("Tab/Shift+Tab", "next / previous field"),
+        ("Space, 1-7", "toggle a day (1 = Monday)"),
+        ("w / a / x", "Mon-Fri / every day / none"),
+        ("HHMM, ↑/↓", "type the time, or change hour/minute"),
+        ("Enter / Esc", "save / cancel"),
+    ] {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{k:>14}  "), theme.key()),
+            Span::raw(d),
+        ]));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,115 @@
+//! The schedule form: name, seven weekday checkboxes, a time picker, Save and Cancel.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+
+use super::{Theme, centered, truncate};
+use crate::domain::DAYS;
+use crate::tui::form::{Field, Form};
+
+/// Draws the form over `area`.
+pub fn render(form: &Form, theme: Theme, area: Rect, f: &mut Frame) {
+    let rect = centered(area, 62, 14);
+    f.render_widget(Clear, rect);
+    let title = match form.editing {
+        Some(_) => format!(" Edit schedule · {} ", truncate(&form.server_name, 30)),
+        None => format!(" New schedule · {} ", truncate(&form.server_name, 30)),
+    };
+    let b = Block::bordered().title(title).border_style(theme.accent());
+    let inner = b.inner(rect);
+    f.render_widget(b, rect);
+    let label = |field: Field, text: &str| {
+        let style = if form.focus == field {
+            theme.accent()
+        } else {
+            theme.dim()
+        };
+        Span::styled(format!("{text:<6}"), style)
+    };
+    let focused = |field: Field| form.focus == field;
+
+    let name_w = inner.width.saturating_sub(10) as usize;
+    let mut name = truncate(&form.name, name_w);
+    if focused(Field::Name) {
+        name.push('▏');
+    }
+    let mut lines = vec![
+        Line::from(vec![
+            label(Field::Name, "Name"),
+            Span::styled(format!("[{name}]"), theme.text()),
+        ]),
+        Line::raw(""),
+    ];
+
+    let mut days = vec![label(Field::Days, "Days")];
+    for (i, d) in DAYS.iter().enumerate() {
+        let on = form.days.contains(*d);
+        let mut style = if on { theme.day_on() } else { theme.dim() };
+        if focused(Field::Days) && form.day_cursor == i {
+            style = style.patch(theme.selected());
+        }
+        days.push(Span::styled(
+            format!("[{}]{}", if on { "x" } else { " " }, d.title()),
+            style,
+        ));
+        days.push(Span::raw(" "));
+    }
+    lines.push(Line::from(days));
+    lines.push(Line::raw(""));
+
+    let part = |minute: bool, text: String| {
+        let mut style = theme.text();
+        if focused(Field::Time) && form.minute_part == minute && form.typed.is_empty() {
+            style = theme.selected();
+        }
+        Span::styled(text, style)
+    };
+    let mut time = vec![label(Field::Time, "Time")];
+    if form.typed.is_empty() {
+        time.push(part(false, format!("{:02}", form.time.hour())));
+        time.push(Span::raw(":"));
+        time.push(part(true, format!("{:02}", form.time.minute())));
+    } else {
+        let mut t = form.typed.clone();
+        while t.len() < 4 {
+            t.push('_');
+        }
+        time.push(Span::styled(
+            format!("{}:{}", &t[..2], &t[2..]),
+            theme.warn(),
+        ));
+    }
+    time.push(Span::styled("  server time (GMT+3)", theme.dim()));
+    lines.push(Line::from(time));
+    lines.push(Line::raw(""));
+
+    let button = |field: Field, text: &str| {
+        let style = if focused(field) {
+            theme.selected()
+        } else {
+            theme.text()
+        };
+        Span::styled(format!("[ {text} ]"), style)
+    };
+    lines.push(Line::from(vec![
+        Span::raw("      "),
+        button(Field::Save, if form.saving { "Saving…" } else { "Save" }),
+        Span::raw("  "),
+        button(Field::Cancel, "Cancel"),
+    ]));
+    lines.push(Line::raw(""));
+    match &form.error {
+        Some(e) => lines.push(Line::styled(e.clone(), theme.error())),
+        None => lines.push(Line::raw("")),
+    }
+    let hint = match form.focus {
+        Field::Name => "type the name · Tab next field · Enter save · Esc cancel",
+        Field::Days => "←/→ move · Space or 1-7 toggle · w Mon-Fri · a all · x none",
+        Field::Time => "type HHMM · ↑/↓ change · ←/→ hour/minute · Enter save",
+        Field::Save | Field::Cancel => "Enter choose · Tab next · Esc cancel",
+    };
+    lines.push(Line::styled(hint, theme.dim()));
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}

@@ -1,0 +1,232 @@
+//! The servers pane and the schedule pane. Only the visible rows are built.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+
+use super::{Theme, spinner, truncate};
+use crate::domain::{DAYS, Weekdays};
+use crate::tui::app::{App, Pane};
+
+fn block(title: String, focused: bool, theme: Theme) -> Block<'static> {
+    let b = Block::bordered().title(Line::from(title));
+    if focused {
+        b.border_style(theme.accent())
+    } else {
+        b.border_style(theme.dim())
+    }
+}
+
+/// The first row to show so that `sel` is visible in `height` rows.
+fn offset(sel: usize, height: usize) -> usize {
+    if height == 0 {
+        0
+    } else {
+        sel.saturating_sub(height - 1)
+    }
+}
+
+/// The server list.
+pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+    let focused = app.pane == Pane::Servers;
+    let count = if app.filter.is_empty() {
+        format!("{}", app.servers.len())
+    } else {
+        format!("{}/{}", app.visible.len(), app.servers.len())
+    };
+    let title = format!(" Servers ({count}) ");
+    let b = block(title, focused, theme);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    if !app.servers_loaded {
+        let text = match &app.servers_error {
+            Some(e) => Line::styled(truncate(e, inner.width as usize), theme.error()),
+            None => Line::styled(format!("{} loading servers…", spinner(app)), theme.warn()),
+        };
+        f.render_widget(Paragraph::new(text), inner);
+        return;
+    }
+    if app.visible.is_empty() {
+        let text = if app.servers.is_empty() {
+            "No servers on this account."
+        } else {
+            "No server matches the filter."
+        };
+        f.render_widget(Paragraph::new(Line::styled(text, theme.dim())), inner);
+        return;
+    }
+    let rows_h = inner.height.saturating_sub(1) as usize;
+    let first = offset(app.server_sel, rows_h);
+    // Narrow panes drop the data centre, then the IP, before squeezing names.
+    let width = inner.width as usize;
+    let show_dc = width >= 72;
+    let show_ip = width >= 48;
+    let fixed = 9 + 4 + if show_ip { 16 } else { 0 } + if show_dc { 14 } else { 0 };
+    let name_w = width.saturating_sub(fixed).max(8);
+    let rows = app
+        .visible
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows_h)
+        .map(|(row, i)| {
+            let s = &app.servers[*i];
+            let n = match app.schedules.get(&s.id).and_then(|e| e.list.as_ref()) {
+                Some(l) => l.schedules.len().to_string(),
+                None => "…".into(),
+            };
+            let count_style = if n == "0" { theme.warn() } else { theme.text() };
+            let style = if row == app.server_sel {
+                if focused {
+                    theme.selected()
+                } else {
+                    theme.selected_unfocused()
+                }
+            } else {
+                theme.text()
+            };
+            let mut cells = vec![
+                Cell::from(truncate(&s.name, name_w)),
+                Cell::from(truncate(&s.status, 8)),
+            ];
+            if show_ip {
+                cells.push(Cell::from(s.ip.clone()));
+            }
+            if show_dc {
+                cells.push(Cell::from(truncate(&s.datacenter, 13)));
+            }
+            cells.push(Cell::from(Span::styled(n, count_style)));
+            Row::new(cells).style(style)
+        });
+    let mut widths = vec![Constraint::Min(8), Constraint::Length(8)];
+    let mut header = vec!["NAME", "STATE"];
+    if show_ip {
+        widths.push(Constraint::Length(15));
+        header.push("IP");
+    }
+    if show_dc {
+        widths.push(Constraint::Length(13));
+        header.push("DC");
+    }
+    widths.push(Constraint::Length(3));
+    header.push("#");
+    let table = Table::new(rows, widths).header(Row::new(header).style(theme.accent()));
+    f.render_widget(table, inner);
+}
+
+/// The week as seven cells, Monday first: set days marked, unset dim.
+pub fn week(days: Weekdays, theme: Theme) -> Line<'static> {
+    let spans: Vec<Span> = DAYS
+        .iter()
+        .map(|d| {
+            let letter = &d.title()[..2];
+            if days.contains(*d) {
+                Span::styled(format!("{letter} "), theme.day_on())
+            } else {
+                Span::styled("·  ".to_string(), theme.dim())
+            }
+        })
+        .collect();
+    Line::from(spans)
+}
+
+/// The selected server's schedules.
+pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+    let focused = app.pane == Pane::Schedules;
+    let Some(server) = app.selected_server() else {
+        let b = block(" Schedules ".into(), focused, theme);
+        f.render_widget(b, area);
+        return;
+    };
+    let entry = app.schedules.get(&server.id);
+    let retention = entry
+        .and_then(|e| e.list.as_ref())
+        .and_then(|l| l.backup_rotation)
+        .map(|r| format!(" · keeps {r}"))
+        .unwrap_or_default();
+    let title = format!(
+        " {}{} ",
+        truncate(&server.name, (area.width as usize).saturating_sub(20)),
+        retention
+    );
+    let b = block(title, focused, theme);
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let loading = entry.is_some_and(|e| e.loading.is_some());
+    let Some(list) = entry.and_then(|e| e.list.as_ref()) else {
+        let text = match entry.and_then(|e| e.error.as_ref()) {
+            Some(e) => Line::styled(truncate(e, inner.width as usize), theme.error()),
+            None => Line::styled(format!("{} loading schedules…", spinner(app)), theme.warn()),
+        };
+        f.render_widget(Paragraph::new(text), inner);
+        return;
+    };
+    if list.schedules.is_empty() {
+        let mut lines = vec![Line::styled(
+            "No backup schedule: this server is not backed up automatically.",
+            theme.warn(),
+        )];
+        lines.push(Line::from(vec![
+            Span::raw("Press "),
+            Span::styled(
+                app.keymap.keys_for(crate::tui::keymap::Action::New),
+                theme.key(),
+            ),
+            Span::raw(" to add one."),
+        ]));
+        if loading {
+            lines.push(Line::styled(
+                format!("{} refreshing", spinner(app)),
+                theme.warn(),
+            ));
+        }
+        f.render_widget(Paragraph::new(lines), inner);
+        return;
+    }
+    let rows_h = inner.height.saturating_sub(1) as usize;
+    let first = offset(app.sched_sel, rows_h);
+    let name_w = (inner.width as usize)
+        .saturating_sub(21 + 13 + 11 + 3)
+        .max(6);
+    let rows = list
+        .schedules
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows_h)
+        .map(|(i, s)| {
+            let style = if i == app.sched_sel {
+                if focused {
+                    theme.selected()
+                } else {
+                    theme.selected_unfocused()
+                }
+            } else {
+                theme.text()
+            };
+            let created = if app.deleting.contains(&s.id) {
+                Cell::from(Span::styled("deleting…", theme.warn()))
+            } else {
+                Cell::from(s.created.get(..10).unwrap_or(&s.created).to_string())
+            };
+            Row::new(vec![
+                Cell::from(truncate(&s.name, name_w)),
+                Cell::from(week(s.days, theme)),
+                Cell::from(format!("{} GMT+3", s.time)),
+                created,
+            ])
+            .style(style)
+        });
+    let table = Table::new(
+        rows,
+        [
+            Constraint::Min(6),
+            Constraint::Length(21),
+            Constraint::Length(11),
+            Constraint::Length(10),
+        ],
+    )
+    .header(Row::new(["NAME", "Mo Tu We Th Fr Sa Su", "TIME", "CREATED"]).style(theme.accent()));
+    f.render_widget(table, inner);
+}
