@@ -1,6 +1,8 @@
 //! Shared test helpers: an emulator on 127.0.0.1 and a client for it.
 #![allow(dead_code)]
 
+pub mod tui;
+
 use std::time::Duration;
 
 use bsched::api::{Client, ClientConfig, Secret, checked_url};

@@ -115,16 +115,17 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     f.render_widget(table, inner);
 }
 
-/// The week as seven cells, Monday first: set days marked, unset dim.
-pub fn week(days: Weekdays, theme: Theme) -> Line<'static> {
+/// The week as seven cells, Monday first: set days marked, unset dim. `letters` is 2 for
+/// `Mo Tu …`, 1 for the narrow `M T …`.
+pub fn week(days: Weekdays, letters: usize, theme: Theme) -> Line<'static> {
     let spans: Vec<Span> = DAYS
         .iter()
         .map(|d| {
-            let letter = &d.title()[..2];
+            let letter = &d.title()[..letters];
             if days.contains(*d) {
                 Span::styled(format!("{letter} "), theme.day_on())
             } else {
-                Span::styled("·  ".to_string(), theme.dim())
+                Span::styled(format!("{:<w$}", "·", w = letters + 1), theme.dim())
             }
         })
         .collect();
@@ -186,9 +187,13 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     }
     let rows_h = inner.height.saturating_sub(1) as usize;
     let first = offset(app.sched_sel, rows_h);
-    let name_w = (inner.width as usize)
-        .saturating_sub(21 + 13 + 11 + 3)
-        .max(6);
+    // Narrow panes get one-letter days, then lose the created date, before names shrink.
+    let width = inner.width as usize;
+    let letters = if width >= 62 { 2 } else { 1 };
+    let week_w = 7 * (letters + 1);
+    let show_created = width >= 52;
+    let fixed = week_w + 1 + 12 + if show_created { 11 } else { 0 };
+    let name_w = width.saturating_sub(fixed).max(6);
     let rows = list
         .schedules
         .iter()
@@ -205,28 +210,35 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
             } else {
                 theme.text()
             };
-            let created = if app.deleting.contains(&s.id) {
-                Cell::from(Span::styled("deleting…", theme.warn()))
-            } else {
-                Cell::from(s.created.get(..10).unwrap_or(&s.created).to_string())
-            };
-            Row::new(vec![
+            let mut cells = vec![
                 Cell::from(truncate(&s.name, name_w)),
-                Cell::from(week(s.days, theme)),
+                Cell::from(week(s.days, letters, theme)),
                 Cell::from(format!("{} GMT+3", s.time)),
-                created,
-            ])
-            .style(style)
+            ];
+            if app.deleting.contains(&s.id) {
+                cells.push(Cell::from(Span::styled("deleting…", theme.warn())));
+            } else if show_created {
+                cells.push(Cell::from(
+                    s.created.get(..10).unwrap_or(&s.created).to_string(),
+                ));
+            }
+            Row::new(cells).style(style)
         });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Min(6),
-            Constraint::Length(21),
-            Constraint::Length(11),
-            Constraint::Length(10),
-        ],
-    )
-    .header(Row::new(["NAME", "Mo Tu We Th Fr Sa Su", "TIME", "CREATED"]).style(theme.accent()));
+    let week_head = if letters == 2 {
+        "Mo Tu We Th Fr Sa Su"
+    } else {
+        "M T W T F S S"
+    };
+    let mut header = vec!["NAME", week_head, "TIME"];
+    let mut widths = vec![
+        Constraint::Min(6),
+        Constraint::Length(week_w as u16 - 1),
+        Constraint::Length(11),
+    ];
+    if show_created || !app.deleting.is_empty() {
+        header.push(if show_created { "CREATED" } else { "" });
+        widths.push(Constraint::Length(10));
+    }
+    let table = Table::new(rows, widths).header(Row::new(header).style(theme.accent()));
     f.render_widget(table, inner);
 }

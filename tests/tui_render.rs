@@ -1,0 +1,162 @@
+//! Snapshots of the screen from ratatui's TestBackend at several sizes.
+
+mod common;
+
+use bsched::api::ApiError;
+use bsched::tui::app::App;
+use bsched::tui::msg::Msg;
+use bsched::tui::ui::{self, Theme};
+use common::tui::*;
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::style::{Color, Modifier};
+
+fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
+    let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
+    t.draw(|f| ui::render(app, Theme::new(true), f)).unwrap();
+    t
+}
+
+fn screen(app: &App, w: u16, h: u16) -> String {
+    draw(app, w, h).backend().to_string()
+}
+
+#[test]
+fn server_list() {
+    let mut app = loaded();
+    press(&mut app, [ch('j')]);
+    insta::assert_snapshot!("server_list_80x24", screen(&app, 80, 24));
+    insta::assert_snapshot!("server_list_120x40", screen(&app, 120, 40));
+}
+
+#[test]
+fn empty_server() {
+    let mut app = loaded();
+    press(&mut app, [ch('G')]);
+    insta::assert_snapshot!("empty_server_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn loading() {
+    let mut app = App::new("demo@bsched.test", "127.0.0.1:8765", Default::default());
+    app.init();
+    insta::assert_snapshot!("loading_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn error_notice() {
+    let mut app = loaded();
+    press(&mut app, [key(KeyCode::Tab), ch('d'), ch('y')]);
+    app.update(Msg::Deleted {
+        instance: 1,
+        id: 301,
+        result: Err(ApiError::Timeout(30)),
+    });
+    insta::assert_snapshot!("error_notice_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn form_fresh_and_invalid() {
+    let mut app = loaded();
+    press(&mut app, [ch('n')]);
+    insta::assert_snapshot!("form_fresh_80x24", screen(&app, 80, 24));
+    press(&mut app, [key(KeyCode::Enter)]);
+    insta::assert_snapshot!("form_invalid_80x24", screen(&app, 80, 24));
+    insta::assert_snapshot!("form_invalid_120x40", screen(&app, 120, 40));
+}
+
+#[test]
+fn delete_dialog() {
+    let mut app = loaded();
+    press(&mut app, [ch('j'), key(KeyCode::Tab), ch('d')]);
+    insta::assert_snapshot!("delete_dialog_80x24", screen(&app, 80, 24));
+}
+
+#[test]
+fn help() {
+    let mut app = loaded();
+    press(&mut app, [ch('?')]);
+    insta::assert_snapshot!("help_120x40", screen(&app, 120, 40));
+}
+
+#[test]
+fn too_small() {
+    let app = loaded();
+    insta::assert_snapshot!("too_small_40x10", screen(&app, 40, 10));
+}
+
+#[test]
+fn tiny_and_odd_sizes_never_panic() {
+    let mut app = loaded();
+    press(&mut app, [ch('n')]);
+    for (w, h) in [
+        (1, 1),
+        (2, 1),
+        (10, 3),
+        (30, 8),
+        (59, 15),
+        (60, 16),
+        (61, 17),
+        (200, 60),
+    ] {
+        draw(&app, w, h);
+    }
+}
+
+#[test]
+fn set_days_are_marked_and_unset_dim() {
+    let app = loaded();
+    let t = draw(&app, 120, 40);
+    let buf = t.backend().buffer();
+    // Find the "nightly" row of the schedule pane and its Monday and Saturday cells.
+    let (x0, y) = (0..40)
+        .flat_map(|y| (0..117).map(move |x| (x, y)))
+        .find(|&(x, y)| {
+            buf[(x, y)].symbol() == "n"
+                && buf[(x + 1, y)].symbol() == "i"
+                && buf[(x + 2, y)].symbol() == "g"
+        })
+        .expect("nightly row");
+    let row: String = (x0..120)
+        .map(|x| buf[(x, y)].symbol().to_string())
+        .collect();
+    let mo = x0 + row.find("Mo").unwrap() as u16;
+    assert_eq!(buf[(mo, y)].fg, Color::Green);
+    assert!(buf[(mo, y)].modifier.contains(Modifier::BOLD));
+    let dot = x0 + row.find('·').unwrap() as u16;
+    assert!(buf[(dot, y)].modifier.contains(Modifier::DIM));
+}
+
+#[test]
+fn no_color_uses_no_colours() {
+    let app = loaded();
+    let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
+    t.draw(|f| ui::render(&app, Theme::new(false), f)).unwrap();
+    let buf = t.backend().buffer();
+    assert!(
+        buf.content()
+            .iter()
+            .all(|c| c.fg == Color::Reset && c.bg == Color::Reset)
+    );
+}
+
+#[test]
+fn ten_thousand_servers_render_only_visible_rows() {
+    let mut app = App::new("a", "h", Default::default());
+    let cmds = app.init();
+    let bsched::tui::msg::Cmd::LoadInstances { req } = cmds[0] else {
+        panic!()
+    };
+    let many: Vec<_> = (0..10_000)
+        .map(|i| server(i, &format!("srv-{i:05}")))
+        .collect();
+    app.update(Msg::Instances {
+        req,
+        result: Ok(many),
+    });
+    press(&mut app, [ch('G')]);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("srv-09999"), "{text}");
+    assert!(!text.contains("srv-00000"));
+}

@@ -1,0 +1,403 @@
+//! Key-replay tests of `App::update`: every flow, no terminal, no network.
+
+mod common;
+
+use bsched::api::ApiError;
+use bsched::domain::Weekdays;
+use bsched::tui::app::Pane;
+use bsched::tui::form::Field;
+use bsched::tui::msg::{Cmd, Msg};
+use common::tui::*;
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+#[test]
+fn filter_live_enter_keeps_esc_clears() {
+    let mut app = loaded();
+    press(&mut app, [ch('/')]);
+    assert!(app.filter_editing);
+    press(&mut app, typed("db"));
+    assert_eq!(app.visible.len(), 1, "filters while typing");
+    // q types into the filter instead of quitting
+    press(&mut app, [ch('q')]);
+    assert!(!app.quit);
+    press(&mut app, [key(KeyCode::Backspace), key(KeyCode::Enter)]);
+    assert!(!app.filter_editing);
+    assert_eq!(app.filter, "db");
+    assert_eq!(app.selected_server().unwrap().name, "db-primary");
+    press(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(app.visible.len(), 5, "Esc clears the kept filter");
+    press(&mut app, [ch('/')]);
+    press(&mut app, typed("СЕРВЕР"));
+    assert_eq!(
+        app.selected_server().unwrap().id,
+        3,
+        "case-insensitive, Cyrillic"
+    );
+    press(&mut app, [key(KeyCode::Esc)]);
+    assert!(app.filter.is_empty() && !app.filter_editing);
+}
+
+#[test]
+fn navigation_keys_move_and_jump() {
+    let mut app = loaded();
+    press(&mut app, [ch('j'), key(KeyCode::Down)]);
+    assert_eq!(app.server_sel, 2);
+    press(&mut app, [ch('k')]);
+    assert_eq!(app.server_sel, 1);
+    press(&mut app, [ch('G')]);
+    assert_eq!(app.server_sel, 4);
+    press(&mut app, [ch('g')]);
+    assert_eq!(app.server_sel, 0);
+    press(&mut app, [key(KeyCode::End), key(KeyCode::PageUp)]);
+    assert_eq!(app.server_sel, 0);
+    press(&mut app, [key(KeyCode::PageDown)]);
+    assert_eq!(app.server_sel, 4);
+    press(
+        &mut app,
+        [key(KeyCode::Home), ch('j'), key(KeyCode::Tab), ch('j')],
+    );
+    assert_eq!(app.pane, Pane::Schedules);
+    assert_eq!(app.selected_schedule().unwrap().name, "weekend full");
+    press(&mut app, [ch('j')]);
+    assert_eq!(app.sched_sel, 1, "stops at the last row");
+}
+
+#[test]
+fn create_through_the_form() {
+    let mut app = loaded();
+    press(&mut app, [ch('G'), ch('n')]);
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.focus, Field::Name);
+    assert_eq!(form.instance, 5);
+    press(&mut app, typed("nightly q"));
+    assert!(!app.quit, "q types in the name field");
+    press(
+        &mut app,
+        [key(KeyCode::Tab), ch('w'), ch('6'), key(KeyCode::Tab)],
+    );
+    press(&mut app, typed("0201"));
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(cmds.len(), 1);
+    let Cmd::Create { instance, spec } = &cmds[0] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(*instance, 5);
+    assert_eq!(spec.name().as_str(), "nightly q");
+    assert_eq!(
+        spec.days().short_names(),
+        ["mon", "tue", "wed", "thu", "fri", "sat"]
+    );
+    assert_eq!(spec.time().to_string(), "02:01");
+    assert!(app.form.as_ref().unwrap().saving);
+
+    let saved = bsched::domain::Schedule {
+        id: 900,
+        instance_id: 5,
+        name: "nightly q".into(),
+        days: spec.days(),
+        time: spec.time(),
+        created: "2026-11-27 10:00:00".into(),
+    };
+    let cmds = app.update(Msg::Saved {
+        instance: 5,
+        result: Ok(saved.clone()),
+    });
+    assert!(app.form.is_none(), "closes on success");
+    assert_eq!(app.pane, Pane::Schedules);
+    let Cmd::LoadSchedules { instance: 5, req } = cmds[0] else {
+        panic!("{cmds:?}")
+    };
+    let mut list = schedules_of(5);
+    list.schedules.push(bsched::domain::Schedule {
+        id: 899,
+        ..saved.clone()
+    });
+    list.schedules.push(saved);
+    app.update(Msg::Schedules {
+        instance: 5,
+        req,
+        result: Ok(list),
+    });
+    assert_eq!(
+        app.selected_schedule().unwrap().id,
+        900,
+        "the saved schedule is selected"
+    );
+    assert!(app.notice.as_ref().unwrap().text.contains("Created"));
+}
+
+#[test]
+fn edit_prefills_and_sends_every_field() {
+    let mut app = loaded();
+    press(&mut app, [key(KeyCode::Tab), key(KeyCode::Enter)]);
+    let form = app.form.as_ref().unwrap();
+    assert_eq!(form.editing, Some(301));
+    assert_eq!(form.name, "nightly");
+    assert_eq!(form.days, Weekdays::WORKDAYS);
+    // Move to the time; ↑ on the hour, → then ↓ on the minute.
+    press(
+        &mut app,
+        [
+            key(KeyCode::Tab),
+            key(KeyCode::Tab),
+            key(KeyCode::Up),
+            key(KeyCode::Right),
+            key(KeyCode::Down),
+        ],
+    );
+    assert_eq!(app.form.as_ref().unwrap().time.to_string(), "03:00");
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    let Cmd::Edit {
+        instance: 1,
+        id: 301,
+        spec,
+    } = &cmds[0]
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(spec.name().as_str(), "nightly");
+    assert_eq!(spec.days(), Weekdays::WORKDAYS);
+    assert_eq!(spec.time().to_string(), "03:00");
+}
+
+#[test]
+fn validation_errors_stay_in_the_form_and_send_nothing() {
+    let mut app = loaded();
+    press(&mut app, [ch('n')]);
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    assert!(cmds.is_empty());
+    assert!(
+        app.form
+            .as_ref()
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("name")
+    );
+    press(&mut app, typed("x"));
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    assert!(cmds.is_empty());
+    assert!(
+        app.form
+            .as_ref()
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("day")
+    );
+    press(
+        &mut app,
+        [
+            key(KeyCode::Tab),
+            ch('a'),
+            ch('x'),
+            ch('3'),
+            key(KeyCode::Tab),
+        ],
+    );
+    assert_eq!(app.form.as_ref().unwrap().days.short_names(), ["wed"]);
+    press(&mut app, typed("2599"));
+    assert!(
+        app.form
+            .as_ref()
+            .unwrap()
+            .error
+            .as_ref()
+            .unwrap()
+            .contains("25:99")
+    );
+    assert_eq!(
+        app.form.as_ref().unwrap().time.to_string(),
+        "02:00",
+        "bad time not taken"
+    );
+    press(&mut app, typed("23"));
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    assert!(cmds.is_empty(), "half-typed time is refused");
+    press(&mut app, typed("59"));
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    assert!(matches!(&cmds[0], Cmd::Create { spec, .. } if spec.time().to_string() == "23:59"));
+}
+
+#[test]
+fn a_name_over_100_characters_cannot_be_typed() {
+    let mut app = loaded();
+    press(&mut app, [ch('n')]);
+    press(&mut app, typed(&"ж".repeat(105)));
+    assert_eq!(app.form.as_ref().unwrap().name.chars().count(), 100);
+    assert!(app.form.as_ref().unwrap().error.is_some());
+}
+
+#[test]
+fn api_refusal_keeps_the_form_and_what_was_typed() {
+    let mut app = loaded();
+    press(&mut app, [ch('n')]);
+    press(&mut app, typed("mine"));
+    press(&mut app, [key(KeyCode::Tab), ch('1')]);
+    let before = app.form.clone().unwrap();
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    assert_eq!(cmds.len(), 1);
+    app.update(Msg::Saved {
+        instance: 1,
+        result: Err(ApiError::Refused {
+            kind: "runningoperation".into(),
+            object: None,
+            message: "Another operation is already running".into(),
+        }),
+    });
+    let form = app.form.as_ref().expect("form stays open");
+    assert_eq!(form.name, before.name);
+    assert_eq!(form.days, before.days);
+    assert!(!form.saving);
+    assert!(form.error.as_ref().unwrap().contains("already running"));
+    press(&mut app, [key(KeyCode::Esc)]);
+    assert!(app.form.is_none());
+}
+
+#[test]
+fn delete_confirm_and_cancel() {
+    let mut app = loaded();
+    press(&mut app, [ch('j'), key(KeyCode::Tab), ch('d')]);
+    let c = app.confirm.as_ref().expect("dialog opens");
+    assert_eq!(c.schedule.id, 302);
+    assert_eq!(c.server_name, "db-primary");
+    for k in [ch('n')] {
+        assert!(press(&mut app, [k]).is_empty());
+    }
+    assert!(app.confirm.is_none(), "n cancels");
+    press(&mut app, [ch('d')]);
+    assert!(press(&mut app, [key(KeyCode::Esc)]).is_empty());
+    assert!(app.confirm.is_none(), "Esc cancels");
+    press(&mut app, [ch('d')]);
+    assert!(
+        press(&mut app, [ch('q'), ch('j')]).is_empty(),
+        "other keys do nothing"
+    );
+    assert!(!app.quit);
+    let cmds = press(&mut app, [ch('y')]);
+    assert_eq!(
+        cmds,
+        vec![Cmd::Delete {
+            instance: 2,
+            id: 302
+        }]
+    );
+    assert!(app.deleting.contains(&302));
+    press(&mut app, [ch('d')]);
+    assert!(
+        app.confirm.is_none(),
+        "no second delete while one is in flight"
+    );
+
+    // A failure leaves the row and says why.
+    app.update(Msg::Deleted {
+        instance: 2,
+        id: 302,
+        result: Err(ApiError::Timeout(30)),
+    });
+    assert!(app.deleting.is_empty());
+    assert_eq!(app.current_schedules().len(), 2);
+    assert!(app.notice.as_ref().unwrap().error);
+
+    press(&mut app, [ch('d')]);
+    press(&mut app, [ch('y')]);
+    let cmds = app.update(Msg::Deleted {
+        instance: 2,
+        id: 302,
+        result: Ok(()),
+    });
+    assert!(matches!(cmds[0], Cmd::LoadSchedules { instance: 2, .. }));
+}
+
+#[test]
+fn d_on_the_servers_pane_deletes_nothing() {
+    let mut app = loaded();
+    assert!(press(&mut app, [ch('d')]).is_empty());
+    assert!(app.confirm.is_none());
+}
+
+#[test]
+fn refresh_keeps_rows_and_newest_answer_wins() {
+    let mut app = loaded();
+    let cmds = press(&mut app, [ch('r')]);
+    assert!(matches!(cmds[0], Cmd::LoadInstances { .. }));
+    let Cmd::LoadSchedules {
+        instance: 1,
+        req: old,
+    } = cmds[1]
+    else {
+        panic!("{cmds:?}")
+    };
+    assert!(app.busy());
+    assert_eq!(app.current_schedules().len(), 1, "stale rows stay visible");
+    let cmds = press(&mut app, [ch('r')]);
+    let Cmd::LoadSchedules { req: new, .. } = cmds[1] else {
+        panic!()
+    };
+    // The older answer arrives late and is dropped.
+    app.update(Msg::Schedules {
+        instance: 1,
+        req: old,
+        result: Ok(Default::default()),
+    });
+    assert_eq!(app.current_schedules().len(), 1);
+    app.update(Msg::Schedules {
+        instance: 1,
+        req: new,
+        result: Ok(Default::default()),
+    });
+    assert_eq!(app.current_schedules().len(), 0);
+}
+
+#[test]
+fn help_opens_and_closes_and_quit_keys() {
+    let mut app = loaded();
+    press(&mut app, [ch('?')]);
+    assert!(app.help);
+    press(&mut app, [ch('j')]);
+    assert_eq!(app.server_sel, 0, "help swallows keys");
+    press(&mut app, [key(KeyCode::Esc)]);
+    assert!(!app.help);
+    let cmds = press(&mut app, [ch('q')]);
+    assert_eq!(cmds, vec![Cmd::Quit]);
+
+    let mut app = loaded();
+    press(&mut app, [ch('n')]);
+    let ctrl_c = Msg::Key(KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL));
+    assert_eq!(
+        app.update(ctrl_c),
+        vec![Cmd::Quit],
+        "Ctrl+C quits even in a text field"
+    );
+}
+
+#[test]
+fn load_errors_are_shown() {
+    let mut app = bsched::tui::app::App::new("a", "h", Default::default());
+    let cmds = app.init();
+    let Cmd::LoadInstances { req } = cmds[0] else {
+        panic!()
+    };
+    app.update(Msg::Instances {
+        req,
+        result: Err(ApiError::Network("could not connect to h".into())),
+    });
+    assert!(
+        app.servers_error
+            .as_ref()
+            .unwrap()
+            .contains("could not connect")
+    );
+    assert!(app.notice.as_ref().unwrap().error);
+    assert!(!app.busy());
+}
+
+#[test]
+fn ticks_run_only_while_something_moves() {
+    let mut app = loaded();
+    assert!(!app.needs_tick(), "idle: no timer");
+    press(&mut app, [ch('r')]);
+    assert!(app.needs_tick());
+}
