@@ -263,9 +263,7 @@ fn delete_confirm_and_cancel() {
     let c = app.confirm.as_ref().expect("dialog opens");
     assert_eq!(c.schedule.id, 302);
     assert_eq!(c.server_name, "db-primary");
-    for k in [ch('n')] {
-        assert!(press(&mut app, [k]).is_empty());
-    }
+    assert!(press(&mut app, [ch('n')]).is_empty());
     assert!(app.confirm.is_none(), "n cancels");
     press(&mut app, [ch('d')]);
     assert!(press(&mut app, [key(KeyCode::Esc)]).is_empty());
