@@ -89,16 +89,7 @@ async fn tui_on(client: Client, account: &str, keys: Keymap) -> Result<(), CliEr
 }
 
 async fn run_tui(cli: &Cli) -> Result<(), CliError> {
-    let env = |k: &str| std::env::var(k).ok();
-    let resolved = config::resolve(cli.config.as_deref(), cli.profile.as_deref(), &env)?;
-    for w in &resolved.warnings {
-        eprintln!("warning: {w}");
-    }
-    if !resolved.has_credentials() {
-        return Err(CliError::Usage(
-            "no credentials: set BSCHED_USERNAME and BSCHED_PASSWORD or a profile in the config file; `bsched demo` tries bsched without an account".into(),
-        ));
-    }
+    let resolved = cli::resolve_with_credentials(cli)?;
     let keys = keymap(&resolved.keys)?;
     let account = resolved
         .client

@@ -13,8 +13,9 @@ use crate::domain::{
     TimeOfDay, Weekdays,
 };
 
-/// Resolves the profile and builds a client; refuses to go on without credentials.
-pub fn client_for(cli: &Cli) -> Result<Client, CliError> {
+/// Resolves the profile from `--config`/`--profile` and the environment, prints its warnings,
+/// and refuses to go on without credentials.
+pub fn resolve_with_credentials(cli: &Cli) -> Result<config::Resolved, CliError> {
     let env = |k: &str| std::env::var(k).ok();
     let resolved = config::resolve(cli.config.as_deref(), cli.profile.as_deref(), &env)?;
     for w in &resolved.warnings {
@@ -22,10 +23,15 @@ pub fn client_for(cli: &Cli) -> Result<Client, CliError> {
     }
     if !resolved.has_credentials() {
         return Err(CliError::Usage(
-            "no credentials: set BSCHED_USERNAME and BSCHED_PASSWORD (or BSCHED_TOKEN), or a profile in the config file".into(),
+            "no credentials: set BSCHED_USERNAME and BSCHED_PASSWORD (or BSCHED_TOKEN), or a profile in the config file; `bsched demo` tries bsched without an account".into(),
         ));
     }
-    Ok(Client::new(resolved.client)?)
+    Ok(resolved)
+}
+
+/// Resolves the profile and builds a client; refuses to go on without credentials.
+pub fn client_for(cli: &Cli) -> Result<Client, CliError> {
+    Ok(Client::new(resolve_with_credentials(cli)?.client)?)
 }
 
 fn print_json(out: &mut dyn Write, v: &impl serde::Serialize) -> Result<(), CliError> {

@@ -2,6 +2,7 @@
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
@@ -15,6 +16,15 @@ fn block(title: String, focused: bool, theme: Theme) -> Block<'static> {
         b.border_style(theme.accent())
     } else {
         b.border_style(theme.dim())
+    }
+}
+
+/// The style of a row: reversed when selected in the focused pane, underlined in the other.
+fn row_style(selected: bool, focused: bool, theme: Theme) -> Style {
+    match (selected, focused) {
+        (true, true) => theme.selected(),
+        (true, false) => theme.selected_unfocused(),
+        (false, _) => theme.text(),
     }
 }
 
@@ -77,15 +87,7 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
                 None => "…".into(),
             };
             let count_style = if n == "0" { theme.warn() } else { theme.text() };
-            let style = if row == app.server_sel {
-                if focused {
-                    theme.selected()
-                } else {
-                    theme.selected_unfocused()
-                }
-            } else {
-                theme.text()
-            };
+            let style = row_style(row == app.server_sel, focused, theme);
             let mut cells = vec![
                 Cell::from(truncate(&s.name, name_w)),
                 Cell::from(truncate(&s.status, 8)),
@@ -201,15 +203,7 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         .skip(first)
         .take(rows_h)
         .map(|(i, s)| {
-            let style = if i == app.sched_sel {
-                if focused {
-                    theme.selected()
-                } else {
-                    theme.selected_unfocused()
-                }
-            } else {
-                theme.text()
-            };
+            let style = row_style(i == app.sched_sel, focused, theme);
             let mut cells = vec![
                 Cell::from(truncate(&s.name, name_w)),
                 Cell::from(week(s.days, letters, theme)),
