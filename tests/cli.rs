@@ -38,17 +38,24 @@ fn finish(out: Output) -> Run {
     }
 }
 
+/// Runs `bsched ARGS` in a fresh home with these environment variables.
+fn run_env(env: &[(&str, &str)], args: &[&str]) -> Run {
+    let home = tempfile::tempdir().unwrap();
+    let mut cmd = base(home.path());
+    cmd.envs(env.iter().copied()).args(args);
+    finish(cmd.output().unwrap())
+}
+
 /// Runs `bsched ARGS` with the demo credentials for `bg`.
 fn run(bg: &Background, args: &[&str]) -> Run {
-    let home = tempfile::tempdir().unwrap();
-    let out = base(home.path())
-        .env("BSCHED_URL", bg.emu.url())
-        .env("BSCHED_USERNAME", DEMO_USER)
-        .env("BSCHED_PASSWORD", DEMO_PASSWORD)
-        .args(args)
-        .output()
-        .unwrap();
-    finish(out)
+    run_env(
+        &[
+            ("BSCHED_URL", &bg.emu.url()),
+            ("BSCHED_USERNAME", DEMO_USER),
+            ("BSCHED_PASSWORD", DEMO_PASSWORD),
+        ],
+        args,
+    )
 }
 
 fn json(r: &Run) -> Value {
@@ -370,15 +377,13 @@ fn exit_codes_for_refusal_auth_and_network() {
     assert_eq!(busy.code, 3, "{}", busy.stderr);
     assert!(busy.stderr.contains("already running"));
 
-    let home = tempfile::tempdir().unwrap();
-    let auth = finish(
-        base(home.path())
-            .env("BSCHED_URL", bg.emu.url())
-            .env("BSCHED_USERNAME", DEMO_USER)
-            .env("BSCHED_PASSWORD", "wrong")
-            .arg("instances")
-            .output()
-            .unwrap(),
+    let auth = run_env(
+        &[
+            ("BSCHED_URL", &bg.emu.url()),
+            ("BSCHED_USERNAME", DEMO_USER),
+            ("BSCHED_PASSWORD", "wrong"),
+        ],
+        &["instances"],
     );
     assert_eq!(auth.code, 4, "{}", auth.stderr);
 
@@ -391,14 +396,13 @@ fn exit_codes_for_refusal_auth_and_network() {
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let dead = format!("http://{}/", listener.local_addr().unwrap());
     drop(listener);
-    let net = finish(
-        base(home.path())
-            .env("BSCHED_URL", dead)
-            .env("BSCHED_USERNAME", DEMO_USER)
-            .env("BSCHED_PASSWORD", DEMO_PASSWORD)
-            .arg("instances")
-            .output()
-            .unwrap(),
+    let net = run_env(
+        &[
+            ("BSCHED_URL", &dead),
+            ("BSCHED_USERNAME", DEMO_USER),
+            ("BSCHED_PASSWORD", DEMO_PASSWORD),
+        ],
+        &["instances"],
     );
     assert_eq!(net.code, 5, "{}", net.stderr);
 }
@@ -406,24 +410,16 @@ fn exit_codes_for_refusal_auth_and_network() {
 #[test]
 fn setup_errors_exit_2_before_any_connection() {
     let bg = Background::start();
-    let home = tempfile::tempdir().unwrap();
-    let none = finish(
-        base(home.path())
-            .env("BSCHED_URL", bg.emu.url())
-            .arg("instances")
-            .output()
-            .unwrap(),
-    );
+    let none = run_env(&[("BSCHED_URL", &bg.emu.url())], &["instances"]);
     assert_eq!(none.code, 2);
     assert!(none.stderr.contains("no credentials"), "{}", none.stderr);
-    let plain = finish(
-        base(home.path())
-            .env("BSCHED_URL", "http://api.zomro.com/")
-            .env("BSCHED_USERNAME", "u")
-            .env("BSCHED_PASSWORD", "p")
-            .arg("instances")
-            .output()
-            .unwrap(),
+    let plain = run_env(
+        &[
+            ("BSCHED_URL", "http://api.zomro.com/"),
+            ("BSCHED_USERNAME", "u"),
+            ("BSCHED_PASSWORD", "p"),
+        ],
+        &["instances"],
     );
     assert_eq!(plain.code, 2);
     assert!(plain.stderr.contains("https://"), "{}", plain.stderr);
@@ -488,7 +484,6 @@ fn secrets_never_reach_the_output() {
     bg.emu
         .with(|w| w.data.users[0].password = "pw-Sup3rS3cret".into());
     let st = STAGING.to_string();
-    let home = tempfile::tempdir().unwrap();
     let mut outputs = String::new();
     let mut token = String::new();
     let commands: Vec<Vec<&str>> = vec![
@@ -511,15 +506,14 @@ fn secrets_never_reach_the_output() {
         vec!["retention", "--instance", &st],
     ];
     for args in &commands {
-        let out = finish(
-            base(home.path())
-                .env("BSCHED_URL", bg.emu.url())
-                .env("BSCHED_USERNAME", DEMO_USER)
-                .env("BSCHED_PASSWORD", "pw-Sup3rS3cret")
-                .env("BSCHED_LOG", "trace")
-                .args(args)
-                .output()
-                .unwrap(),
+        let out = run_env(
+            &[
+                ("BSCHED_URL", &bg.emu.url()),
+                ("BSCHED_USERNAME", DEMO_USER),
+                ("BSCHED_PASSWORD", "pw-Sup3rS3cret"),
+                ("BSCHED_LOG", "trace"),
+            ],
+            args,
         );
         outputs.push_str(&out.stdout);
         outputs.push_str(&out.stderr);
@@ -536,25 +530,20 @@ fn secrets_never_reach_the_output() {
     token.push_str(client["doc"]["auth"]["$id"].as_str().unwrap());
     for fault in [Fault::Truncated, Fault::Html, Fault::Status(500)] {
         bg.emu.push_fault(fault, When::Before, Some("instances"));
-        let out = finish(
-            base(home.path())
-                .env("BSCHED_URL", bg.emu.url())
-                .env("BSCHED_TOKEN", &token)
-                .env("BSCHED_LOG", "trace")
-                .args(["instances"])
-                .output()
-                .unwrap(),
+        let out = run_env(
+            &[
+                ("BSCHED_URL", &bg.emu.url()),
+                ("BSCHED_TOKEN", &token),
+                ("BSCHED_LOG", "trace"),
+            ],
+            &["instances"],
         );
         outputs.push_str(&out.stderr);
     }
     bg.emu.with(|w| w.expire_sessions());
-    let expired = finish(
-        base(home.path())
-            .env("BSCHED_URL", bg.emu.url())
-            .env("BSCHED_TOKEN", &token)
-            .arg("instances")
-            .output()
-            .unwrap(),
+    let expired = run_env(
+        &[("BSCHED_URL", &bg.emu.url()), ("BSCHED_TOKEN", &token)],
+        &["instances"],
     );
     assert_eq!(expired.code, 4, "{}", expired.stderr);
     outputs.push_str(&expired.stderr);
