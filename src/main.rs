@@ -81,23 +81,26 @@ fn keymap(keys: &std::collections::BTreeMap<String, toml::Value>) -> Result<Keym
     Keymap::new(keys).map_err(|e| CliError::Usage(format!("config file: {e}")))
 }
 
-async fn tui_on(client: Client, account: &str, keys: Keymap) -> Result<(), CliError> {
-    let app = App::new(account, &client.host(), keys);
-    tui::run(client, app)
+async fn tui_on(app: App) -> Result<(), CliError> {
+    tui::run(app)
         .await
         .map_err(|e| CliError::Usage(format!("terminal error: {e}")))
 }
 
+/// The TUI for the configured profile; with no credentials anywhere, it opens on a login screen.
 async fn run_tui(cli: &Cli) -> Result<(), CliError> {
-    let resolved = cli::resolve_with_credentials(cli)?;
+    let resolved = cli::resolve_profile(cli)?;
     let keys = keymap(&resolved.keys)?;
+    if !resolved.has_credentials() {
+        return tui_on(App::login_screen(resolved.client, keys)).await;
+    }
     let account = resolved
         .client
         .username
         .clone()
         .unwrap_or_else(|| format!("profile {}", resolved.profile));
     let client = Client::new(resolved.client)?;
-    tui_on(client, &account, keys).await
+    tui_on(App::connected(client, &account, keys)).await
 }
 
 async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
@@ -119,7 +122,7 @@ async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
     cfg.username = Some(emulator::DEMO_USER.into());
     cfg.password = Some(Secret::new(emulator::DEMO_PASSWORD));
     let client = Client::new(cfg)?;
-    tui_on(client, emulator::DEMO_USER, keys).await
+    tui_on(App::connected(client, emulator::DEMO_USER, keys)).await
 }
 
 async fn run_emulator(args: &EmulatorArgs) -> Result<(), CliError> {

@@ -551,3 +551,19 @@ fn secrets_never_reach_the_output() {
     assert!(!outputs.contains(&token), "session token leaked");
     assert!(outputs.contains("calling"), "trace logging was on");
 }
+
+#[test]
+fn a_two_factor_account_without_a_session_exits_4_with_a_hint() {
+    let bg = Background::start();
+    let r = run_env(
+        &[
+            ("BSCHED_URL", &bg.emu.url()),
+            ("BSCHED_USERNAME", bsched::emulator::DEMO_TOTP_USER),
+            ("BSCHED_PASSWORD", DEMO_PASSWORD),
+        ],
+        &["instances"],
+    );
+    assert_eq!(r.code, 4, "{}", r.stderr);
+    assert!(r.stderr.contains("one-time code"), "{}", r.stderr);
+    assert!(r.stderr.contains("BSCHED_TOKEN"), "{}", r.stderr);
+}

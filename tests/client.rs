@@ -356,3 +356,44 @@ async fn secrets_stay_out_of_debug_and_errors() {
     assert!(!shown.contains("s3cr3t"), "{shown}");
     assert!(shown.contains("Secret(***)"));
 }
+
+#[tokio::test]
+async fn two_factor_login_asks_for_the_code_and_takes_the_new_session() {
+    let emu = common::emulator().await;
+    let mut cfg = common::config(&emu);
+    cfg.username = Some(bsched::emulator::DEMO_TOTP_USER.into());
+    let client = Client::new(cfg).unwrap();
+    assert!(
+        client.login_checking_totp().await.unwrap(),
+        "the code is asked for"
+    );
+    let wrong = client.confirm_totp("000000").await.unwrap_err();
+    assert!(
+        wrong.to_string().contains("Invalid confirmation code"),
+        "{wrong}"
+    );
+    assert!(client.confirm_totp("12345").await.is_err(), "six digits");
+    client
+        .confirm_totp(bsched::emulator::DEMO_TOTP_CODE)
+        .await
+        .unwrap();
+    assert!(!client.needs_totp().await.unwrap());
+    assert_eq!(client.instances().await.unwrap().len(), 15);
+
+    // When that session expires, a password alone cannot log in again: say so.
+    emu.push_fault(Fault::ExpireSessions, When::Before, Some("instances"));
+    let e = client.instances().await.unwrap_err();
+    assert!(matches!(e, ApiError::Auth(_)), "{e:?}");
+    assert!(e.to_string().contains("one-time code"), "{e}");
+}
+
+#[tokio::test]
+async fn a_password_alone_on_a_two_factor_account_gets_a_clear_error() {
+    let emu = common::emulator().await;
+    let mut cfg = common::config(&emu);
+    cfg.username = Some(bsched::emulator::DEMO_TOTP_USER.into());
+    let client = Client::new(cfg).unwrap();
+    let e = client.instances().await.unwrap_err();
+    assert!(matches!(e, ApiError::Auth(_)), "{e:?}");
+    assert!(e.to_string().contains("one-time code"), "{e}");
+}

@@ -160,3 +160,40 @@ fn ten_thousand_servers_render_only_visible_rows() {
     assert!(text.contains("srv-09999"), "{text}");
     assert!(!text.contains("srv-00000"));
 }
+
+#[test]
+fn refreshing_keeps_rows_with_a_spinner_and_an_age() {
+    let mut app = loaded();
+    app.now += jiff::SignedDuration::from_secs(12);
+    press(&mut app, [ch('r')]);
+    let text = screen(&app, 80, 24);
+    insta::assert_snapshot!("refreshing_80x24", text);
+    assert!(text.contains("updated 12s ago") && text.contains("nightly"));
+}
+
+#[test]
+fn login_screen() {
+    let url = bsched::api::checked_url("https://my.example.test/billmgr").unwrap();
+    let mut app = App::login_screen(bsched::api::ClientConfig::new(url), Default::default());
+    insta::assert_snapshot!("login_fresh_80x24", screen(&app, 80, 24));
+    press(&mut app, typed("me@example.test"));
+    press(&mut app, [key(KeyCode::Tab)]);
+    press(&mut app, typed("hunter2"));
+    press(&mut app, [key(KeyCode::Enter)]);
+    app.update(Msg::LoggedIn {
+        result: Err(ApiError::Auth("invalid username or password".into())),
+    });
+    let text = screen(&app, 80, 24);
+    assert!(!text.contains("hunter2"), "the password is masked");
+    insta::assert_snapshot!("login_refused_80x24", text);
+    press(&mut app, [key(KeyCode::Enter)]);
+    let cfg = bsched::api::ClientConfig::new(
+        bsched::api::checked_url("https://my.example.test/billmgr").unwrap(),
+    );
+    let client = bsched::api::Client::new(cfg).unwrap();
+    app.update(Msg::LoggedIn {
+        result: Ok((client, true)),
+    });
+    press(&mut app, typed("123"));
+    insta::assert_snapshot!("login_code_80x24", screen(&app, 80, 24));
+}

@@ -399,3 +399,138 @@ fn ticks_run_only_while_something_moves() {
     press(&mut app, [ch('r')]);
     assert!(app.needs_tick());
 }
+
+fn login_app() -> bsched::tui::app::App {
+    let url = bsched::api::checked_url("https://my.example.test/billmgr").unwrap();
+    bsched::tui::app::App::login_screen(bsched::api::ClientConfig::new(url), Default::default())
+}
+
+fn ctrl(c: char) -> Msg {
+    Msg::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+}
+
+#[test]
+fn login_screen_validates_keeps_typing_and_asks_for_the_code() {
+    let mut app = login_app();
+    assert!(app.init().is_empty(), "nothing loads before login");
+    let login = app.login.as_ref().unwrap();
+    assert_eq!(login.url, "https://my.example.test/billmgr");
+    // Missing username: one sentence, nothing sent.
+    assert!(press(&mut app, [key(KeyCode::Enter)]).is_empty());
+    assert!(
+        app.login
+            .as_ref()
+            .unwrap()
+            .error
+            .as_deref()
+            .unwrap()
+            .contains("username")
+    );
+    press(&mut app, typed("me@example.test"));
+    press(&mut app, [key(KeyCode::Tab)]);
+    press(&mut app, typed("s3cret-pw q"));
+    assert!(!app.quit, "q types into a field");
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    let [Cmd::Login { cfg }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(cfg.username.as_deref(), Some("me@example.test"));
+    assert_eq!(cfg.password.as_ref().unwrap().expose(), "s3cret-pw q");
+    assert_eq!(cfg.url.as_str(), "https://my.example.test/billmgr");
+    let shown = format!("{app:?}");
+    assert!(!shown.contains("s3cret"), "Debug never shows the password");
+    assert!(
+        press(&mut app, [ch('x')]).is_empty(),
+        "keys wait while logging in"
+    );
+
+    // Refused: the screen stays, with the API's reason and everything typed.
+    app.update(Msg::LoggedIn {
+        result: Err(ApiError::Auth("invalid username or password".into())),
+    });
+    let login = app.login.as_ref().unwrap();
+    assert_eq!(login.error.as_deref(), Some("Invalid username or password"));
+    assert_eq!(login.username, "me@example.test");
+    assert_eq!(login.password_mask().chars().count(), 11);
+
+    // Accepted, but the account asks for a one-time code.
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    let [Cmd::Login { cfg }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let client = bsched::api::Client::new((**cfg).clone()).unwrap();
+    assert!(
+        app.update(Msg::LoggedIn {
+            result: Ok((client, true))
+        })
+        .is_empty()
+    );
+    assert!(app.login.as_ref().unwrap().code_step);
+    press(&mut app, typed("12a3"));
+    assert!(press(&mut app, [key(KeyCode::Enter)]).is_empty());
+    let login = app.login.as_ref().unwrap();
+    assert_eq!(login.code(), "123", "only digits go in");
+    assert!(login.error.as_deref().unwrap().contains("six digits"));
+    press(&mut app, typed("4567"));
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    let [Cmd::ConfirmCode { code }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(code.expose(), "123456");
+    app.update(Msg::CodeChecked {
+        result: Err(ApiError::Refused {
+            kind: "value".into(),
+            object: Some("qrcode".into()),
+            message: "Invalid confirmation code".into(),
+        }),
+    });
+    assert_eq!(
+        app.login.as_ref().unwrap().error.as_deref(),
+        Some("Invalid confirmation code")
+    );
+    press(&mut app, [ctrl('u')]);
+    press(&mut app, typed("654321"));
+    press(&mut app, [key(KeyCode::Enter)]);
+    let cmds = app.update(Msg::CodeChecked { result: Ok(()) });
+    assert!(app.login.is_none(), "the login screen is gone");
+    assert_eq!(app.account, "me@example.test");
+    assert_eq!(app.host, "my.example.test");
+    assert!(matches!(cmds.as_slice(), [Cmd::LoadInstances { .. }]));
+}
+
+#[test]
+fn login_screen_refuses_a_bad_url_and_esc_quits() {
+    let mut app = login_app();
+    press(&mut app, [key(KeyCode::BackTab), ctrl('u')]);
+    press(&mut app, typed("http://example.test/billmgr"));
+    press(&mut app, [key(KeyCode::Tab)]);
+    press(&mut app, typed("me"));
+    press(&mut app, [key(KeyCode::Tab)]);
+    press(&mut app, typed("pw"));
+    assert!(press(&mut app, [key(KeyCode::Enter)]).is_empty());
+    let login = app.login.as_ref().unwrap();
+    assert_eq!(login.focus, bsched::tui::login::LoginField::Url);
+    assert!(
+        login.error.as_deref().unwrap().starts_with("URL:"),
+        "{:?}",
+        login.error
+    );
+    assert_eq!(press(&mut app, [key(KeyCode::Esc)]), vec![Cmd::Quit]);
+}
+
+#[test]
+fn refresh_marks_when_the_data_arrived() {
+    let mut app = loaded();
+    let t0 = app.now;
+    assert_eq!(app.servers_updated, Some(t0));
+    app.now = t0 + jiff::SignedDuration::from_secs(12);
+    let cmds = press(&mut app, [ch('r')]);
+    assert_eq!(
+        app.servers_updated,
+        Some(t0),
+        "the old mark stays while loading"
+    );
+    answer(&mut app, cmds);
+    assert_eq!(app.servers_updated, Some(app.now));
+    assert_eq!(app.schedules[&1].updated, Some(app.now));
+}

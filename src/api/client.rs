@@ -1,6 +1,7 @@
 //! The BILLmanager client: form POSTs, login and re-login, paging, one method per API function.
 
 use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use reqwest::Url;
@@ -17,7 +18,7 @@ use crate::domain::{
 const MAX_PAGES: u64 = 10_000;
 
 /// How to reach and authenticate to the API.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ClientConfig {
     /// The API endpoint (already checked by [`super::checked_url`]).
     pub url: Url,
@@ -62,6 +63,9 @@ struct Inner {
     cfg: ClientConfig,
     session: Mutex<Option<Secret>>,
     permits: Semaphore,
+    /// Set once a one-time code was confirmed: the session cannot be renewed with the
+    /// password alone.
+    totp: AtomicBool,
 }
 
 impl Client {
@@ -83,6 +87,7 @@ impl Client {
                 cfg,
                 session,
                 permits,
+                totp: AtomicBool::new(false),
             }),
         })
     }
@@ -164,6 +169,52 @@ impl Client {
         Ok(fresh)
     }
 
+    /// Logs in and asks the API whether the account still needs a one-time code (TOTP,
+    /// api.md 2.1): `Ok(true)` means [`Client::confirm_totp`] must follow before anything else.
+    pub async fn login_checking_totp(&self) -> Result<bool, ApiError> {
+        self.login().await?;
+        self.needs_totp().await
+    }
+
+    /// Whether the current session waits for a one-time code (`whoami` answers
+    /// `ok = func=totp.confirm`).
+    pub async fn needs_totp(&self) -> Result<bool, ApiError> {
+        let token = self.session().await?;
+        let doc = self.call_with("whoami", &[], &token).await?;
+        Ok(doc
+            .get("ok")
+            .and_then(doc::text)
+            .is_some_and(|t| t.trim() == "func=totp.confirm"))
+    }
+
+    /// Sends the one-time code; the API answers with a new session, which replaces the old.
+    pub async fn confirm_totp(&self, code: &str) -> Result<(), ApiError> {
+        let code = code.trim();
+        if code.len() != 6 || !code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(ApiError::Setup("the code has six digits".into()));
+        }
+        let mut session = self.inner.session.lock().await;
+        let Some(token) = session.clone() else {
+            return Err(ApiError::Setup("log in before sending the code".into()));
+        };
+        let params = [
+            ("sok", "ok".to_string()),
+            ("clicked_button", "ok".to_string()),
+            ("qrcode", code.to_string()),
+        ];
+        let doc = self.call_with("totp.confirm", &params, &token).await?;
+        let fresh = doc
+            .get("auth")
+            .and_then(|a| doc::attr(a, "id").or_else(|| doc::text(a)))
+            .filter(|t| !t.is_empty())
+            .ok_or_else(|| {
+                ApiError::Malformed("the code was taken but no session came back".into())
+            })?;
+        *session = Some(Secret::new(fresh));
+        self.inner.totp.store(true, Ordering::Relaxed);
+        Ok(())
+    }
+
     /// Calls `func` with `params`. When the session is refused for access, logs in again once
     /// and retries once: a call refused for access did not apply, so this is safe for writes.
     pub async fn call(&self, func: &str, params: &[(&str, String)]) -> Result<Value, ApiError> {
@@ -181,9 +232,23 @@ impl Client {
                         "the session expired or was refused, and no password is set to log in again".into(),
                     ));
                 }
+                if self.inner.totp.load(Ordering::Relaxed) {
+                    return Err(ApiError::Auth(
+                        "the session expired; this account asks for a one-time code, so log in again".into(),
+                    ));
+                }
                 tracing::info!(func, "session refused; logging in again");
                 let token = self.renew(&token).await?;
-                self.call_with(func, params, &token).await
+                match self.call_with(func, params, &token).await {
+                    // Refused again right after a fresh login: say why if the account waits
+                    // for a one-time code, which a password alone cannot give.
+                    Err(e) if e.is_access() && self.needs_totp().await.unwrap_or(false) => {
+                        Err(ApiError::Auth(
+                            "this account asks for a one-time code (two-factor login); log in from the TUI (`bsched` with no credentials set) or pass a session with BSCHED_TOKEN".into(),
+                        ))
+                    }
+                    other => other,
+                }
             }
             other => other,
         }

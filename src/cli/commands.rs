@@ -16,15 +16,21 @@ use crate::domain::{
 /// Resolves the profile from `--config`/`--profile` and the environment, prints its warnings,
 /// and refuses to go on without credentials.
 pub fn resolve_with_credentials(cli: &Cli) -> Result<config::Resolved, CliError> {
-    let env = |k: &str| std::env::var(k).ok();
-    let resolved = config::resolve(cli.config.as_deref(), cli.profile.as_deref(), &env)?;
-    for w in &resolved.warnings {
-        eprintln!("warning: {w}");
-    }
+    let resolved = resolve_profile(cli)?;
     if !resolved.has_credentials() {
         return Err(CliError::Usage(
             "no credentials: set BSCHED_USERNAME and BSCHED_PASSWORD (or BSCHED_TOKEN), or a profile in the config file; `bsched demo` tries bsched without an account".into(),
         ));
+    }
+    Ok(resolved)
+}
+
+/// Resolves the profile from the config file and the environment, printing its warnings.
+pub fn resolve_profile(cli: &Cli) -> Result<config::Resolved, CliError> {
+    let env = |k: &str| std::env::var(k).ok();
+    let resolved = config::resolve(cli.config.as_deref(), cli.profile.as_deref(), &env)?;
+    for w in &resolved.warnings {
+        eprintln!("warning: {w}");
     }
     Ok(resolved)
 }

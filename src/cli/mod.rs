@@ -5,7 +5,7 @@ mod commands;
 mod table;
 
 pub use args::{Cli, Command, EmulatorArgs, SchedulesCmd};
-pub use commands::{resolve_with_credentials, run};
+pub use commands::{resolve_profile, resolve_with_credentials, run};
 
 use crate::api::ApiError;
 use crate::config::ConfigError;

@@ -6,7 +6,9 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::form::{Form, FormOutcome};
 use super::keymap::{Action, Keymap};
+use super::login::{LoginForm, LoginOutcome};
 use super::msg::{Cmd, Msg, ReqId};
+use crate::api::{ApiError, Client, ClientConfig};
 use crate::domain::{Instance, InstanceId, Schedule, ScheduleId, ScheduleList};
 
 /// Ticks a notice stays up (a tick is 250 ms).
@@ -43,6 +45,8 @@ pub struct ServerSchedules {
     pub loading: Option<ReqId>,
     /// Why the last load failed.
     pub error: Option<String>,
+    /// When the list last arrived.
+    pub updated: Option<jiff::Timestamp>,
 }
 
 /// The delete waiting for `y`.
@@ -101,6 +105,14 @@ pub struct App {
     pub select_after_load: Option<ScheduleId>,
     /// Whether the loop should end.
     pub quit: bool,
+    /// The login screen, while no session exists yet.
+    pub login: Option<LoginForm>,
+    /// The API handle the loop's tasks use (None until logged in).
+    pub client: Option<Client>,
+    /// The time now, set by the loop before each batch of messages (tests set it by hand).
+    pub now: jiff::Timestamp,
+    /// When the server list last arrived.
+    pub servers_updated: Option<jiff::Timestamp>,
     next_req: ReqId,
 }
 
@@ -130,12 +142,33 @@ impl App {
             spinner: 0,
             select_after_load: None,
             quit: false,
+            login: None,
+            client: None,
+            now: jiff::Timestamp::UNIX_EPOCH,
+            servers_updated: None,
             next_req: 0,
         }
     }
 
-    /// The first commands: load the servers.
+    /// An app connected through `client`.
+    pub fn connected(client: Client, account: &str, keymap: Keymap) -> App {
+        let mut app = App::new(account, &client.host(), keymap);
+        app.client = Some(client);
+        app
+    }
+
+    /// An app that starts on the login screen, pre-filled from the profile's settings.
+    pub fn login_screen(base: ClientConfig, keymap: Keymap) -> App {
+        let mut app = App::new("", base.url.host_str().unwrap_or("?"), keymap);
+        app.login = Some(LoginForm::new(base));
+        app
+    }
+
+    /// The first commands: load the servers (nothing while the login screen shows).
     pub fn init(&mut self) -> Vec<Cmd> {
+        if self.login.is_some() {
+            return Vec::new();
+        }
         vec![self.load_servers()]
     }
 
@@ -159,7 +192,7 @@ impl App {
 
     /// Whether anything moves on screen (a spinner or a timed notice), so ticks are needed.
     pub fn needs_tick(&self) -> bool {
-        self.busy() || self.notice.is_some()
+        self.busy() || self.notice.is_some() || self.login.as_ref().is_some_and(|l| l.busy)
     }
 
     /// Whether any request is in flight.
@@ -236,6 +269,19 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::LoggedIn { result } => self.on_logged_in(result),
+            Msg::CodeChecked { result } => {
+                let Some(login) = self.login.as_mut() else {
+                    return Vec::new();
+                };
+                match result {
+                    Ok(()) => self.enter(),
+                    Err(e) => {
+                        login.failed(login_error(&e));
+                        Vec::new()
+                    }
+                }
+            }
             Msg::Instances { req, result } => self.on_instances(req, result),
             Msg::Schedules {
                 instance,
@@ -253,6 +299,7 @@ impl App {
                     Ok(list) => {
                         entry.list = Some(list);
                         entry.error = None;
+                        entry.updated = Some(self.now);
                         if self.selected_server().is_some_and(|s| s.id == instance) {
                             if let Some(id) = self.select_after_load.take()
                                 && let Some(i) =
@@ -293,6 +340,36 @@ impl App {
         }
     }
 
+    fn on_logged_in(&mut self, result: Result<(Client, bool), ApiError>) -> Vec<Cmd> {
+        let Some(login) = self.login.as_mut() else {
+            return Vec::new();
+        };
+        match result {
+            Ok((client, needs_code)) => {
+                self.host = client.host();
+                self.account = client.username().unwrap_or_default().to_string();
+                self.client = Some(client);
+                if needs_code {
+                    login.ask_code();
+                    Vec::new()
+                } else {
+                    self.enter()
+                }
+            }
+            Err(e) => {
+                login.failed(login_error(&e));
+                Vec::new()
+            }
+        }
+    }
+
+    /// Leaves the login screen and loads the servers.
+    fn enter(&mut self) -> Vec<Cmd> {
+        self.login = None;
+        self.notify(format!("Logged in as {}.", self.account), false);
+        self.init()
+    }
+
     fn on_instances(
         &mut self,
         req: ReqId,
@@ -308,6 +385,7 @@ impl App {
                 self.servers = list;
                 self.servers_loaded = true;
                 self.servers_error = None;
+                self.servers_updated = Some(self.now);
                 self.refilter();
                 if let Some(pos) = selected
                     .and_then(|id| self.visible.iter().position(|i| self.servers[*i].id == id))
@@ -359,6 +437,17 @@ impl App {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             self.quit = true;
             return vec![Cmd::Quit];
+        }
+        if let Some(login) = &mut self.login {
+            return match login.on_key(&key) {
+                LoginOutcome::Stay => Vec::new(),
+                LoginOutcome::Quit => {
+                    self.quit = true;
+                    vec![Cmd::Quit]
+                }
+                LoginOutcome::Login(cfg) => vec![Cmd::Login { cfg }],
+                LoginOutcome::Code(code) => vec![Cmd::ConfirmCode { code }],
+            };
         }
         if self.help {
             if matches!(
@@ -519,5 +608,19 @@ impl App {
             }
         }
         Vec::new()
+    }
+}
+
+/// A failed login as the screen shows it: one sentence, starting with a capital.
+fn login_error(e: &ApiError) -> String {
+    let text = match e {
+        ApiError::Auth(m) => m.clone(),
+        ApiError::Refused { message, .. } => message.clone(),
+        other => other.to_string(),
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => format!("{}{}", c.to_uppercase(), chars.as_str()),
+        None => "Login failed.".to_string(),
     }
 }

@@ -3,6 +3,7 @@
 pub mod app;
 pub mod form;
 pub mod keymap;
+pub mod login;
 pub mod msg;
 mod run;
 pub mod ui;

@@ -2,7 +2,7 @@
 
 use crossterm::event::KeyEvent;
 
-use crate::api::ApiError;
+use crate::api::{ApiError, Client, ClientConfig, Secret};
 use crate::domain::{Instance, InstanceId, Schedule, ScheduleId, ScheduleList, ScheduleSpec};
 
 /// A request id: the newest request for a view wins, older answers are dropped.
@@ -19,6 +19,17 @@ pub enum Msg {
     Tick,
     /// Quit (a signal arrived).
     Quit,
+    /// A login finished: the client holds the new session; `true` when the account still
+    /// asks for a one-time code.
+    LoggedIn {
+        /// The answer.
+        result: Result<(Client, bool), ApiError>,
+    },
+    /// The one-time code was checked.
+    CodeChecked {
+        /// The answer.
+        result: Result<(), ApiError>,
+    },
     /// The server list arrived.
     Instances {
         /// Which request.
@@ -56,6 +67,16 @@ pub enum Msg {
 /// Work the loop hands to background tasks.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Cmd {
+    /// Log in with a new client built from this configuration.
+    Login {
+        /// URL, username, password, timeouts.
+        cfg: Box<ClientConfig>,
+    },
+    /// Send the one-time code on the session being logged in.
+    ConfirmCode {
+        /// The code.
+        code: Secret,
+    },
     /// Load the server list.
     LoadInstances {
         /// Request id.

@@ -10,31 +10,28 @@ use super::app::App;
 use super::msg::{Cmd, Msg};
 use super::ui::{self, Theme};
 use super::worker;
-use crate::api::Client;
+use jiff::Timestamp;
 
 /// How often spinners and notices advance, only while one is visible.
 const TICK: Duration = Duration::from_millis(250);
 
 /// Runs the TUI until the user quits. The terminal is restored on every way out.
-pub async fn run(client: Client, mut app: App) -> std::io::Result<()> {
+pub async fn run(mut app: App) -> std::io::Result<()> {
     // ratatui::init installs a panic hook that restores the terminal before the message prints.
     let mut terminal = ratatui::try_init()?;
-    let result = event_loop(&mut terminal, &client, &mut app).await;
+    let result = event_loop(&mut terminal, &mut app).await;
     ratatui::try_restore()?;
     result
 }
 
-async fn event_loop(
-    terminal: &mut ratatui::DefaultTerminal,
-    client: &Client,
-    app: &mut App,
-) -> std::io::Result<()> {
+async fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io::Result<()> {
     let theme = Theme::from_env();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     spawn_input(tx.clone());
     spawn_signals(tx.clone());
+    app.now = Timestamp::now();
     for cmd in app.init() {
-        worker::spawn(client, cmd, &tx);
+        worker::spawn(app.client.as_ref(), cmd, &tx);
     }
     let mut dirty = true;
     loop {
@@ -56,13 +53,14 @@ async fn event_loop(
         while let Ok(m) = rx.try_recv() {
             batch.push(m);
         }
+        app.now = Timestamp::now();
         for msg in batch {
             dirty = true;
             for cmd in app.update(msg) {
                 if cmd == Cmd::Quit {
                     return Ok(());
                 }
-                worker::spawn(client, cmd, &tx);
+                worker::spawn(app.client.as_ref(), cmd, &tx);
             }
             if app.quit {
                 return Ok(());

@@ -5,12 +5,29 @@ use tokio::sync::mpsc::UnboundedSender;
 use super::msg::{Cmd, Msg};
 use crate::api::Client;
 
-/// Spawns the API call for `cmd`. Nothing here awaits in the caller.
-pub fn spawn(client: &Client, cmd: Cmd, tx: &UnboundedSender<Msg>) {
-    let client = client.clone();
+/// Spawns the API call for `cmd` on `client` (None only before login, when the only commands
+/// are the login itself). Nothing here awaits in the caller.
+pub fn spawn(client: Option<&Client>, cmd: Cmd, tx: &UnboundedSender<Msg>) {
     let tx = tx.clone();
+    if let Cmd::Login { cfg } = cmd {
+        tokio::spawn(async move {
+            let result = match Client::new(*cfg) {
+                Ok(c) => c.login_checking_totp().await.map(|code| (c, code)),
+                Err(e) => Err(e),
+            };
+            let _ = tx.send(Msg::LoggedIn { result });
+        });
+        return;
+    }
+    let Some(client) = client.cloned() else {
+        tracing::warn!("a request was asked for before login; dropped");
+        return;
+    };
     tokio::spawn(async move {
         let msg = match cmd {
+            Cmd::ConfirmCode { code } => Msg::CodeChecked {
+                result: client.confirm_totp(code.expose()).await,
+            },
             Cmd::LoadInstances { req } => Msg::Instances {
                 req,
                 result: client.instances().await,
@@ -33,7 +50,7 @@ pub fn spawn(client: &Client, cmd: Cmd, tx: &UnboundedSender<Msg>) {
                 id,
                 result: client.delete_schedule(id, Some(instance)).await,
             },
-            Cmd::Quit => return,
+            Cmd::Quit | Cmd::Login { .. } => return,
         };
         // The loop may have ended; then nobody needs the answer.
         let _ = tx.send(msg);

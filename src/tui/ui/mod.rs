@@ -2,6 +2,7 @@
 
 mod dialogs;
 mod form;
+mod login;
 mod panes;
 pub mod theme;
 
@@ -26,6 +27,10 @@ pub fn render(app: &App, theme: Theme, f: &mut Frame) {
     let area = f.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         too_small(area, theme, f);
+        return;
+    }
+    if let Some(login) = &app.login {
+        login::render(login, spinner(app), theme, area, f);
         return;
     }
     let [header, body, status, footer] = Layout::vertical([

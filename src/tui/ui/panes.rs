@@ -19,6 +19,30 @@ fn block(title: String, focused: bool, theme: Theme) -> Block<'static> {
     }
 }
 
+/// The freshness mark in a pane's top-right corner: a spinner while a refresh runs, and how
+/// long ago the data on screen arrived.
+fn freshness(
+    app: &App,
+    updated: Option<jiff::Timestamp>,
+    loading: bool,
+    theme: Theme,
+) -> Option<Line<'static>> {
+    let updated = updated?;
+    let age = app.now.duration_since(updated).as_secs().max(0);
+    let age = match age {
+        0..60 => format!("{age}s"),
+        60..3600 => format!("{}m", age / 60),
+        _ => format!("{}h", age / 3600),
+    };
+    let text = if loading {
+        format!(" {} updated {age} ago ", spinner(app))
+    } else {
+        format!(" updated {age} ago ")
+    };
+    let style = if loading { theme.warn() } else { theme.dim() };
+    Some(Line::styled(text, style).right_aligned())
+}
+
 /// The style of a row: reversed when selected in the focused pane, underlined in the other.
 fn row_style(selected: bool, focused: bool, theme: Theme) -> Style {
     match (selected, focused) {
@@ -46,7 +70,15 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         format!("{}/{}", app.visible.len(), app.servers.len())
     };
     let title = format!(" Servers ({count}) ");
-    let b = block(title, focused, theme);
+    let mut b = block(title, focused, theme);
+    if let Some(mark) = freshness(
+        app,
+        app.servers_updated,
+        app.servers_loading.is_some(),
+        theme,
+    ) {
+        b = b.title_top(mark);
+    }
     let inner = b.inner(area);
     f.render_widget(b, area);
     if !app.servers_loaded {
@@ -153,10 +185,13 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         truncate(&server.name, (area.width as usize).saturating_sub(20)),
         retention
     );
-    let b = block(title, focused, theme);
+    let loading = entry.is_some_and(|e| e.loading.is_some());
+    let mut b = block(title, focused, theme);
+    if let Some(mark) = freshness(app, entry.and_then(|e| e.updated), loading, theme) {
+        b = b.title_top(mark);
+    }
     let inner = b.inner(area);
     f.render_widget(b, area);
-    let loading = entry.is_some_and(|e| e.loading.is_some());
     let Some(list) = entry.and_then(|e| e.list.as_ref()) else {
         let text = match entry.and_then(|e| e.error.as_ref()) {
             Some(e) => Line::styled(truncate(e, inner.width as usize), theme.error()),
@@ -178,12 +213,6 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
             ),
             Span::raw(" to add one."),
         ]));
-        if loading {
-            lines.push(Line::styled(
-                format!("{} refreshing", spinner(app)),
-                theme.warn(),
-            ));
-        }
         f.render_widget(Paragraph::new(lines), inner);
         return;
     }
