@@ -1,6 +1,7 @@
 //! Domain types: weekdays, times, names, schedules and instances. No I/O.
 
 mod time;
+pub mod timing;
 mod weekdays;
 
 pub use time::TimeOfDay;
@@ -20,6 +21,9 @@ pub enum DomainError {
     /// A name that is empty, too long or holds control characters.
     #[error("name: {0}")]
     Name(String),
+    /// A time zone that cannot be read.
+    #[error("time zone: {0}")]
+    Zone(String),
 }
 
 /// The longest schedule name, in characters (the panel's limit).

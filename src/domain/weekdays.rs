@@ -277,34 +277,43 @@ impl Weekdays {
         self.iter().map(Day::short).collect()
     }
 
-    /// Compact Monday-first display: `Mon-Fri`, `Mon,Wed,Fri`, `Daily`, `Sat-Sun`.
+    /// Compact Monday-first display: `Mon-Fri`, `Mon,Wed,Fri`, `Daily`, `Sat,Sun`. A run that
+    /// goes through Sunday into Monday reads as one range: `Sun-Thu`, `Fri-Mon`.
     pub fn display(self) -> String {
         if self == Weekdays::ALL {
             return "Daily".to_string();
         }
+        if self.is_empty() {
+            return "none".to_string();
+        }
+        // Start at Monday, unless a run wraps from Sunday into Monday: then at that run's start.
+        let mut first = 0;
+        if self.contains(Day::Sun) && self.contains(Day::Mon) {
+            first = 6;
+            while self.contains(DAYS[(first + 6) % 7]) {
+                first = (first + 6) % 7;
+            }
+        }
         let mut parts = Vec::new();
         let mut i = 0;
         while i < 7 {
-            if !self.contains(DAYS[i]) {
+            let day = |k: usize| DAYS[(first + k) % 7];
+            if !self.contains(day(i)) {
                 i += 1;
                 continue;
             }
             let start = i;
-            while i + 1 < 7 && self.contains(DAYS[i + 1]) {
+            while i + 1 < 7 && self.contains(day(i + 1)) {
                 i += 1;
             }
             parts.push(match i - start {
-                0 => DAYS[start].title().to_string(),
-                1 => format!("{},{}", DAYS[start].title(), DAYS[i].title()),
-                _ => format!("{}-{}", DAYS[start].title(), DAYS[i].title()),
+                0 => day(start).title().to_string(),
+                1 => format!("{},{}", day(start).title(), day(i).title()),
+                _ => format!("{}-{}", day(start).title(), day(i).title()),
             });
             i += 1;
         }
-        if parts.is_empty() {
-            "none".to_string()
-        } else {
-            parts.join(",")
-        }
+        parts.join(",")
     }
 }
 
@@ -408,7 +417,13 @@ mod tests {
             Weekdays::parse_user("mon, wed-thu,weekends")
                 .unwrap()
                 .display(),
-            "Mon,Wed,Thu,Sat,Sun"
+            "Sat-Mon,Wed,Thu"
+        );
+        assert_eq!(Weekdays::parse_user("sun-thu").unwrap().display(), "Sun-Thu");
+        assert_eq!(Weekdays::parse_user("fri-mon").unwrap().display(), "Fri-Mon");
+        assert_eq!(
+            Weekdays::parse_user("mon,wed,fri").unwrap().display(),
+            "Mon,Wed,Fri"
         );
     }
 
