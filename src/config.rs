@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::api::{ClientConfig, Secret, checked_url};
+use crate::domain::timing::{DEFAULT_SERVER_ZONE, Zones, parse_zone};
 
 /// The API endpoint when nothing else is configured.
 pub const DEFAULT_URL: &str = "https://api.zomro.com/";
@@ -52,6 +53,8 @@ pub struct Profile {
     pub request_timeout_secs: Option<u64>,
     /// Requests in flight at once.
     pub concurrency: Option<usize>,
+    /// The zone schedule times are in: an IANA name or a fixed offset (default `+03:00`).
+    pub server_timezone: Option<String>,
 }
 
 /// Where the config file is, by default.
@@ -75,6 +78,8 @@ pub struct Resolved {
     pub warnings: Vec<String>,
     /// Key binding overrides (`[keys]`).
     pub keys: BTreeMap<String, toml::Value>,
+    /// The server's zone (`server_timezone`) and the user's (the system's).
+    pub zones: Zones,
 }
 
 impl Resolved {
@@ -109,7 +114,8 @@ fn env_nonempty(env: &dyn Fn(&str) -> Option<String>, key: &str) -> Option<Strin
 }
 
 /// Resolves the profile: the file (explicit path, or the default location if it exists), then
-/// `BSCHED_URL`, `BSCHED_USERNAME`, `BSCHED_PASSWORD` and `BSCHED_TOKEN` over it.
+/// `BSCHED_URL`, `BSCHED_USERNAME`, `BSCHED_PASSWORD`, `BSCHED_TOKEN` and
+/// `BSCHED_SERVER_TIMEZONE` over it.
 pub fn resolve(
     config_path: Option<&Path>,
     profile: Option<&str>,
@@ -185,11 +191,20 @@ pub fn resolve(
         }
         client.concurrency = c;
     }
+    let zone_text = env_nonempty(env, "BSCHED_SERVER_TIMEZONE")
+        .or(prof.server_timezone.clone())
+        .unwrap_or_else(|| DEFAULT_SERVER_ZONE.to_string());
+    let server =
+        parse_zone(&zone_text).map_err(|e| ConfigError(format!("server_timezone: {e}")))?;
     Ok(Resolved {
         profile: name,
         client,
         warnings,
         keys: file.keys,
+        zones: Zones {
+            server,
+            local: jiff::tz::TimeZone::system(),
+        },
     })
 }
 

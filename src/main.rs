@@ -132,10 +132,13 @@ async fn run_emulator(args: &EmulatorArgs) -> Result<(), CliError> {
             args.fail_with
         ))
     })?;
-    if !(0.0..=1.0).contains(&args.fail_rate) {
-        return Err(CliError::Usage(
-            "--fail-rate must be between 0 and 1".into(),
-        ));
+    for (flag, rate) in [
+        ("--fail-rate", args.fail_rate),
+        ("--skip-backups", args.skip_backups),
+    ] {
+        if !(0.0..=1.0).contains(&rate) {
+            return Err(CliError::Usage(format!("{flag} must be between 0 and 1")));
+        }
     }
     let opts = emulator::Options {
         listen: args.listen,
@@ -147,6 +150,7 @@ async fn run_emulator(args: &EmulatorArgs) -> Result<(), CliError> {
         fail_rate: args.fail_rate,
         fail_with: Some(fail_with),
         allow_remote: args.allow_remote,
+        skip_backups: args.skip_backups,
     };
     let emu = Emulator::start(opts).await.map_err(CliError::Usage)?;
     println!("bsched emulator serving {}", emu.url());

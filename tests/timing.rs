@@ -95,7 +95,11 @@ fn kyiv_spring_forward_gap() {
     // 2027-03-28: 03:00 EET becomes 04:00 EEST. 03:30 does not exist that day.
     let now = ts("2027-03-27T12:00:00Z");
     let next = next_run(Weekdays::ALL, t("03:30"), &kyiv, now).unwrap();
-    assert_eq!(next, ts("2027-03-28T01:30:00Z"), "moves on by the gap: 04:30 EEST");
+    assert_eq!(
+        next,
+        ts("2027-03-28T01:30:00Z"),
+        "moves on by the gap: 04:30 EEST"
+    );
     let w = dst_warning(Weekdays::ALL, t("03:30"), &kyiv, now, 30).unwrap();
     assert!(w.gap);
     assert_eq!(w.date.to_string(), "2027-03-28");
@@ -143,9 +147,21 @@ fn the_local_view_follows_dst_of_the_server_zone() {
     let kyiv = parse_zone("Europe/Kyiv").unwrap();
     let utc = jiff::tz::TimeZone::UTC;
     // Summer: 02:00 EEST = 23:00 UTC the day before. Winter: 02:00 EET = 00:00 UTC.
-    let summer = in_zone(days("mon"), t("02:00"), &kyiv, &utc, ts("2027-07-01T00:00:00Z"));
+    let summer = in_zone(
+        days("mon"),
+        t("02:00"),
+        &kyiv,
+        &utc,
+        ts("2027-07-01T00:00:00Z"),
+    );
     assert_eq!(summer, Some((days("sun"), t("23:00"))));
-    let winter = in_zone(days("mon"), t("02:00"), &kyiv, &utc, ts("2027-12-01T00:00:00Z"));
+    let winter = in_zone(
+        days("mon"),
+        t("02:00"),
+        &kyiv,
+        &utc,
+        ts("2027-12-01T00:00:00Z"),
+    );
     assert_eq!(winter, Some((days("mon"), t("00:00"))));
 }
 

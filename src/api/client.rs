@@ -10,6 +10,7 @@ use tokio::sync::{Mutex, Semaphore};
 
 use super::doc::{self, decode_body};
 use super::{ApiError, Secret};
+use crate::domain::backups::{Backup, BackupKind, parse_api_datetime};
 use crate::domain::{
     Instance, InstanceId, Schedule, ScheduleId, ScheduleList, ScheduleSpec, TimeOfDay, Weekdays,
 };
@@ -368,6 +369,14 @@ impl Client {
         })
     }
 
+    /// One instance's backups (`instances.fleio_bckps`), all pages.
+    pub async fn backups(&self, instance: InstanceId) -> Result<Vec<Backup>, ApiError> {
+        let (elems, _) = self
+            .list_all("instances.fleio_bckps", &[("elid", instance.to_string())])
+            .await?;
+        elems.iter().map(parse_backup).collect()
+    }
+
     fn spec_params(instance: InstanceId, spec: &ScheduleSpec) -> Vec<(&'static str, String)> {
         vec![
             ("plid", instance.to_string()),
@@ -508,6 +517,19 @@ fn parse_instance(e: &Value) -> Result<Instance, ApiError> {
         ip: doc::field_or_empty(e, "ip").to_string(),
         status: doc::field_or_empty(e, "instance_status").to_lowercase(),
         datacenter: doc::field_or_empty(e, "datacentername").to_string(),
+    })
+}
+
+fn parse_backup(e: &Value) -> Result<Backup, ApiError> {
+    let created_text = doc::field_or_empty(e, "createdate").trim().to_string();
+    Ok(Backup {
+        id: doc::number_field(e, "id")?,
+        name: doc::field_or_empty(e, "name").to_string(),
+        kind: BackupKind::from_api(doc::field_or_empty(e, "backup_type")),
+        created: parse_api_datetime(&created_text),
+        created_text,
+        status: doc::field_or_empty(e, "fleio_status").to_string(),
+        size: doc::field_or_empty(e, "image_size").to_string(),
     })
 }
 

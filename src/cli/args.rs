@@ -151,6 +151,9 @@ pub struct EmulatorArgs {
     /// How failing requests fail: 500, 502, 503, 403, 460, html, malformed, empty, runningoperation.
     #[arg(long, default_value = "503", value_name = "FAULT")]
     pub fail_with: String,
+    /// Share of scheduled runs (0-1) that leave no backup, so "missed" can be seen.
+    #[arg(long, default_value_t = 0.0, value_name = "RATE")]
+    pub skip_backups: f64,
     /// Allow listening on an address that is not loopback.
     #[arg(long)]
     pub allow_remote: bool,

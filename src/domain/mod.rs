@@ -1,5 +1,6 @@
 //! Domain types: weekdays, times, names, schedules and instances. No I/O.
 
+pub mod backups;
 mod time;
 pub mod timing;
 mod weekdays;

@@ -281,7 +281,9 @@ pub fn dst_warning(
     now: Timestamp,
     horizon_days: i64,
 ) -> Option<DstWarning> {
-    let end = now.checked_add(SignedDuration::from_hours(24 * horizon_days)).ok()?;
+    let end = now
+        .checked_add(SignedDuration::from_hours(24 * horizon_days))
+        .ok()?;
     for tr in tz.following(now) {
         if tr.timestamp() > end {
             break;
@@ -350,16 +352,15 @@ mod tests {
         s.parse().unwrap()
     }
 
-    fn t(s: &str) -> TimeOfDay {
-        s.parse().unwrap()
-    }
-
     #[test]
     fn offsets_and_names_parse() {
         assert_eq!(zone_label(&parse_zone("+03:00").unwrap()), "+03:00");
         assert_eq!(zone_label(&parse_zone("+0530").unwrap()), "+05:30");
         assert_eq!(zone_label(&parse_zone("-3").unwrap()), "-03:00");
-        assert_eq!(zone_label(&parse_zone("Europe/Kyiv").unwrap()), "Europe/Kyiv");
+        assert_eq!(
+            zone_label(&parse_zone("Europe/Kyiv").unwrap()),
+            "Europe/Kyiv"
+        );
         assert!(parse_zone("Mars/Olympus").is_err());
         assert!(parse_zone("+25:00").is_err());
     }

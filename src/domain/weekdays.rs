@@ -419,8 +419,14 @@ mod tests {
                 .display(),
             "Sat-Mon,Wed,Thu"
         );
-        assert_eq!(Weekdays::parse_user("sun-thu").unwrap().display(), "Sun-Thu");
-        assert_eq!(Weekdays::parse_user("fri-mon").unwrap().display(), "Fri-Mon");
+        assert_eq!(
+            Weekdays::parse_user("sun-thu").unwrap().display(),
+            "Sun-Thu"
+        );
+        assert_eq!(
+            Weekdays::parse_user("fri-mon").unwrap().display(),
+            "Fri-Mon"
+        );
         assert_eq!(
             Weekdays::parse_user("mon,wed,fri").unwrap().display(),
             "Mon,Wed,Fri"

@@ -53,6 +53,10 @@ pub struct World {
     session_ttl: Duration,
     page_size: HashMap<String, usize>,
     state_file: Option<PathBuf>,
+    /// Share of scheduled runs that leave no backup.
+    pub skip_backups: f64,
+    /// A fixed "now" for backups (tests); the real clock when None.
+    pub clock: Option<jiff::Timestamp>,
 }
 
 type Answer = Result<Map<String, Value>, Value>;
@@ -113,6 +117,8 @@ impl World {
             session_ttl,
             page_size: HashMap::new(),
             state_file,
+            skip_backups: 0.0,
+            clock: None,
         }
     }
 
@@ -174,6 +180,7 @@ impl World {
             }
             "instances" => self.instances(p, &user),
             "instances.edit" => self.instance_edit(p),
+            "instances.fleio_bckps" => self.backups(p, &user),
             "instances.fleio_bckps.schedule" => self.schedules(p, &user),
             "instances.fleio_bckps.schedule.edit" => self.schedule_edit(p),
             "instances.fleio_bckps.schedule.delete" => self.schedule_delete(p),
@@ -388,6 +395,59 @@ impl World {
         Ok(m)
     }
 
+    fn backups(&mut self, p: &Params, user: &str) -> Answer {
+        let inst = self
+            .instance(p.filled("elid").or(p.filled("plid")))?
+            .clone();
+        let now = self.clock.unwrap_or_else(jiff::Timestamp::now);
+        let schedules: Vec<&EmuSchedule> = self
+            .data
+            .schedules
+            .iter()
+            .filter(|s| s.instance_id == inst.id)
+            .collect();
+        let tz = super::backups::zone();
+        let mut rows: Vec<(jiff::Timestamp, Value)> =
+            super::backups::auto_backups(&inst, &schedules, self.skip_backups, now)
+                .into_iter()
+                .map(|b| {
+                    let created = tz
+                        .to_datetime(b.at)
+                        .strftime("%Y-%m-%d %H:%M:%S")
+                        .to_string();
+                    (b.at, backup_elem(b.id, &b.name, "auto", &created, &inst))
+                })
+                .collect();
+        let today = tz.to_datetime(now).date().to_string();
+        let mut manual_today = 0;
+        let mut manual_total = 0;
+        for m in self
+            .data
+            .manual_backups
+            .iter()
+            .filter(|m| m.instance_id == inst.id)
+        {
+            manual_total += 1;
+            if m.createdate.starts_with(&today) {
+                manual_today += 1;
+            }
+            let at = crate::domain::backups::parse_api_datetime(&m.createdate)
+                .and_then(|dt| tz.to_timestamp(dt).ok())
+                .unwrap_or(jiff::Timestamp::UNIX_EPOCH);
+            rows.push((
+                at,
+                backup_elem(m.id, &m.name, "manual", &m.createdate, &inst),
+            ));
+        }
+        rows.sort_by(|a, b| b.0.cmp(&a.0));
+        let items = rows.into_iter().map(|(_, v)| v).collect();
+        let mut m = self.page(p, user, items);
+        m.insert("manual_created_today".into(), t(manual_today.to_string()));
+        m.insert("manual_created_total".into(), t(manual_total.to_string()));
+        m.insert("cost".into(), t("0.02 EUR/Day"));
+        Ok(m)
+    }
+
     fn schedule_edit(&mut self, p: &Params) -> Answer {
         let existing = match p.filled("elid") {
             None => None,
@@ -517,6 +577,30 @@ fn instance_elem(i: &EmuInstance) -> Value {
         "createdate": createdate,
         "os_distro": t(&i.os_distro),
         "cost": t("0.1634 EUR/Day"),
+    })
+}
+
+fn backup_elem(id: u64, name: &str, kind: &str, created: &str, inst: &EmuInstance) -> Value {
+    // Like instances, some answers wrap createdate in an array.
+    let createdate = if id.is_multiple_of(2) {
+        json!([t(created)])
+    } else {
+        t(created)
+    };
+    json!({
+        "id": t(id.to_string()),
+        "name": t(name),
+        "backup_type": t(kind),
+        "image_size": t("2.4 GB"),
+        "createdate": createdate,
+        "cost": t("0.0050 EUR/Day"),
+        "os_distro": t(&inst.os_distro),
+        "fleio_status": {"$": "Active", "$orig": "active"},
+        "protected": {"$": "No", "$orig": "off"},
+        "fleio_id": t(format!("6f1c{id:08x}-0000-4000-8000-{:012x}", inst.id)),
+        "region": t(&inst.datacenter),
+        "min_disk": t("20"),
+        "min_ram": t("1024"),
     })
 }
 

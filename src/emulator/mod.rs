@@ -3,6 +3,7 @@
 //! to it.
 
 mod api;
+pub mod backups;
 pub mod faults;
 pub mod state;
 
@@ -53,6 +54,8 @@ pub struct Options {
     pub fail_with: Option<Fault>,
     /// Allow a non-loopback listen address.
     pub allow_remote: bool,
+    /// Share of scheduled runs (0.0-1.0) that leave no backup.
+    pub skip_backups: f64,
 }
 
 impl Default for Options {
@@ -67,6 +70,7 @@ impl Default for Options {
             fail_rate: 0.0,
             fail_with: None,
             allow_remote: false,
+            skip_backups: 0.0,
         }
     }
 }
@@ -116,6 +120,7 @@ impl Emulator {
         world.faults.latency_ms = opts.latency_ms;
         world.faults.rate = opts.fail_rate;
         world.faults.rate_fault = opts.fail_with.clone();
+        world.skip_backups = opts.skip_backups;
         let world: Shared = Arc::new(Mutex::new(world));
         let listener = tokio::net::TcpListener::bind(opts.listen)
             .await

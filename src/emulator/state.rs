@@ -41,6 +41,22 @@ pub struct EmuInstance {
     pub os_distro: String,
     /// Retention: scheduled backups kept (1-10).
     pub backup_rotation: u8,
+    /// The server's scheduled runs leave no backup (to show "missed").
+    #[serde(default)]
+    pub backups_fail: bool,
+}
+
+/// A backup made by hand.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct EmuManualBackup {
+    /// Backup id.
+    pub id: u64,
+    /// Owning instance.
+    pub instance_id: u64,
+    /// Name.
+    pub name: String,
+    /// `YYYY-MM-DD HH:MM:SS`, server time.
+    pub createdate: String,
 }
 
 /// A schedule as the emulator stores it.
@@ -71,6 +87,9 @@ pub struct Data {
     pub schedules: Vec<EmuSchedule>,
     /// The next schedule id to hand out.
     pub next_schedule_id: u64,
+    /// Backups made by hand (scheduled ones are synthesized from the schedules).
+    #[serde(default)]
+    pub manual_backups: Vec<EmuManualBackup>,
 }
 
 /// The demo account's login name.
@@ -161,6 +180,8 @@ impl Data {
                 createdate: format!("2025-{:02}-{:02}", 1 + i % 12, 1 + (i * 7) % 28),
                 os_distro: ["ubuntu", "debian", "almalinux"][i % 3].to_string(),
                 backup_rotation: *keep,
+                // The demo's weekly replica backup silently fails: "missed".
+                backups_fail: *name == "db-replica",
             })
             .collect();
         let id = |name: &str| {
@@ -195,11 +216,26 @@ impl Data {
                 create_date: format!("2026-0{}-1{} 10:00:00", 1 + i % 9, i % 10),
             })
             .collect();
+        let manual_backups = vec![
+            EmuManualBackup {
+                id: 650_001,
+                instance_id: id("staging"),
+                name: "before upgrade".into(),
+                createdate: "2026-10-02 14:20:00".into(),
+            },
+            EmuManualBackup {
+                id: 650_002,
+                instance_id: id("web-1"),
+                name: "pre-release".into(),
+                createdate: "2026-11-03 09:05:00".into(),
+            },
+        ];
         Data {
             users: Data::demo_users(),
             instances,
             schedules,
             next_schedule_id: 400,
+            manual_backups,
         }
     }
 
