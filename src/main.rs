@@ -92,7 +92,9 @@ async fn run_tui(cli: &Cli) -> Result<(), CliError> {
     let resolved = cli::resolve_profile(cli)?;
     let keys = keymap(&resolved.keys)?;
     if !resolved.has_credentials() {
-        return tui_on(App::login_screen(resolved.client, keys)).await;
+        let mut app = App::login_screen(resolved.client, keys);
+        app.zones = resolved.zones;
+        return tui_on(app).await;
     }
     let account = resolved
         .client
@@ -100,7 +102,9 @@ async fn run_tui(cli: &Cli) -> Result<(), CliError> {
         .clone()
         .unwrap_or_else(|| format!("profile {}", resolved.profile));
     let client = Client::new(resolved.client)?;
-    tui_on(App::connected(client, &account, keys)).await
+    let mut app = App::connected(client, &account, keys);
+    app.zones = resolved.zones;
+    tui_on(app).await
 }
 
 async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
@@ -114,15 +118,21 @@ async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
     let emu = Emulator::start(opts).await.map_err(CliError::Usage)?;
     // Key overrides still come from the user's config file, if there is one.
     let env = |k: &str| std::env::var(k).ok();
-    let keys = match config::resolve(cli.config.as_deref(), None, &env) {
-        Ok(r) => keymap(&r.keys)?,
-        Err(_) => Keymap::default(),
+    let (keys, zones) = match config::resolve(cli.config.as_deref(), None, &env) {
+        Ok(r) => (keymap(&r.keys)?, r.zones),
+        Err(_) => (Keymap::default(), Default::default()),
     };
     let mut cfg = ClientConfig::new(checked_url(&emu.url())?);
     cfg.username = Some(emulator::DEMO_USER.into());
     cfg.password = Some(Secret::new(emulator::DEMO_PASSWORD));
     let client = Client::new(cfg)?;
-    tui_on(App::connected(client, emulator::DEMO_USER, keys)).await
+    // The emulator runs schedules at +03:00 whatever the profile says.
+    let mut app = App::connected(client, emulator::DEMO_USER, keys);
+    app.zones = bsched::domain::timing::Zones {
+        server: emulator::backups::zone(),
+        ..zones
+    };
+    tui_on(app).await
 }
 
 async fn run_emulator(args: &EmulatorArgs) -> Result<(), CliError> {

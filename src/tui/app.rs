@@ -9,6 +9,8 @@ use super::keymap::{Action, Keymap};
 use super::login::{LoginForm, LoginOutcome};
 use super::msg::{Cmd, Msg, ReqId};
 use crate::api::{ApiError, Client, ClientConfig};
+use crate::domain::backups::{Backup, Protection, assess};
+use crate::domain::timing::{Zones, day_of, next_run, runs_between};
 use crate::domain::{Instance, InstanceId, Schedule, ScheduleId, ScheduleList};
 
 /// Ticks a notice stays up (a tick is 250 ms).
@@ -36,11 +38,11 @@ pub struct Notice {
     pub ticks_left: u32,
 }
 
-/// One server's schedules as the TUI holds them.
-#[derive(Debug, Clone, Default)]
-pub struct ServerSchedules {
-    /// The last list that arrived (kept on screen while a refresh runs).
-    pub list: Option<ScheduleList>,
+/// Something loaded per server (its schedules, its backups) as the TUI holds it.
+#[derive(Debug, Clone)]
+pub struct Loaded<T> {
+    /// The last answer that arrived (kept on screen while a refresh runs).
+    pub list: Option<T>,
     /// The newest request in flight.
     pub loading: Option<ReqId>,
     /// Why the last load failed.
@@ -48,6 +50,111 @@ pub struct ServerSchedules {
     /// When the list last arrived.
     pub updated: Option<jiff::Timestamp>,
 }
+
+impl<T> Default for Loaded<T> {
+    fn default() -> Loaded<T> {
+        Loaded {
+            list: None,
+            loading: None,
+            error: None,
+            updated: None,
+        }
+    }
+}
+
+impl<T> Loaded<T> {
+    /// Takes an answer if it is for the newest request; says whether it was.
+    fn arrive<E: std::fmt::Display>(
+        &mut self,
+        req: ReqId,
+        result: Result<T, E>,
+        now: jiff::Timestamp,
+    ) -> Option<Result<(), String>> {
+        if self.loading != Some(req) {
+            return None; // a newer request wins
+        }
+        self.loading = None;
+        Some(match result {
+            Ok(list) => {
+                self.list = Some(list);
+                self.error = None;
+                self.updated = Some(now);
+                Ok(())
+            }
+            Err(e) => {
+                let text = e.to_string();
+                self.error = Some(text.clone());
+                Err(text)
+            }
+        })
+    }
+}
+
+/// One server's schedules.
+pub type ServerSchedules = Loaded<ScheduleList>;
+
+/// The retention dialog: how many scheduled backups a server keeps (1-10), then a confirmation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RetentionDialog {
+    /// The server.
+    pub instance: InstanceId,
+    /// Its name.
+    pub server_name: String,
+    /// The retention now, if known.
+    pub current: Option<u8>,
+    /// The value being chosen.
+    pub value: u8,
+    /// Whether the confirmation step shows.
+    pub confirming: bool,
+    /// The change is on its way.
+    pub saving: bool,
+    /// Why the last attempt failed.
+    pub error: Option<String>,
+}
+
+/// One upcoming run in the fleet view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UpcomingRow {
+    /// When it starts.
+    pub at: jiff::Timestamp,
+    /// The server.
+    pub server: String,
+    /// Its data centre.
+    pub datacenter: String,
+    /// The schedule's name.
+    pub schedule: String,
+}
+
+/// The fleet's upcoming backups and how they cluster, for the servers the filter shows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Upcoming {
+    /// The soonest runs, soonest first.
+    pub rows: Vec<UpcomingRow>,
+    /// Runs in the coming week per local weekday (Monday first) and hour.
+    pub heat: [[u32; 24]; 7],
+    /// Servers with schedules loaded / servers shown.
+    pub servers: (usize, usize),
+    /// The busiest hour of the week, and the data centre that starts most backups in it.
+    pub peak: Option<Peak>,
+}
+
+/// The hour of the week when most backups start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Peak {
+    /// Local weekday.
+    pub day: crate::domain::Day,
+    /// Local hour.
+    pub hour: u8,
+    /// Backups starting in that hour.
+    pub count: u32,
+    /// The data centre with the most of them.
+    pub datacenter: String,
+    /// How many of them are in that data centre.
+    pub dc_count: u32,
+}
+
+/// How many upcoming runs the fleet view lists.
+pub const UPCOMING_ROWS: usize = 200;
 
 /// The delete waiting for `y`.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -113,6 +220,16 @@ pub struct App {
     pub now: jiff::Timestamp,
     /// When the server list last arrived.
     pub servers_updated: Option<jiff::Timestamp>,
+    /// The server's zone and the user's.
+    pub zones: Zones,
+    /// Backups per server.
+    pub backups: HashMap<InstanceId, Loaded<Vec<Backup>>>,
+    /// The fleet's upcoming backups, while that view is open.
+    pub upcoming: Option<Upcoming>,
+    /// Whether `upcoming` must be computed again before the next frame.
+    pub upcoming_stale: bool,
+    /// The retention dialog.
+    pub retention: Option<RetentionDialog>,
     next_req: ReqId,
 }
 
@@ -146,6 +263,11 @@ impl App {
             client: None,
             now: jiff::Timestamp::UNIX_EPOCH,
             servers_updated: None,
+            zones: Zones::default(),
+            backups: HashMap::new(),
+            upcoming: None,
+            upcoming_stale: false,
+            retention: None,
             next_req: 0,
         }
     }
@@ -190,6 +312,104 @@ impl App {
         Cmd::LoadSchedules { instance, req }
     }
 
+    fn load_backups(&mut self, instance: InstanceId) -> Cmd {
+        let req = self.req();
+        self.backups.entry(instance).or_default().loading = Some(req);
+        Cmd::LoadBackups { instance, req }
+    }
+
+    /// Whether a once-a-minute tick is needed: countdowns and ages are on screen.
+    pub fn wants_minute_tick(&self) -> bool {
+        self.login.is_none() && self.servers_loaded && !self.visible.is_empty()
+    }
+
+    /// A server's protection, once its schedules and backups are both loaded.
+    pub fn protection(&self, id: InstanceId) -> Option<Protection> {
+        let schedules = self.schedules.get(&id)?.list.as_ref()?;
+        let backups = self.backups.get(&id)?.list.as_ref()?;
+        Some(assess(
+            &schedules.schedules,
+            backups,
+            &self.zones.server,
+            self.now,
+        ))
+    }
+
+    /// Work to do before a frame is drawn (pure, no I/O): the fleet view is computed again
+    /// once per frame at most, however many answers arrived.
+    pub fn prepare(&mut self) {
+        if self.upcoming.is_some() && self.upcoming_stale {
+            self.upcoming = Some(self.compute_upcoming());
+            self.upcoming_stale = false;
+        }
+    }
+
+    /// The next week of runs of the servers the filter shows.
+    pub fn compute_upcoming(&self) -> Upcoming {
+        let tz = &self.zones.server;
+        let week = self.now + jiff::SignedDuration::from_hours(24 * 7);
+        let mut heat = [[0u32; 24]; 7];
+        let mut per_dc: HashMap<(usize, usize, &str), u32> = HashMap::new();
+        let mut rows = Vec::new();
+        let mut loaded = 0;
+        for i in &self.visible {
+            let server = &self.servers[*i];
+            let Some(list) = self.schedules.get(&server.id).and_then(|e| e.list.as_ref()) else {
+                continue;
+            };
+            loaded += 1;
+            for s in &list.schedules {
+                for at in runs_between(s.days, s.time, tz, self.now, week) {
+                    let local = self.zones.local.to_datetime(at);
+                    let (d, h) = (day_of(local.date()).index(), local.hour() as usize);
+                    heat[d][h] += 1;
+                    *per_dc
+                        .entry((d, h, server.datacenter.as_str()))
+                        .or_default() += 1;
+                    rows.push(UpcomingRow {
+                        at,
+                        server: server.name.clone(),
+                        datacenter: server.datacenter.clone(),
+                        schedule: s.name.clone(),
+                    });
+                }
+            }
+        }
+        rows.sort_by(|a, b| a.at.cmp(&b.at).then_with(|| a.server.cmp(&b.server)));
+        rows.truncate(UPCOMING_ROWS);
+        // The busiest hour (the earliest in the week on a tie) and its busiest data centre.
+        let peak = (0..7)
+            .flat_map(|d| (0..24).map(move |h| (d, h)))
+            .filter(|&(d, h)| heat[d][h] > 0)
+            .max_by_key(|&(d, h)| (heat[d][h], std::cmp::Reverse((d, h))))
+            .map(|(d, h)| {
+                let (dc, n) = per_dc
+                    .iter()
+                    .filter(|((pd, ph, _), _)| *pd == d && *ph == h)
+                    .map(|((_, _, dc), n)| (*dc, *n))
+                    .max_by_key(|(dc, n)| (*n, std::cmp::Reverse(*dc)))
+                    .unwrap_or(("", 0));
+                Peak {
+                    day: crate::domain::DAYS[d],
+                    hour: h as u8,
+                    count: heat[d][h],
+                    datacenter: dc.to_string(),
+                    dc_count: n,
+                }
+            });
+        Upcoming {
+            rows,
+            heat,
+            servers: (loaded, self.visible.len()),
+            peak,
+        }
+    }
+
+    /// The selected schedule's next run.
+    pub fn next_run_of(&self, s: &Schedule) -> Option<jiff::Timestamp> {
+        next_run(s.days, s.time, &self.zones.server, self.now)
+    }
+
     /// Whether anything moves on screen (a spinner or a timed notice), so ticks are needed.
     pub fn needs_tick(&self) -> bool {
         self.busy() || self.notice.is_some() || self.login.as_ref().is_some_and(|l| l.busy)
@@ -200,7 +420,9 @@ impl App {
         self.servers_loading.is_some()
             || !self.deleting.is_empty()
             || self.form.as_ref().is_some_and(|f| f.saving)
+            || self.retention.as_ref().is_some_and(|r| r.saving)
             || self.schedules.values().any(|s| s.loading.is_some())
+            || self.backups.values().any(|s| s.loading.is_some())
     }
 
     /// The selected server.
@@ -288,18 +510,17 @@ impl App {
                 req,
                 result,
             } => {
-                let Some(entry) = self.schedules.get_mut(&instance) else {
+                let now = self.now;
+                let Some(arrived) = self
+                    .schedules
+                    .get_mut(&instance)
+                    .and_then(|e| e.arrive(req, result, now))
+                else {
                     return Vec::new();
                 };
-                if entry.loading != Some(req) {
-                    return Vec::new(); // a newer request wins
-                }
-                entry.loading = None;
-                match result {
-                    Ok(list) => {
-                        entry.list = Some(list);
-                        entry.error = None;
-                        entry.updated = Some(self.now);
+                self.upcoming_stale = true;
+                match arrived {
+                    Ok(()) => {
                         if self.selected_server().is_some_and(|s| s.id == instance) {
                             if let Some(id) = self.select_after_load.take()
                                 && let Some(i) =
@@ -312,13 +533,30 @@ impl App {
                                 .min(self.current_schedules().len().saturating_sub(1));
                         }
                     }
-                    Err(e) => {
-                        entry.error = Some(e.to_string());
-                        self.notify(format!("Could not load schedules: {e}"), true);
-                    }
+                    Err(e) => self.notify(format!("Could not load schedules: {e}"), true),
                 }
                 Vec::new()
             }
+            Msg::Backups {
+                instance,
+                req,
+                result,
+            } => {
+                let now = self.now;
+                if let Some(Err(e)) = self
+                    .backups
+                    .get_mut(&instance)
+                    .and_then(|e| e.arrive(req, result, now))
+                {
+                    self.notify(format!("Could not load backups: {e}"), true);
+                }
+                Vec::new()
+            }
+            Msg::RetentionSet {
+                instance,
+                keep,
+                result,
+            } => self.on_retention_set(instance, keep, result),
             Msg::Saved { instance, result } => self.on_saved(instance, result),
             Msg::Deleted {
                 instance,
@@ -363,6 +601,78 @@ impl App {
         }
     }
 
+    fn on_retention_set(
+        &mut self,
+        instance: InstanceId,
+        keep: u8,
+        result: Result<(), ApiError>,
+    ) -> Vec<Cmd> {
+        let Some(dialog) = self.retention.as_mut() else {
+            return Vec::new();
+        };
+        dialog.saving = false;
+        match result {
+            Ok(()) => {
+                let name = dialog.server_name.clone();
+                self.retention = None;
+                self.notify(format!("{name} now keeps {keep} scheduled backups."), false);
+                vec![self.load_schedules(instance), self.load_backups(instance)]
+            }
+            Err(e) => {
+                dialog.confirming = false;
+                dialog.error = Some(e.to_string());
+                Vec::new()
+            }
+        }
+    }
+
+    fn retention_key(&mut self, key: &KeyEvent) -> Vec<Cmd> {
+        let Some(d) = self.retention.as_mut() else {
+            return Vec::new();
+        };
+        if d.saving {
+            return Vec::new();
+        }
+        if d.confirming {
+            match key.code {
+                KeyCode::Char('y') | KeyCode::Char('Y') => {
+                    d.saving = true;
+                    d.error = None;
+                    return vec![Cmd::SetRetention {
+                        instance: d.instance,
+                        keep: d.value,
+                    }];
+                }
+                KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => d.confirming = false,
+                _ => {}
+            }
+            return Vec::new();
+        }
+        match key.code {
+            KeyCode::Esc | KeyCode::Char('q') => self.retention = None,
+            KeyCode::Up | KeyCode::Right | KeyCode::Char('k') | KeyCode::Char('+') => {
+                d.value = (d.value + 1).min(10)
+            }
+            KeyCode::Down | KeyCode::Left | KeyCode::Char('j') | KeyCode::Char('-') => {
+                d.value = d.value.saturating_sub(1).max(1)
+            }
+            KeyCode::Char(c @ '1'..='9') => d.value = c as u8 - b'0',
+            KeyCode::Char('0') => d.value = 10,
+            KeyCode::Enter => {
+                if d.current == Some(d.value) {
+                    let text = format!("{} already keeps {}.", d.server_name, d.value);
+                    self.retention = None;
+                    self.notify(text, false);
+                } else {
+                    d.confirming = true;
+                    d.error = None;
+                }
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
     /// Leaves the login screen and loads the servers.
     fn enter(&mut self) -> Vec<Cmd> {
         self.login = None;
@@ -392,8 +702,19 @@ impl App {
                 {
                     self.server_sel = pos;
                 }
+                self.upcoming_stale = true;
+                // Every server's schedules and backups, except those already on their way.
                 let ids: Vec<InstanceId> = self.servers.iter().map(|s| s.id).collect();
-                ids.into_iter().map(|id| self.load_schedules(id)).collect()
+                let mut cmds = Vec::new();
+                for id in ids {
+                    if self.schedules.get(&id).is_none_or(|e| e.loading.is_none()) {
+                        cmds.push(self.load_schedules(id));
+                    }
+                    if self.backups.get(&id).is_none_or(|e| e.loading.is_none()) {
+                        cmds.push(self.load_backups(id));
+                    }
+                }
+                cmds
             }
             Err(e) => {
                 self.servers_error = Some(e.to_string());
@@ -449,12 +770,23 @@ impl App {
                 LoginOutcome::Code(code) => vec![Cmd::ConfirmCode { code }],
             };
         }
+        if self.retention.is_some() {
+            return self.retention_key(&key);
+        }
         if self.help {
             if matches!(
                 key.code,
                 KeyCode::Esc | KeyCode::Char('?') | KeyCode::Char('q')
             ) {
                 self.help = false;
+            }
+            return Vec::new();
+        }
+        if self.upcoming.is_some() {
+            let close = matches!(key.code, KeyCode::Esc | KeyCode::Char('q'))
+                || self.keymap.action(&key) == Some(Action::Upcoming);
+            if close {
+                self.upcoming = None;
             }
             return Vec::new();
         }
@@ -560,6 +892,7 @@ impl App {
                 let mut cmds = vec![self.load_servers()];
                 if let Some(id) = self.selected_server().map(|s| s.id) {
                     cmds.push(self.load_schedules(id));
+                    cmds.push(self.load_backups(id));
                 }
                 return cmds;
             }
@@ -589,6 +922,29 @@ impl App {
                     self.form = Some(Form::edit(s, &server.name));
                 }
             }
+            Action::Upcoming => {
+                self.upcoming = Some(self.compute_upcoming());
+                self.upcoming_stale = false;
+            }
+            Action::Retention => match self.selected_server() {
+                Some(s) => {
+                    let current = self
+                        .schedules
+                        .get(&s.id)
+                        .and_then(|e| e.list.as_ref())
+                        .and_then(|l| l.backup_rotation);
+                    self.retention = Some(RetentionDialog {
+                        instance: s.id,
+                        server_name: s.name.clone(),
+                        current,
+                        value: current.unwrap_or(5).clamp(1, 10),
+                        confirming: false,
+                        saving: false,
+                        error: None,
+                    });
+                }
+                None => self.notify("No server selected.", true),
+            },
             Action::Delete => {
                 if let (Pane::Schedules, Some(s), Some(server)) =
                     (self.pane, self.selected_schedule(), self.selected_server())

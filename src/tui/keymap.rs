@@ -39,13 +39,19 @@ pub enum Action {
     Edit,
     /// Delete the selected schedule.
     Delete,
+    /// The fleet's upcoming backups and the heat map.
+    Upcoming,
+    /// Change the selected server's retention.
+    Retention,
 }
 
 /// Every action with its config name and its help text, in help order.
-pub const ACTIONS: [(Action, &str, &str); 14] = [
+pub const ACTIONS: [(Action, &str, &str); 16] = [
     (Action::New, "new", "new schedule"),
     (Action::Edit, "edit", "edit schedule"),
     (Action::Delete, "delete", "delete schedule"),
+    (Action::Upcoming, "upcoming", "upcoming backups, heat map"),
+    (Action::Retention, "retention", "backups kept (retention)"),
     (Action::Filter, "filter", "filter servers"),
     (Action::SwitchPane, "switch_pane", "switch pane"),
     (Action::Refresh, "refresh", "refresh"),

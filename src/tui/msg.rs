@@ -3,6 +3,7 @@
 use crossterm::event::KeyEvent;
 
 use crate::api::{ApiError, Client, ClientConfig, Secret};
+use crate::domain::backups::Backup;
 use crate::domain::{Instance, InstanceId, Schedule, ScheduleId, ScheduleList, ScheduleSpec};
 
 /// A request id: the newest request for a view wins, older answers are dropped.
@@ -46,6 +47,24 @@ pub enum Msg {
         /// The answer.
         result: Result<ScheduleList, ApiError>,
     },
+    /// A server's backups arrived.
+    Backups {
+        /// The server.
+        instance: InstanceId,
+        /// Which request.
+        req: ReqId,
+        /// The answer.
+        result: Result<Vec<Backup>, ApiError>,
+    },
+    /// A retention change finished.
+    RetentionSet {
+        /// The server.
+        instance: InstanceId,
+        /// The retention asked for.
+        keep: u8,
+        /// The answer.
+        result: Result<(), ApiError>,
+    },
     /// A create or edit finished.
     Saved {
         /// The server.
@@ -88,6 +107,20 @@ pub enum Cmd {
         instance: InstanceId,
         /// Request id.
         req: ReqId,
+    },
+    /// Load one server's backups.
+    LoadBackups {
+        /// The server.
+        instance: InstanceId,
+        /// Request id.
+        req: ReqId,
+    },
+    /// Change a server's retention (only after the user confirmed).
+    SetRetention {
+        /// The server.
+        instance: InstanceId,
+        /// Backups to keep, 1-10.
+        keep: u8,
     },
     /// Create a schedule.
     Create {

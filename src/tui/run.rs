@@ -36,16 +36,26 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> s
     let mut dirty = true;
     loop {
         if dirty {
+            app.prepare();
             terminal.draw(|f| ui::render(app, theme, f))?;
             dirty = false;
         }
-        let first = if app.needs_tick() {
-            tokio::select! {
-                m = rx.recv() => m,
-                _ = tokio::time::sleep(TICK) => Some(Msg::Tick),
-            }
+        // Spinners and notices move four times a second; countdowns once a minute, on the
+        // minute; with nothing moving, the loop sleeps until something arrives.
+        let wake = if app.needs_tick() {
+            Some(TICK)
+        } else if app.wants_minute_tick() {
+            let into_minute = Timestamp::now().as_millisecond().rem_euclid(60_000) as u64;
+            Some(Duration::from_millis(60_000 - into_minute + 50))
         } else {
-            rx.recv().await
+            None
+        };
+        let first = match wake {
+            Some(d) => tokio::select! {
+                m = rx.recv() => m,
+                _ = tokio::time::sleep(d) => Some(Msg::Tick),
+            },
+            None => rx.recv().await,
         };
         let Some(first) = first else { return Ok(()) };
         // Drain everything queued before drawing once.

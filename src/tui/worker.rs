@@ -37,6 +37,16 @@ pub fn spawn(client: Option<&Client>, cmd: Cmd, tx: &UnboundedSender<Msg>) {
                 req,
                 result: client.schedules(instance).await,
             },
+            Cmd::LoadBackups { instance, req } => Msg::Backups {
+                instance,
+                req,
+                result: client.backups(instance).await,
+            },
+            Cmd::SetRetention { instance, keep } => Msg::RetentionSet {
+                instance,
+                keep,
+                result: client.set_retention(instance, keep).await,
+            },
             Cmd::Create { instance, spec } => Msg::Saved {
                 instance,
                 result: client.create_schedule(instance, &spec).await,

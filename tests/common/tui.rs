@@ -1,6 +1,8 @@
 //! Helpers for driving `App::update` with keys and canned API answers.
 #![allow(dead_code)]
 
+use bsched::domain::backups::{Backup, BackupKind, parse_api_datetime};
+use bsched::domain::timing::{Zones, parse_zone};
 use bsched::domain::{Instance, Schedule, ScheduleList, TimeOfDay, Weekdays};
 use bsched::tui::app::App;
 use bsched::tui::keymap::Keymap;
@@ -57,6 +59,46 @@ pub fn schedules_of(id: u64) -> ScheduleList {
     }
 }
 
+fn backup(id: u64, kind: BackupKind, created: &str) -> Backup {
+    Backup {
+        id,
+        name: format!("backup {id}"),
+        kind,
+        created_text: created.into(),
+        created: parse_api_datetime(created),
+        status: "active".into(),
+        size: "2.4 GB".into(),
+    }
+}
+
+/// Canned backups: web-1 and the Cyrillic server are protected, db-primary missed its runs,
+/// the others have none (and no schedule).
+pub fn backups_of(id: u64) -> Vec<Backup> {
+    match id {
+        1 => vec![
+            backup(901, BackupKind::Auto, "2026-11-27 02:01:00"),
+            backup(902, BackupKind::Manual, "2026-11-03 09:05:00"),
+        ],
+        2 => vec![backup(903, BackupKind::Auto, "2026-11-20 06:00:00")],
+        3 => vec![backup(904, BackupKind::Auto, "2026-11-26 21:00:00")],
+        5 => vec![backup(905, BackupKind::Manual, "2026-10-02 14:20:00")],
+        _ => vec![],
+    }
+}
+
+/// The clock the canned tests run at: Friday 2026-11-27 13:00 at +03:00.
+pub fn test_now() -> jiff::Timestamp {
+    "2026-11-27T10:00:00Z".parse().unwrap()
+}
+
+/// The zones of the canned tests: the server at +03:00, the user in UTC.
+pub fn test_zones() -> Zones {
+    Zones {
+        server: parse_zone("+03:00").unwrap(),
+        local: jiff::tz::TimeZone::UTC,
+    }
+}
+
 /// Answers every load command with the canned data; returns the other commands.
 pub fn answer(app: &mut App, cmds: Vec<Cmd>) -> Vec<Cmd> {
     let mut rest = Vec::new();
@@ -72,6 +114,11 @@ pub fn answer(app: &mut App, cmds: Vec<Cmd>) -> Vec<Cmd> {
                 req,
                 result: Ok(schedules_of(instance)),
             })),
+            Cmd::LoadBackups { instance, req } => queue.extend(app.update(Msg::Backups {
+                instance,
+                req,
+                result: Ok(backups_of(instance)),
+            })),
             other => rest.push(other),
         }
     }
@@ -81,6 +128,8 @@ pub fn answer(app: &mut App, cmds: Vec<Cmd>) -> Vec<Cmd> {
 /// An app with everything loaded.
 pub fn loaded() -> App {
     let mut app = App::new("demo@bsched.test", "127.0.0.1:8765", Keymap::default());
+    app.now = test_now();
+    app.zones = test_zones();
     let cmds = app.init();
     assert!(answer(&mut app, cmds).is_empty());
     app

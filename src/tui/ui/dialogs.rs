@@ -6,10 +6,67 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::{Theme, centered, truncate};
-use crate::tui::app::{App, ConfirmDelete};
+use crate::domain::timing::describe;
+use crate::tui::app::{App, ConfirmDelete, RetentionDialog};
+
+/// The retention dialog: choose 1-10, then confirm.
+pub fn retention(d: &RetentionDialog, spinner: &str, theme: Theme, area: Rect, f: &mut Frame) {
+    let rect = centered(area, 60, 10);
+    f.render_widget(Clear, rect);
+    let b = Block::bordered()
+        .title(format!(" Backups kept · {} ", truncate(&d.server_name, 30)))
+        .border_style(if d.confirming {
+            theme.warn()
+        } else {
+            theme.accent()
+        });
+    let inner = b.inner(rect);
+    f.render_widget(b, rect);
+    let current = d
+        .current
+        .map(|c| c.to_string())
+        .unwrap_or_else(|| "unknown".into());
+    let mut lines = vec![
+        Line::from(vec![
+            Span::styled("Now      ", theme.dim()),
+            Span::raw(current.clone()),
+        ]),
+        Line::from(vec![
+            Span::styled("Keep     ", theme.dim()),
+            Span::styled(format!("◀ {:>2} ▶", d.value), theme.selected()),
+            Span::styled("  scheduled backups (1-10)", theme.dim()),
+        ]),
+        Line::raw(""),
+    ];
+    if d.saving {
+        lines.push(Line::styled(format!("{spinner} saving…"), theme.warn()));
+    } else if d.confirming {
+        let shrink = d.current.is_some_and(|c| d.value < c);
+        let mut text = format!("Change from {current} to {}?", d.value);
+        if shrink {
+            text.push_str(" Older scheduled backups beyond the new count will be overwritten.");
+        }
+        lines.push(Line::styled(text, theme.warn()));
+        lines.push(Line::from(vec![
+            Span::styled(" y ", theme.key()),
+            Span::raw("change   "),
+            Span::styled(" n/Esc ", theme.key()),
+            Span::raw("back"),
+        ]));
+    } else {
+        if let Some(e) = &d.error {
+            lines.push(Line::styled(e.clone(), theme.error()));
+        }
+        lines.push(Line::styled(
+            "↑/↓ or 1-9, 0 = 10 · Enter continue · Esc cancel",
+            theme.dim(),
+        ));
+    }
+    f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
 
 /// The delete dialog: names the schedule, its server, its days and time.
-pub fn confirm(c: &ConfirmDelete, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn confirm(c: &ConfirmDelete, app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     let rect = centered(area, 56, 9);
     f.render_widget(Clear, rect);
     let b = Block::bordered()
@@ -30,7 +87,7 @@ pub fn confirm(c: &ConfirmDelete, theme: Theme, area: Rect, f: &mut Frame) {
         ]),
         Line::from(vec![
             Span::styled("Runs     ", theme.dim()),
-            Span::raw(format!("{} at {} (GMT+3)", s.days.display(), s.time)),
+            Span::raw(describe(s.days, s.time, &app.zones, app.now)),
         ]),
         Line::raw(""),
         Line::from(vec![

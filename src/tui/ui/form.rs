@@ -7,10 +7,12 @@ use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::{Theme, centered, truncate};
 use crate::domain::DAYS;
+use crate::domain::timing::{Zones, in_zone};
 use crate::tui::form::{Field, Form};
+use jiff::Timestamp;
 
 /// Draws the form over `area`.
-pub fn render(form: &Form, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn render(form: &Form, zones: &Zones, now: Timestamp, theme: Theme, area: Rect, f: &mut Frame) {
     let rect = centered(area, 62, 14);
     f.render_widget(Clear, rect);
     let title = match form.editing {
@@ -81,7 +83,27 @@ pub fn render(form: &Form, theme: Theme, area: Rect, f: &mut Frame) {
             theme.warn(),
         ));
     }
-    time.push(Span::styled("  server time (GMT+3)", theme.dim()));
+    // Which zone the picker edits, and the same days and time on the user's clock.
+    time.push(Span::styled(
+        format!("  {}", zones.server_label()),
+        theme.dim(),
+    ));
+    if !zones.same(now) {
+        let days = if form.days.is_empty() {
+            None
+        } else {
+            Some(form.days)
+        };
+        // With no day set yet, the time alone is previewed.
+        let probe = days.unwrap_or(crate::domain::Weekdays::ALL);
+        if let Some((d, t)) = in_zone(probe, form.time, &zones.server, &zones.local, now) {
+            let text = match days {
+                Some(_) => format!(" = {} {t} {}", d.display(), zones.local_label()),
+                None => format!(" = {t} {}", zones.local_label()),
+            };
+            time.push(Span::styled(text, theme.accent()));
+        }
+    }
     lines.push(Line::from(time));
     lines.push(Line::raw(""));
 

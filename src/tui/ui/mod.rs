@@ -5,6 +5,7 @@ mod form;
 mod login;
 mod panes;
 pub mod theme;
+mod upcoming;
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
@@ -47,11 +48,17 @@ pub fn render(app: &App, theme: Theme, f: &mut Frame) {
     panes::schedules(app, theme, right, f);
     render_status(app, theme, status, f);
     render_footer(app, theme, footer, f);
+    if let Some(up) = &app.upcoming {
+        upcoming::render(app, up, theme, body, f);
+    }
     if let Some(form) = &app.form {
-        form::render(form, theme, area, f);
+        form::render(form, &app.zones, app.now, theme, area, f);
     }
     if let Some(c) = &app.confirm {
-        dialogs::confirm(c, theme, area, f);
+        dialogs::confirm(c, app, theme, area, f);
+    }
+    if let Some(d) = &app.retention {
+        dialogs::retention(d, spinner(app), theme, area, f);
     }
     if app.help {
         dialogs::help(app, theme, area, f);
@@ -114,22 +121,37 @@ fn render_status(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
 
 fn render_footer(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     use super::keymap::Action as A;
+    // Help and quit always show; the others in order while they fit.
     let hints: &[(A, &str)] = &[
+        (A::Help, "help"),
+        (A::Quit, "quit"),
         (A::New, "new"),
         (A::Edit, "edit"),
         (A::Delete, "delete"),
+        (A::Upcoming, "upcoming"),
         (A::Filter, "filter"),
+        (A::Retention, "retention"),
         (A::SwitchPane, "pane"),
         (A::Refresh, "refresh"),
-        (A::Help, "help"),
-        (A::Quit, "quit"),
     ];
-    let mut spans = Vec::new();
+    let mut chosen: Vec<(A, String, &str)> = Vec::new();
+    let mut used = 0;
     for (action, label) in hints {
         let keys = app.keymap.keys_for(*action);
         if keys.is_empty() {
             continue;
         }
+        let w = keys.width() + label.width() + 3;
+        if used + w > area.width as usize {
+            continue;
+        }
+        used += w;
+        chosen.push((*action, keys, label));
+    }
+    // Shown in the order a user reads them: actions first, help and quit last.
+    chosen.sort_by_key(|(a, _, _)| hints.iter().position(|(h, _)| h == a).map(|p| (p < 2, p)));
+    let mut spans = Vec::new();
+    for (_, keys, label) in chosen {
         spans.push(Span::styled(format!(" {keys}"), theme.key()));
         spans.push(Span::styled(format!(" {label} "), theme.dim()));
     }

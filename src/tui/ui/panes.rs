@@ -1,13 +1,15 @@
 //! The servers pane and the schedule pane. Only the visible rows are built.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
 use super::{Theme, spinner, truncate};
-use crate::domain::{DAYS, Weekdays};
+use crate::domain::backups::Protection;
+use crate::domain::timing::{Zones, age, countdown, describe, dst_warning, local_stamp};
+use crate::domain::{DAYS, Schedule, Weekdays};
 use crate::tui::app::{App, Pane};
 
 fn block(title: String, focused: bool, theme: Theme) -> Block<'static> {
@@ -102,9 +104,9 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     let first = offset(app.server_sel, rows_h);
     // Narrow panes drop the data centre, then the IP, before squeezing names.
     let width = inner.width as usize;
-    let show_dc = width >= 72;
-    let show_ip = width >= 48;
-    let fixed = 9 + 4 + if show_ip { 16 } else { 0 } + if show_dc { 14 } else { 0 };
+    let show_dc = width >= 84;
+    let show_ip = width >= 60;
+    let fixed = 9 + 4 + 12 + if show_ip { 16 } else { 0 } + if show_dc { 14 } else { 0 };
     let name_w = width.saturating_sub(fixed).max(8);
     let rows = app
         .visible
@@ -131,6 +133,7 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
                 cells.push(Cell::from(truncate(&s.datacenter, 13)));
             }
             cells.push(Cell::from(Span::styled(n, count_style)));
+            cells.push(Cell::from(backup_cell(app, s.id, theme)));
             Row::new(cells).style(style)
         });
     let mut widths = vec![Constraint::Min(8), Constraint::Length(8)];
@@ -145,8 +148,40 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     }
     widths.push(Constraint::Length(3));
     header.push("#");
+    widths.push(Constraint::Length(11));
+    header.push("BACKUP");
     let table = Table::new(rows, widths).header(Row::new(header).style(theme.accent()));
     f.render_widget(table, inner);
+}
+
+/// A server's backup state in one cell: the age of its last scheduled backup, or a flag.
+fn backup_cell(app: &App, id: u64, theme: Theme) -> Span<'static> {
+    if app
+        .backups
+        .get(&id)
+        .is_some_and(|b| b.error.is_some() && b.list.is_none())
+    {
+        return Span::styled("?", theme.error());
+    }
+    match app.protection(id) {
+        None => Span::styled("…", theme.dim()),
+        Some(Protection::Protected { last }) => Span::styled(age(app.now, last), theme.ok()),
+        Some(Protection::Missed { .. }) => Span::styled("✗ missed", theme.error()),
+        Some(Protection::Unprotected { .. }) => Span::styled("unprotected", theme.warn()),
+        Some(Protection::Waiting { .. }) => Span::styled("waiting", theme.dim()),
+    }
+}
+
+/// A zone as a table cell names it: the abbreviation in use at `now` (`EET`, `MSK`) or the
+/// offset (`+03:00`).
+fn zone_short(zones: &Zones, now: jiff::Timestamp) -> String {
+    let info = zones.server.to_offset_info(now);
+    let abbr = info.abbreviation();
+    if zones.server.iana_name().is_some() && abbr.chars().all(|c| c.is_ascii_alphabetic()) {
+        abbr.to_string()
+    } else {
+        zones.server_label()
+    }
 }
 
 /// The week as seven cells, Monday first: set days marked, unset dim. `letters` is 2 for
@@ -205,6 +240,7 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
             "No backup schedule: this server is not backed up automatically.",
             theme.warn(),
         )];
+        lines.push(protection_line(app, server.id, theme));
         lines.push(Line::from(vec![
             Span::raw("Press "),
             Span::styled(
@@ -216,14 +252,25 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         f.render_widget(Paragraph::new(lines), inner);
         return;
     }
-    let rows_h = inner.height.saturating_sub(1) as usize;
+    // The selected schedule's details and the server's backups take the bottom lines.
+    let detail_h = if inner.height >= 12 { 6 } else { 0 };
+    let [table_area, detail_area] =
+        Layout::vertical([Constraint::Min(2), Constraint::Length(detail_h)]).areas(inner);
+    let rows_h = table_area.height.saturating_sub(1) as usize;
     let first = offset(app.sched_sel, rows_h);
     // Narrow panes get one-letter days, then lose the created date, before names shrink.
     let width = inner.width as usize;
-    let letters = if width >= 62 { 2 } else { 1 };
+    let letters = if width >= 64 { 2 } else { 1 };
     let week_w = 7 * (letters + 1);
-    let show_created = width >= 52;
-    let fixed = week_w + 1 + 12 + if show_created { 11 } else { 0 };
+    // The zone goes into each time cell when there is room; the details below always say it.
+    let zone = if width >= 60 {
+        format!(" {}", zone_short(&app.zones, app.now))
+    } else {
+        String::new()
+    };
+    let time_w = 5 + zone.chars().count();
+    let show_created = width >= 76;
+    let fixed = week_w + 1 + time_w + 1 + 11 + if show_created { 11 } else { 0 };
     let name_w = width.saturating_sub(fixed).max(6);
     let rows = list
         .schedules
@@ -233,10 +280,15 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         .take(rows_h)
         .map(|(i, s)| {
             let style = row_style(i == app.sched_sel, focused, theme);
+            let next = app
+                .next_run_of(s)
+                .map(|t| countdown(app.now, t))
+                .unwrap_or_default();
             let mut cells = vec![
                 Cell::from(truncate(&s.name, name_w)),
                 Cell::from(week(s.days, letters, theme)),
-                Cell::from(format!("{} GMT+3", s.time)),
+                Cell::from(format!("{}{zone}", s.time)),
+                Cell::from(next),
             ];
             if app.deleting.contains(&s.id) {
                 cells.push(Cell::from(Span::styled("deleting…", theme.warn())));
@@ -252,16 +304,89 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     } else {
         "M T W T F S S"
     };
-    let mut header = vec!["NAME", week_head, "TIME"];
+    let mut header = vec!["NAME", week_head, "TIME", "NEXT"];
     let mut widths = vec![
         Constraint::Min(6),
         Constraint::Length(week_w as u16 - 1),
-        Constraint::Length(11),
+        Constraint::Length(time_w as u16),
+        Constraint::Length(10),
     ];
     if show_created || !app.deleting.is_empty() {
         header.push(if show_created { "CREATED" } else { "" });
         widths.push(Constraint::Length(10));
     }
     let table = Table::new(rows, widths).header(Row::new(header).style(theme.accent()));
-    f.render_widget(table, inner);
+    f.render_widget(table, table_area);
+    if detail_h > 0 {
+        let mut lines = vec![Line::styled("─".repeat(width), theme.dim())];
+        lines.push(protection_line(app, server.id, theme));
+        if let Some(s) = app.selected_schedule() {
+            lines.extend(schedule_details(app, s, theme));
+        }
+        f.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: false }),
+            detail_area,
+        );
+    }
+}
+
+/// The selected schedule in both zones, its next run in the user's time, and any DST warning.
+fn schedule_details(app: &App, s: &Schedule, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(
+        describe(s.days, s.time, &app.zones, app.now),
+        theme.text(),
+    )];
+    if let Some(next) = app.next_run_of(s) {
+        lines.push(Line::from(vec![
+            Span::styled("Next run ", theme.dim()),
+            Span::styled(
+                format!(
+                    "{} {}",
+                    local_stamp(&app.zones.local, next),
+                    app.zones.local_label()
+                ),
+                theme.text(),
+            ),
+            Span::styled(format!(" · {}", countdown(app.now, next)), theme.accent()),
+        ]));
+    }
+    if let Some(w) = dst_warning(s.days, s.time, &app.zones.server, app.now, 366) {
+        lines.push(Line::styled(format!("⚠ {}", w.text), theme.warn()));
+    }
+    lines
+}
+
+/// The server's last scheduled backup, or why it is missing.
+fn protection_line(app: &App, id: u64, theme: Theme) -> Line<'static> {
+    let zone = &app.zones.local;
+    let last = |t: Option<jiff::Timestamp>| match t {
+        Some(t) => format!("{} ({})", age(app.now, t), local_stamp(zone, t)),
+        None => "never".into(),
+    };
+    match app.protection(id) {
+        None => match app.backups.get(&id).and_then(|b| b.error.clone()) {
+            Some(e) => Line::styled(format!("Backups: {e}"), theme.error()),
+            None => Line::styled(format!("{} loading backups…", spinner(app)), theme.dim()),
+        },
+        Some(Protection::Protected { last: t }) => Line::from(vec![
+            Span::styled("✓ Last backup ", theme.ok()),
+            Span::raw(last(Some(t))),
+        ]),
+        Some(Protection::Missed { expected, last: t }) => Line::styled(
+            format!(
+                "✗ Missed the {} run · last backup {}",
+                local_stamp(zone, expected),
+                last(t)
+            ),
+            theme.error(),
+        ),
+        Some(Protection::Unprotected { last: t }) => Line::styled(
+            format!("Unprotected · last scheduled backup {}", last(t)),
+            theme.warn(),
+        ),
+        Some(Protection::Waiting { last: t }) => Line::styled(
+            format!("Waiting for the first run · last backup {}", last(t)),
+            theme.dim(),
+        ),
+    }
 }

@@ -1,0 +1,170 @@
+//! The fleet's upcoming backups, soonest first, beside a 7 x 24 heat map of start hours.
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table};
+
+use super::{Theme, truncate};
+use crate::domain::DAYS;
+use crate::domain::timing::{countdown, local_stamp};
+use crate::tui::app::{App, Upcoming};
+
+/// Width of the heat map: day label, 24 two-cell hours, borders.
+const HEAT_W: u16 = 4 + 48 + 2;
+/// Height of the heat map: header, seven days, legend, peak, borders.
+const HEAT_H: u16 = 1 + 7 + 1 + 2 + 2;
+
+/// Draws the view over `area`.
+pub fn render(app: &App, up: &Upcoming, theme: Theme, area: Rect, f: &mut Frame) {
+    f.render_widget(Clear, area);
+    let filter = if app.filter.is_empty() {
+        String::new()
+    } else {
+        format!(" · filter '{}'", app.filter)
+    };
+    let title = format!(
+        " Upcoming backups · next 7 days · {} time{filter} · t/Esc closes ",
+        app.zones.local_label()
+    );
+    let b = Block::bordered().title(title).border_style(theme.accent());
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let (list_area, heat_area) = if inner.width >= HEAT_W + 50 {
+        let [l, h] =
+            Layout::horizontal([Constraint::Min(40), Constraint::Length(HEAT_W)]).areas(inner);
+        (l, Some(h))
+    } else if inner.height >= HEAT_H + 5 {
+        let [l, h] =
+            Layout::vertical([Constraint::Min(4), Constraint::Length(HEAT_H)]).areas(inner);
+        (l, Some(h))
+    } else {
+        (inner, None)
+    };
+    list(app, up, theme, list_area, f);
+    if let Some(h) = heat_area {
+        heat(up, theme, h, f);
+    }
+}
+
+fn list(app: &App, up: &Upcoming, theme: Theme, area: Rect, f: &mut Frame) {
+    if up.rows.is_empty() {
+        let text = if up.servers.0 < up.servers.1 {
+            "Schedules are still loading…"
+        } else {
+            "No backup runs in the next 7 days."
+        };
+        f.render_widget(Paragraph::new(Line::styled(text, theme.dim())), area);
+        return;
+    }
+    let width = area.width as usize;
+    let show_dc = width >= 72;
+    let fixed = 17 + 10 + if show_dc { 14 } else { 0 };
+    let rest = width.saturating_sub(fixed);
+    let server_w = (rest / 2).max(6);
+    let sched_w = rest.saturating_sub(server_w + 1).max(6);
+    let rows = up
+        .rows
+        .iter()
+        .take(area.height.saturating_sub(1) as usize)
+        .map(|r| {
+            let mut cells = vec![
+                Cell::from(local_stamp(&app.zones.local, r.at)),
+                Cell::from(Span::styled(countdown(app.now, r.at), theme.accent())),
+                Cell::from(truncate(&r.server, server_w)),
+                Cell::from(truncate(&r.schedule, sched_w)),
+            ];
+            if show_dc {
+                cells.push(Cell::from(truncate(&r.datacenter, 13)));
+            }
+            Row::new(cells)
+        });
+    let mut widths = vec![
+        Constraint::Length(16),
+        Constraint::Length(9),
+        Constraint::Length(server_w as u16),
+        Constraint::Min(6),
+    ];
+    let mut header = vec!["WHEN", "IN", "SERVER", "SCHEDULE"];
+    if show_dc {
+        widths.push(Constraint::Length(13));
+        header.push("DC");
+    }
+    let table = Table::new(rows, widths).header(Row::new(header).style(theme.accent()));
+    f.render_widget(table, area);
+}
+
+/// One of five shades for a count, relative to the busiest hour.
+fn shade(count: u32, max: u32) -> usize {
+    if count == 0 || max == 0 {
+        0
+    } else {
+        (count * 4).div_ceil(max).clamp(1, 4) as usize
+    }
+}
+
+const SHADES: [&str; 5] = ["· ", "░░", "▒▒", "▓▓", "██"];
+
+fn heat(up: &Upcoming, theme: Theme, area: Rect, f: &mut Frame) {
+    let b = Block::bordered()
+        .title(" Starts per hour ")
+        .border_style(theme.dim());
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let max = up.heat.iter().flatten().copied().max().unwrap_or(0);
+    let mut header = String::from("    ");
+    for h in 0..24 {
+        header.push_str(&if h % 3 == 0 {
+            format!("{h:<2}")
+        } else {
+            "  ".into()
+        });
+    }
+    let mut lines = vec![Line::styled(header, theme.dim())];
+    for (d, day) in DAYS.iter().enumerate() {
+        let mut spans = vec![Span::styled(format!("{} ", day.title()), theme.dim())];
+        for h in 0..24 {
+            let level = shade(up.heat[d][h], max);
+            let style = match level {
+                0 => theme.dim(),
+                4 => theme.error(),
+                3 => theme.warn(),
+                _ => theme.ok(),
+            };
+            spans.push(Span::styled(SHADES[level], style));
+        }
+        lines.push(Line::from(spans));
+    }
+    let q = |l: u32| (max * l).div_ceil(4).max(1);
+    lines.push(Line::styled(
+        if max == 0 {
+            "no runs".to_string()
+        } else {
+            format!(
+                "░ 1-{}  ▒ -{}  ▓ -{}  █ -{max}  starts in the hour",
+                q(1),
+                q(2),
+                q(3)
+            )
+        },
+        theme.dim(),
+    ));
+    if let Some(p) = &up.peak {
+        let text = format!(
+            "Busiest: {} {:02}:00, {} start{}; {} in {}",
+            p.day.title(),
+            p.hour,
+            p.count,
+            if p.count == 1 { "" } else { "s" },
+            p.dc_count,
+            p.datacenter
+        );
+        let style = if p.dc_count > 1 {
+            theme.warn()
+        } else {
+            theme.text()
+        };
+        lines.push(Line::styled(text, style));
+    }
+    f.render_widget(Paragraph::new(lines), inner);
+}
