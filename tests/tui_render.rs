@@ -197,3 +197,49 @@ fn login_screen() {
     press(&mut app, typed("123"));
     insta::assert_snapshot!("login_code_80x24", screen(&app, 80, 24));
 }
+
+#[test]
+fn upcoming_view_and_heat_map() {
+    let mut app = loaded();
+    press(&mut app, [ch('t')]);
+    insta::assert_snapshot!("upcoming_80x24", screen(&app, 80, 24));
+    let wide = screen(&app, 120, 40);
+    assert!(wide.contains("Starts per hour") && wide.contains("Busiest"));
+    insta::assert_snapshot!("upcoming_120x40", wide);
+}
+
+#[test]
+fn retention_dialog_and_its_confirmation() {
+    let mut app = loaded();
+    press(&mut app, [ch('R'), key(KeyCode::Down), key(KeyCode::Down)]);
+    insta::assert_snapshot!("retention_80x24", screen(&app, 80, 24));
+    press(&mut app, [key(KeyCode::Enter)]);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Change from 5 to 3?"), "{text}");
+    insta::assert_snapshot!("retention_confirm_80x24", text);
+}
+
+#[test]
+fn a_dst_zone_warns_about_the_gap() {
+    let mut app = loaded();
+    app.zones.server = bsched::domain::timing::parse_zone("Europe/Kyiv").unwrap();
+    // 2027-03-20: the next spring-forward (28 March, 03:00 → 04:00) is a week away.
+    app.now = "2027-03-20T10:00:00Z".parse().unwrap();
+    app.schedules.get_mut(&1).unwrap().list = Some(bsched::domain::ScheduleList {
+        schedules: vec![sched(
+            301,
+            1,
+            "nightly",
+            bsched::domain::Weekdays::ALL,
+            "03:30",
+        )],
+        backup_rotation: Some(5),
+    });
+    let text = screen(&app, 120, 40);
+    assert!(text.contains("clocks go forward"), "{text}");
+    assert!(
+        text.contains("03:30 EET"),
+        "the zone's abbreviation: {text}"
+    );
+    insta::assert_snapshot!("dst_warning_120x40", text);
+}

@@ -3,7 +3,7 @@
 mod common;
 
 use bsched::api::ApiError;
-use bsched::domain::Weekdays;
+use bsched::domain::{Day, Weekdays};
 use bsched::tui::app::Pane;
 use bsched::tui::form::Field;
 use bsched::tui::msg::{Cmd, Msg};
@@ -533,4 +533,213 @@ fn refresh_marks_when_the_data_arrived() {
     answer(&mut app, cmds);
     assert_eq!(app.servers_updated, Some(app.now));
     assert_eq!(app.schedules[&1].updated, Some(app.now));
+}
+
+#[test]
+fn upcoming_lists_the_fleet_soonest_first_with_a_heat_map() {
+    let mut app = loaded();
+    press(&mut app, [ch('t')]);
+    let up = app.upcoming.clone().expect("the view opens");
+    assert_eq!(up.servers, (5, 5));
+    // Friday 13:00 +03:00: the Cyrillic server's Mon-Fri 21:00 run (18:00 UTC) comes first.
+    assert_eq!(up.rows[0].server, "сервер-бухгалтерия");
+    assert_eq!(up.rows[0].at, "2026-11-27T18:00:00Z".parse().unwrap());
+    assert!(
+        up.rows.windows(2).all(|w| w[0].at <= w[1].at),
+        "soonest first"
+    );
+    // A week of runs: web-1 5, db-primary 7 + 2, the Cyrillic one 5.
+    let total: u32 = up.heat.iter().flatten().sum();
+    assert_eq!(total, 19);
+    // In UTC, db-primary's daily 06:00 +03:00 starts at 03:00 every day.
+    assert!((0..7).all(|d| up.heat[d][3] >= 1));
+    // web-1's Mon-Fri 02:01 +03:00 starts Sunday-Thursday at 23:00 UTC.
+    assert_eq!(up.heat[6][23], 1, "Sunday 23:00");
+    assert_eq!(up.heat[4][23], 0, "not Friday");
+    // Every hour holds one start at most; the first of the week is the "busiest".
+    let peak = up.peak.as_ref().unwrap();
+    assert_eq!((peak.day, peak.hour, peak.count), (Day::Mon, 3, 1));
+    // The filter narrows the view to the servers it shows.
+    press(&mut app, [key(KeyCode::Esc)]);
+    assert!(app.upcoming.is_none(), "Esc closes");
+    press(&mut app, [ch('/')]);
+    press(&mut app, typed("web"));
+    press(&mut app, [key(KeyCode::Enter), ch('t')]);
+    let up = app.upcoming.clone().unwrap();
+    assert_eq!(up.servers, (1, 1));
+    assert!(up.rows.iter().all(|r| r.server == "web-1"));
+    assert_eq!(up.heat.iter().flatten().sum::<u32>(), 5);
+    press(&mut app, [ch('t')]);
+    assert!(app.upcoming.is_none(), "t closes it again");
+}
+
+#[test]
+fn the_heat_map_names_the_hour_and_data_centre_where_backups_cluster() {
+    let mut app = loaded();
+    // Two more servers in the same data centre start daily at 06:00 +03:00, like db-primary.
+    for id in [4, 5] {
+        app.schedules.get_mut(&id).unwrap().list = Some(bsched::domain::ScheduleList {
+            schedules: vec![sched(400 + id, id, "daily", Weekdays::ALL, "06:00")],
+            backup_rotation: Some(5),
+        });
+    }
+    press(&mut app, [ch('t')]);
+    let up = app.upcoming.clone().unwrap();
+    assert!((0..7).all(|d| up.heat[d][3] == 3), "{:?}", up.heat);
+    let peak = up.peak.unwrap();
+    assert_eq!((peak.day, peak.hour, peak.count), (Day::Mon, 3, 3));
+    assert_eq!(
+        (peak.datacenter.as_str(), peak.dc_count),
+        ("Netherlands-2", 3)
+    );
+}
+
+#[test]
+fn upcoming_is_computed_again_once_per_frame_when_data_changes() {
+    let mut app = loaded();
+    press(&mut app, [ch('t')]);
+    let before = app.upcoming.clone().unwrap();
+    let cmds = press(&mut app, [key(KeyCode::Esc), ch('r'), ch('t')]);
+    assert!(!app.upcoming_stale);
+    // The refresh answers: staging now has a schedule.
+    for cmd in cmds {
+        if let Cmd::LoadInstances { req } = cmd {
+            let more = app.update(Msg::Instances {
+                req,
+                result: Ok(servers()),
+            });
+            for c in more {
+                if let Cmd::LoadSchedules { instance, req } = c {
+                    let mut list = schedules_of(instance);
+                    if instance == 5 {
+                        list.schedules
+                            .push(sched(500, 5, "new", Weekdays::WEEKENDS, "10:00"));
+                    }
+                    app.update(Msg::Schedules {
+                        instance,
+                        req,
+                        result: Ok(list),
+                    });
+                }
+            }
+        }
+    }
+    assert!(app.upcoming_stale);
+    assert_eq!(
+        app.upcoming.as_ref().unwrap(),
+        &before,
+        "not recomputed per message"
+    );
+    app.prepare();
+    let after = app.upcoming.clone().unwrap();
+    assert_eq!(after.heat.iter().flatten().sum::<u32>(), 21);
+}
+
+#[test]
+fn retention_dialog_chooses_confirms_and_reports() {
+    let mut app = loaded();
+    press(&mut app, [ch('R')]);
+    let d = app.retention.as_ref().unwrap();
+    assert_eq!((d.instance, d.current, d.value), (1, Some(5), 5));
+    // Enter with the value unchanged just closes it.
+    press(&mut app, [key(KeyCode::Enter)]);
+    assert!(app.retention.is_none());
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("already keeps 5")
+    );
+
+    press(&mut app, [ch('R'), key(KeyCode::Down), key(KeyCode::Down)]);
+    assert_eq!(app.retention.as_ref().unwrap().value, 3);
+    press(&mut app, [ch('0')]);
+    assert_eq!(app.retention.as_ref().unwrap().value, 10, "0 means 10");
+    for _ in 0..3 {
+        press(&mut app, [key(KeyCode::Up)]);
+    }
+    assert_eq!(app.retention.as_ref().unwrap().value, 10, "at most 10");
+    press(&mut app, [ch('2')]);
+    // Enter asks for confirmation; n goes back; nothing is sent before y.
+    assert!(press(&mut app, [key(KeyCode::Enter)]).is_empty());
+    assert!(app.retention.as_ref().unwrap().confirming);
+    assert!(press(&mut app, [ch('n')]).is_empty());
+    assert!(!app.retention.as_ref().unwrap().confirming);
+    press(&mut app, [key(KeyCode::Enter)]);
+    let cmds = press(&mut app, [ch('y')]);
+    assert_eq!(
+        cmds,
+        vec![Cmd::SetRetention {
+            instance: 1,
+            keep: 2
+        }]
+    );
+    assert!(app.busy());
+
+    // A refusal keeps the dialog with the reason.
+    app.update(Msg::RetentionSet {
+        instance: 1,
+        keep: 2,
+        result: Err(ApiError::Refused {
+            kind: "value".into(),
+            object: Some("backup_rotation".into()),
+            message: "The number of stored backups must be between 1 and 10".into(),
+        }),
+    });
+    let d = app.retention.as_ref().unwrap();
+    assert!(d.error.as_deref().unwrap().contains("between 1 and 10"));
+    assert_eq!(d.value, 2, "the choice is kept");
+
+    press(&mut app, [key(KeyCode::Enter)]);
+    press(&mut app, [ch('y')]);
+    let cmds = app.update(Msg::RetentionSet {
+        instance: 1,
+        keep: 2,
+        result: Ok(()),
+    });
+    assert!(app.retention.is_none());
+    assert!(app.notice.as_ref().unwrap().text.contains("now keeps 2"));
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::LoadSchedules { instance: 1, .. }))
+    );
+    assert!(
+        cmds.iter()
+            .any(|c| matches!(c, Cmd::LoadBackups { instance: 1, .. }))
+    );
+}
+
+#[test]
+fn servers_are_judged_protected_missed_or_unprotected() {
+    use bsched::domain::backups::Protection;
+    let app = loaded();
+    assert!(matches!(
+        app.protection(1),
+        Some(Protection::Protected { .. })
+    ));
+    assert!(matches!(app.protection(2), Some(Protection::Missed { .. })));
+    assert!(matches!(
+        app.protection(3),
+        Some(Protection::Protected { .. })
+    ));
+    assert!(matches!(
+        app.protection(5),
+        Some(Protection::Unprotected { .. })
+    ));
+}
+
+#[test]
+fn a_minute_tick_runs_only_while_countdowns_show() {
+    let mut app = bsched::tui::app::App::new("a", "h", Default::default());
+    assert!(
+        !app.wants_minute_tick(),
+        "nothing loaded, nothing counts down"
+    );
+    let cmds = app.init();
+    answer(&mut app, cmds);
+    assert!(app.wants_minute_tick());
+    press(&mut app, [ch('/')]);
+    press(&mut app, typed("no such server"));
+    assert!(!app.wants_minute_tick(), "no row on screen");
 }

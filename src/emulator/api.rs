@@ -439,7 +439,7 @@ impl World {
                 backup_elem(m.id, &m.name, "manual", &m.createdate, &inst),
             ));
         }
-        rows.sort_by(|a, b| b.0.cmp(&a.0));
+        rows.sort_by_key(|r| std::cmp::Reverse(r.0));
         let items = rows.into_iter().map(|(_, v)| v).collect();
         let mut m = self.page(p, user, items);
         m.insert("manual_created_today".into(), t(manual_today.to_string()));

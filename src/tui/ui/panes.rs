@@ -34,7 +34,8 @@ fn freshness(
     let age = match age {
         0..60 => format!("{age}s"),
         60..3600 => format!("{}m", age / 60),
-        _ => format!("{}h", age / 3600),
+        3600..172_800 => format!("{}h", age / 3600),
+        _ => format!("{}d", age / 86_400),
     };
     let text = if loading {
         format!(" {} updated {age} ago ", spinner(app))
@@ -253,7 +254,13 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         return;
     }
     // The selected schedule's details and the server's backups take the bottom lines.
-    let detail_h = if inner.height >= 12 { 6 } else { 0 };
+    let detail_h = if inner.height >= 14 {
+        7
+    } else if inner.height >= 12 {
+        5
+    } else {
+        0
+    };
     let [table_area, detail_area] =
         Layout::vertical([Constraint::Min(2), Constraint::Length(detail_h)]).areas(inner);
     let rows_h = table_area.height.saturating_sub(1) as usize;

@@ -59,7 +59,7 @@ fn list(app: &App, up: &Upcoming, theme: Theme, area: Rect, f: &mut Frame) {
     }
     let width = area.width as usize;
     let show_dc = width >= 72;
-    let fixed = 17 + 10 + if show_dc { 14 } else { 0 };
+    let fixed = 17 + 11 + if show_dc { 14 } else { 0 };
     let rest = width.saturating_sub(fixed);
     let server_w = (rest / 2).max(6);
     let sched_w = rest.saturating_sub(server_w + 1).max(6);
@@ -81,7 +81,7 @@ fn list(app: &App, up: &Upcoming, theme: Theme, area: Rect, f: &mut Frame) {
         });
     let mut widths = vec![
         Constraint::Length(16),
-        Constraint::Length(9),
+        Constraint::Length(10),
         Constraint::Length(server_w as u16),
         Constraint::Min(6),
     ];
@@ -135,20 +135,7 @@ fn heat(up: &Upcoming, theme: Theme, area: Rect, f: &mut Frame) {
         }
         lines.push(Line::from(spans));
     }
-    let q = |l: u32| (max * l).div_ceil(4).max(1);
-    lines.push(Line::styled(
-        if max == 0 {
-            "no runs".to_string()
-        } else {
-            format!(
-                "░ 1-{}  ▒ -{}  ▓ -{}  █ -{max}  starts in the hour",
-                q(1),
-                q(2),
-                q(3)
-            )
-        },
-        theme.dim(),
-    ));
+    lines.push(Line::styled(legend(max), theme.dim()));
     if let Some(p) = &up.peak {
         let text = format!(
             "Busiest: {} {:02}:00, {} start{}; {} in {}",
@@ -167,4 +154,21 @@ fn heat(up: &Upcoming, theme: Theme, area: Rect, f: &mut Frame) {
         lines.push(Line::styled(text, style));
     }
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// The legend: which counts each shade stands for (only the shades in use).
+fn legend(max: u32) -> String {
+    if max == 0 {
+        return "no runs in the coming week".into();
+    }
+    let mut parts = Vec::new();
+    for level in 1..=4 {
+        let counts: Vec<u32> = (1..=max).filter(|c| shade(*c, max) == level).collect();
+        match (counts.first(), counts.last()) {
+            (Some(lo), Some(hi)) if lo == hi => parts.push(format!("{} {lo}", &SHADES[level][..3])),
+            (Some(lo), Some(hi)) => parts.push(format!("{} {lo}-{hi}", &SHADES[level][..3])),
+            _ => {}
+        }
+    }
+    format!("{}  starts in the hour", parts.join("  "))
 }
