@@ -162,11 +162,12 @@ fn legend(max: u32) -> String {
         return "no runs in the coming week".into();
     }
     let mut parts = Vec::new();
-    for level in 1..=4 {
+    for (level, glyph) in SHADES.iter().enumerate().skip(1) {
+        let glyph = glyph.chars().next().unwrap_or(' ');
         let counts: Vec<u32> = (1..=max).filter(|c| shade(*c, max) == level).collect();
         match (counts.first(), counts.last()) {
-            (Some(lo), Some(hi)) if lo == hi => parts.push(format!("{} {lo}", &SHADES[level][..3])),
-            (Some(lo), Some(hi)) => parts.push(format!("{} {lo}-{hi}", &SHADES[level][..3])),
+            (Some(lo), Some(hi)) if lo == hi => parts.push(format!("{glyph} {lo}")),
+            (Some(lo), Some(hi)) => parts.push(format!("{glyph} {lo}-{hi}")),
             _ => {}
         }
     }
