@@ -567,3 +567,98 @@ fn a_two_factor_account_without_a_session_exits_4_with_a_hint() {
     assert!(r.stderr.contains("one-time code"), "{}", r.stderr);
     assert!(r.stderr.contains("BSCHED_TOKEN"), "{}", r.stderr);
 }
+
+#[test]
+fn upcoming_lists_runs_soonest_first_within_the_window() {
+    let bg = Background::start();
+    let r = run_env(
+        &[
+            ("BSCHED_URL", &bg.emu.url()),
+            ("BSCHED_USERNAME", DEMO_USER),
+            ("BSCHED_PASSWORD", DEMO_PASSWORD),
+            ("TZ", "UTC"),
+        ],
+        &["upcoming", "--hours", "48", "--json"],
+    );
+    let v = json(&r);
+    assert_eq!(v["server_timezone"], "+03:00");
+    assert_eq!(v["local_timezone"], "UTC");
+    let runs = v["runs"].as_array().unwrap();
+    assert!(!runs.is_empty(), "the demo fleet runs something every day");
+    let secs: Vec<i64> = runs
+        .iter()
+        .map(|r| r["in_seconds"].as_i64().unwrap())
+        .collect();
+    assert!(secs.windows(2).all(|w| w[0] <= w[1]), "soonest first");
+    assert!(secs.iter().all(|s| *s > 0 && *s <= 48 * 3600));
+    // mail runs daily at 01:15 +03:00, i.e. 22:15 UTC: once or twice in 48 hours.
+    let mail: Vec<&Value> = runs.iter().filter(|r| r["server"] == "mail").collect();
+    assert!((1..=2).contains(&mail.len()), "{mail:?}");
+    assert!(
+        mail[0]["local"]
+            .as_str()
+            .unwrap()
+            .contains("T22:15:00+00:00")
+    );
+    // The heat map covers the whole week: 11 demo schedules, each day they run.
+    let total: u64 = v["heatmap"]["counts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|d| d.as_array().unwrap())
+        .map(|c| c.as_u64().unwrap())
+        .sum();
+    // web-1 5, web-2 5+2, db-primary 7+7+1, db-replica 1, mail 7, сервер 5, monitoring 2, files 1
+    assert_eq!(total, 43);
+    let text = run_env(
+        &[
+            ("BSCHED_URL", &bg.emu.url()),
+            ("BSCHED_USERNAME", DEMO_USER),
+            ("BSCHED_PASSWORD", DEMO_PASSWORD),
+            ("TZ", "UTC"),
+        ],
+        &["upcoming"],
+    );
+    assert_eq!(text.code, 0, "{}", text.stderr);
+    assert!(
+        text.stdout
+            .contains("times in UTC (schedules run at +03:00)"),
+        "{}",
+        text.stdout
+    );
+}
+
+#[test]
+fn backups_flag_missed_and_unprotected_servers() {
+    let bg = Background::start();
+    let v = json(&run(&bg, &["backups", "--json"]));
+    let state = |name: &str| {
+        v.as_array()
+            .unwrap()
+            .iter()
+            .find(|s| s["server"] == name)
+            .unwrap_or_else(|| panic!("{name} in {v}"))
+            .clone()
+    };
+    assert_eq!(state("web-1")["state"], "protected");
+    assert!(state("web-1")["last"].is_string());
+    assert_eq!(state("db-replica")["state"], "missed");
+    assert!(state("db-replica")["expected"].is_string());
+    assert_eq!(state("staging")["state"], "unprotected");
+    assert_eq!(state("staging")["schedules"], 0);
+
+    let checked = run(&bg, &["backups", "--check"]);
+    assert_eq!(checked.code, 1, "{}", checked.stderr);
+    assert!(checked.stderr.contains("db-replica"), "{}", checked.stderr);
+    assert!(checked.stdout.contains("MISSED"), "{}", checked.stdout);
+
+    let list = json(&run(&bg, &["backups", "--instance", "5203770", "--json"]));
+    let kinds: Vec<&str> = list
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|b| b["kind"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds.iter().filter(|k| **k == "auto").count(), 5, "{list}");
+    assert_eq!(kinds.iter().filter(|k| **k == "manual").count(), 1);
+}

@@ -128,3 +128,26 @@ fn warns_when_a_secret_is_readable_by_others() {
             .is_empty()
     );
 }
+
+#[test]
+fn server_timezone_defaults_to_the_panels_gmt_plus_3_and_can_be_set() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = write(dir.path(), "");
+    let r = resolve(Some(&p), None, &env(&[])).unwrap();
+    assert_eq!(r.zones.server_label(), "+03:00");
+    let p = write(
+        dir.path(),
+        "[profiles.default]\nserver_timezone = \"Europe/Kyiv\"\n",
+    );
+    let r = resolve(Some(&p), None, &env(&[])).unwrap();
+    assert_eq!(r.zones.server_label(), "Europe/Kyiv");
+    let r = resolve(Some(&p), None, &env(&[("BSCHED_SERVER_TIMEZONE", "UTC")])).unwrap();
+    assert_eq!(r.zones.server_label(), "UTC", "the environment wins");
+    let p = write(
+        dir.path(),
+        "[profiles.default]\nserver_timezone = \"Mars/Olympus\"\n",
+    );
+    let e = resolve(Some(&p), None, &env(&[])).unwrap_err().to_string();
+    assert!(e.starts_with("server_timezone:"), "{e}");
+    assert!(e.contains("Mars/Olympus"), "{e}");
+}

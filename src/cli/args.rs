@@ -49,6 +49,28 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The fleet's next backups, soonest first, in your time zone.
+    Upcoming {
+        /// How far ahead to look, in hours (1-720).
+        #[arg(long, default_value_t = 24, value_name = "H", value_parser = clap::value_parser!(u32).range(1..=720))]
+        hours: u32,
+        /// Print JSON (with a 7 x 24 heat map of the coming week).
+        #[arg(long)]
+        json: bool,
+    },
+    /// Whether schedules produce backups: each server's last scheduled backup, with missed
+    /// runs and unprotected servers flagged; with --instance, that server's backups.
+    Backups {
+        /// List this server's backups instead.
+        #[arg(long, value_name = "ID")]
+        instance: Option<u64>,
+        /// Exit with status 1 when a server missed a backup or has no schedule.
+        #[arg(long)]
+        check: bool,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Run the local API emulator (for trying bsched and for tests).
     Emulator(EmulatorArgs),
     /// Open the TUI on a built-in emulator with a demo fleet (changes are kept between runs).

@@ -40,13 +40,13 @@ pub fn client_for(cli: &Cli) -> Result<Client, CliError> {
     Ok(Client::new(resolve_with_credentials(cli)?.client)?)
 }
 
-fn print_json(out: &mut dyn Write, v: &impl serde::Serialize) -> Result<(), CliError> {
+pub(super) fn print_json(out: &mut dyn Write, v: &impl serde::Serialize) -> Result<(), CliError> {
     let text = serde_json::to_string_pretty(v)
         .map_err(|e| CliError::Usage(format!("cannot format JSON: {e}")))?;
     writeln!(out, "{text}").map_err(|e| CliError::Usage(format!("cannot write output: {e}")))
 }
 
-fn print_text(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
+pub(super) fn print_text(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
     write!(out, "{text}").map_err(|e| CliError::Usage(format!("cannot write output: {e}")))
 }
 
@@ -159,6 +159,25 @@ pub async fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), CliError> {
                         &format!("The API did not say how many backups server {instance} keeps.\n"),
                     ),
                 }
+            }
+        }
+        Some(Command::Upcoming { hours, json }) => {
+            let resolved = resolve_with_credentials(cli)?;
+            let zones = resolved.zones.clone();
+            let client = Client::new(resolved.client)?;
+            super::fleet::upcoming(&client, &zones, *hours, *json, out).await
+        }
+        Some(Command::Backups {
+            instance,
+            check,
+            json,
+        }) => {
+            let resolved = resolve_with_credentials(cli)?;
+            let zones = resolved.zones.clone();
+            let client = Client::new(resolved.client)?;
+            match instance {
+                Some(id) => super::fleet::backups_of(&client, *id, *json, out).await,
+                None => super::fleet::protection(&client, &zones, *check, *json, out).await,
             }
         }
         Some(Command::Emulator(_)) | Some(Command::Demo { .. }) | None => Err(CliError::Usage(

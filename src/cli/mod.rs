@@ -2,6 +2,7 @@
 
 mod args;
 mod commands;
+mod fleet;
 mod table;
 
 pub use args::{Cli, Command, EmulatorArgs, SchedulesCmd};
@@ -12,6 +13,8 @@ use crate::config::ConfigError;
 
 /// Exit status: success.
 pub const EXIT_OK: i32 = 0;
+/// Exit status: a check found something (`backups --check`).
+pub const EXIT_FOUND: i32 = 1;
 /// Exit status: usage or validation error; nothing was sent to the API.
 pub const EXIT_USAGE: i32 = 2;
 /// Exit status: the API refused.
@@ -30,6 +33,9 @@ pub enum CliError {
     /// The API or the network failed.
     #[error("{0}")]
     Api(#[from] ApiError),
+    /// A check found problems (the output says which).
+    #[error("{0}")]
+    Found(String),
 }
 
 impl From<ConfigError> for CliError {
@@ -49,6 +55,7 @@ impl CliError {
     pub fn exit_code(&self) -> i32 {
         match self {
             CliError::Usage(_) => EXIT_USAGE,
+            CliError::Found(_) => EXIT_FOUND,
             CliError::Api(e) => match e {
                 ApiError::Setup(_) => EXIT_USAGE,
                 ApiError::Refused { .. } => EXIT_REFUSED,

@@ -53,7 +53,8 @@ pub fn zone_label(tz: &TimeZone) -> String {
     }
 }
 
-fn offset_label(o: Offset) -> String {
+/// An offset as `+03:00`.
+pub fn offset_label(o: Offset) -> String {
     let secs = o.seconds();
     let sign = if secs < 0 { '-' } else { '+' };
     let secs = secs.abs();
@@ -242,6 +243,16 @@ pub fn age(now: Timestamp, then: Timestamp) -> String {
         60..2880 => format!("{}h ago", mins / 60),
         _ => format!("{}d ago", mins / 1440),
     }
+}
+
+/// An instant as RFC 3339 in `tz`: `2026-11-27T23:01:00+00:00`.
+pub fn rfc3339_in(tz: &TimeZone, ts: Timestamp) -> String {
+    let dt = tz.to_datetime(ts);
+    format!(
+        "{}{}",
+        dt.strftime("%Y-%m-%dT%H:%M:%S"),
+        offset_label(tz.to_offset(ts))
+    )
 }
 
 /// A time as the user reads it: `Fri 28 Nov 23:01` in `tz`.
