@@ -241,7 +241,7 @@ pub async fn backups_of(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let mut list: Vec<Backup> = client.backups(instance).await?;
-    list.sort_by(|a, b| b.created.cmp(&a.created));
+    list.sort_by_key(|b| std::cmp::Reverse(b.created));
     if json {
         let items: Vec<BackupJson> = list
             .iter()
