@@ -94,7 +94,21 @@ fn render_header(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
             theme.warn(),
         ));
     }
-    f.render_widget(Paragraph::new(Line::from(spans)), area);
+    let left = Line::from(spans);
+    let used = left.width();
+    f.render_widget(Paragraph::new(left), area);
+    // Which clock the screen speaks: the user's, and the zone schedules are kept in.
+    let zones = format!(
+        "times in {} · schedules at {} ",
+        app.zones.local_label(),
+        app.zones.server_label()
+    );
+    if used + zones.width() + 2 <= area.width as usize {
+        f.render_widget(
+            Paragraph::new(Line::styled(zones, theme.dim()).right_aligned()),
+            area,
+        );
+    }
 }
 
 fn render_status(app: &App, theme: Theme, area: Rect, f: &mut Frame) {

@@ -105,9 +105,15 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     let first = offset(app.server_sel, rows_h);
     // Narrow panes drop the data centre, then the IP, before squeezing names.
     let width = inner.width as usize;
-    let show_dc = width >= 84;
-    let show_ip = width >= 60;
-    let fixed = 9 + 4 + 12 + if show_ip { 16 } else { 0 } + if show_dc { 14 } else { 0 };
+    let show_next = width >= 46;
+    let show_ip = width >= 66;
+    let show_dc = width >= 80;
+    let fixed = 9
+        + 4
+        + 12
+        + if show_next { 11 } else { 0 }
+        + if show_ip { 16 } else { 0 }
+        + if show_dc { 14 } else { 0 };
     let name_w = width.saturating_sub(fixed).max(8);
     let rows = app
         .visible
@@ -135,6 +141,16 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
             }
             cells.push(Cell::from(Span::styled(n, count_style)));
             cells.push(Cell::from(backup_cell(app, s.id, theme)));
+            if show_next {
+                let next = app
+                    .schedules
+                    .get(&s.id)
+                    .and_then(|e| e.list.as_ref())
+                    .and_then(|l| l.schedules.iter().filter_map(|x| app.next_run_of(x)).min())
+                    .map(|t| countdown(app.now, t))
+                    .unwrap_or_default();
+                cells.push(Cell::from(next));
+            }
             Row::new(cells).style(style)
         });
     let mut widths = vec![Constraint::Min(8), Constraint::Length(8)];
@@ -151,6 +167,10 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     header.push("#");
     widths.push(Constraint::Length(11));
     header.push("BACKUP");
+    if show_next {
+        widths.push(Constraint::Length(10));
+        header.push("NEXT");
+    }
     let table = Table::new(rows, widths).header(Row::new(header).style(theme.accent()));
     f.render_widget(table, inner);
 }
