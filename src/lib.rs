@@ -5,4 +5,6 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod emulator;
+pub mod journal;
+pub mod ops;
 pub mod tui;

@@ -2,41 +2,14 @@
 
 mod common;
 
-use std::path::Path;
-use std::process::{Command, Output, Stdio};
-
 use bsched::emulator::{DEMO_PASSWORD, DEMO_USER, Fault, When};
 use common::Background;
+use common::cli::{Run, base, finish};
 use serde_json::Value;
 
 const WEB1: u64 = 5_203_770;
 const WEB2: u64 = 5_203_771;
 const STAGING: u64 = 5_203_775;
-
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn base(home: &Path) -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_bsched"));
-    cmd.env_clear()
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_CONFIG_HOME", home.join("config"))
-        .env("XDG_DATA_HOME", home.join("data"))
-        .stdin(Stdio::null());
-    cmd
-}
-
-fn finish(out: Output) -> Run {
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-    }
-}
 
 /// Runs `bsched ARGS` in a fresh home with these environment variables.
 fn run_env(env: &[(&str, &str)], args: &[&str]) -> Run {

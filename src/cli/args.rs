@@ -57,6 +57,53 @@ pub enum Command {
         /// Print JSON (with a 7 x 24 heat map of the coming week).
         #[arg(long)]
         json: bool,
+        /// Cover every profile of the config file that has credentials.
+        #[arg(long)]
+        all_profiles: bool,
+    },
+    /// Write every server's schedules as a plan file (days as names, times with their zone).
+    Export {
+        /// toml (default) or json.
+        #[arg(long, default_value = "toml", value_name = "FORMAT")]
+        format: String,
+    },
+    /// Make the account match a plan file: show the diff, then apply it on confirmation.
+    Apply {
+        /// The plan file (.toml or .json).
+        #[arg(short = 'f', long = "file", value_name = "PLAN")]
+        file: PathBuf,
+        /// Show the diff and change nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Also delete, on the servers the plan lists, the schedules it does not name.
+        #[arg(long)]
+        prune: bool,
+        /// Apply without asking.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// The journal of changes bsched made (newest last).
+    Log {
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
+        /// Show at most this many entries.
+        #[arg(long, default_value_t = 50, value_name = "N")]
+        limit: usize,
+    },
+    /// Create again a schedule that a journal entry deleted.
+    Restore {
+        /// The journal entry (see `bsched log`).
+        entry: u64,
+    },
+    /// Find duplicate schedules and schedules that start within a few minutes of each other.
+    Lint {
+        /// Minutes within which two starts on a server count as overlapping.
+        #[arg(long, default_value_t = 15, value_name = "MIN")]
+        within: u16,
+        /// Print JSON.
+        #[arg(long)]
+        json: bool,
     },
     /// Whether schedules produce backups: each server's last scheduled backup, with missed
     /// runs and unprotected servers flagged; with --instance, that server's backups.

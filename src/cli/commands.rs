@@ -12,6 +12,8 @@ use crate::domain::{
     Instance, InstanceId, Schedule, ScheduleId, ScheduleList, ScheduleName, ScheduleSpec,
     TimeOfDay, Weekdays,
 };
+use crate::journal::Journal;
+use crate::ops::Ops;
 
 /// Resolves the profile from `--config`/`--profile` and the environment, prints its warnings,
 /// and refuses to go on without credentials.
@@ -33,6 +35,23 @@ pub fn resolve_profile(cli: &Cli) -> Result<config::Resolved, CliError> {
         eprintln!("warning: {w}");
     }
     Ok(resolved)
+}
+
+/// The journal of `profile` in the data directory.
+pub fn journal_for(profile: &str) -> Result<Journal, CliError> {
+    Journal::in_data_dir(profile).ok_or_else(|| {
+        CliError::Usage(
+            "cannot find a data directory for the change journal (is HOME set?); nothing was changed"
+                .into(),
+        )
+    })
+}
+
+/// Resolves the profile and builds a client whose changes are journaled.
+pub fn ops_for(cli: &Cli) -> Result<Ops, CliError> {
+    let resolved = resolve_with_credentials(cli)?;
+    let journal = journal_for(&resolved.profile)?;
+    Ok(Ops::new(Client::new(resolved.client)?, journal))
 }
 
 /// Resolves the profile and builds a client; refuses to go on without credentials.
@@ -138,10 +157,18 @@ pub async fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), CliError> {
             set,
             json,
         }) => {
-            let client = client_for(cli)?;
-            if let Some(n) = set {
-                client.set_retention(*instance, *n).await?;
-            }
+            let client = match set {
+                Some(n) => {
+                    let ops = ops_for(cli)?;
+                    let before = ops.client.schedules(*instance).await?.backup_rotation;
+                    if before != Some(*n) {
+                        ops.set_retention(*instance, None, before, *n).await?;
+                    }
+                    ops.client
+                }
+                None => client_for(cli)?,
+            };
+            // Read back, so what is printed is what the API holds.
             let keep = client.schedules(*instance).await?.backup_rotation;
             if *json {
                 print_json(
@@ -161,12 +188,30 @@ pub async fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), CliError> {
                 }
             }
         }
-        Some(Command::Upcoming { hours, json }) => {
-            let resolved = resolve_with_credentials(cli)?;
-            let zones = resolved.zones.clone();
-            let client = Client::new(resolved.client)?;
-            super::fleet::upcoming(&client, &zones, *hours, *json, out).await
+        Some(Command::Upcoming {
+            hours,
+            json,
+            all_profiles,
+        }) => {
+            let accounts = if *all_profiles {
+                super::fleet::every_profile(cli)?
+            } else {
+                let resolved = resolve_with_credentials(cli)?;
+                let zones = resolved.zones.clone();
+                vec![(resolved.profile, Client::new(resolved.client)?, zones)]
+            };
+            super::fleet::upcoming(&accounts, *hours, *json, out).await
         }
+        Some(Command::Export { format }) => super::plan::export(cli, format, out).await,
+        Some(Command::Apply {
+            file,
+            dry_run,
+            prune,
+            yes,
+        }) => super::plan::apply(cli, file, *dry_run, *prune, *yes, out).await,
+        Some(Command::Log { json, limit }) => super::plan::log(cli, *json, *limit, out),
+        Some(Command::Restore { entry }) => super::plan::restore(cli, *entry, out).await,
+        Some(Command::Lint { within, json }) => super::plan::lint(cli, *within, *json, out).await,
         Some(Command::Backups {
             instance,
             check,
@@ -209,7 +254,7 @@ async fn schedules(cli: &Cli, cmd: &SchedulesCmd, out: &mut dyn Write) -> Result
                 Weekdays::parse_user(days)?,
                 parse_time(time)?,
             )?;
-            let created = client_for(cli)?.create_schedule(*instance, &spec).await?;
+            let created = ops_for(cli)?.create(*instance, None, &spec).await?;
             if *json {
                 print_json(out, &created.to_json())
             } else {
@@ -232,8 +277,8 @@ async fn schedules(cli: &Cli, cmd: &SchedulesCmd, out: &mut dyn Write) -> Result
             let name = name.as_deref().map(ScheduleName::new).transpose()?;
             let days = days.as_deref().map(Weekdays::parse_user).transpose()?;
             let time = time.as_deref().map(parse_time).transpose()?;
-            let client = client_for(cli)?;
-            let current = find(&client.schedules(*instance).await?, *instance, *id)?;
+            let ops = ops_for(cli)?;
+            let current = find(&ops.client.schedules(*instance).await?, *instance, *id)?;
             let name = match name {
                 Some(n) => n,
                 None => ScheduleName::new(&current.name)?,
@@ -246,7 +291,7 @@ async fn schedules(cli: &Cli, cmd: &SchedulesCmd, out: &mut dyn Write) -> Result
             let edited = if spec.matches(&current) {
                 current
             } else {
-                client.edit_schedule(*instance, *id, &spec).await?
+                ops.edit(*instance, None, &current, &spec).await?
             };
             if *json {
                 print_json(out, &edited.to_json())
@@ -261,31 +306,34 @@ async fn schedules(cli: &Cli, cmd: &SchedulesCmd, out: &mut dyn Write) -> Result
                     "refusing to delete schedule {id} without confirmation: stdin is not a terminal; add --yes"
                 )));
             }
-            let client = client_for(cli)?;
-            let what = match instance {
+            let ops = ops_for(cli)?;
+            let (what, before) = match instance {
                 Some(inst) => {
-                    let s = find(&client.schedules(*inst).await?, *inst, *id)?;
-                    format!(
-                        "schedule {} '{}' ({} {}) on server {}",
-                        s.id,
-                        s.name,
-                        s.days.display(),
-                        s.time,
-                        inst
+                    let s = find(&ops.client.schedules(*inst).await?, *inst, *id)?;
+                    (
+                        format!(
+                            "schedule {} '{}' ({} {}) on server {}",
+                            s.id,
+                            s.name,
+                            s.days.display(),
+                            s.time,
+                            inst
+                        ),
+                        Some(s),
                     )
                 }
-                None => format!("schedule {id}"),
+                None => (format!("schedule {id}"), None),
             };
             if !yes && !confirm(&format!("Delete {what}? [y/N] "))? {
                 return print_text(out, "Nothing deleted.\n");
             }
-            client.delete_schedule(*id, *instance).await?;
+            ops.delete(*instance, None, *id, before.as_ref()).await?;
             print_text(out, &format!("Deleted {what}.\n"))
         }
     }
 }
 
-fn confirm(prompt: &str) -> Result<bool, CliError> {
+pub(super) fn confirm(prompt: &str) -> Result<bool, CliError> {
     let mut err = std::io::stderr();
     let _ = write!(err, "{prompt}");
     let _ = err.flush();

@@ -15,14 +15,42 @@ use crate::domain::timing::{Zones, countdown, day_of, local_stamp, rfc3339_in, r
 use crate::domain::{Instance, ScheduleList};
 
 /// Every server with its schedules (requests run as concurrently as the client allows).
-async fn fleet(client: &Client) -> Result<Vec<(Instance, ScheduleList)>, CliError> {
+pub(super) async fn fleet(client: &Client) -> Result<Vec<(Instance, ScheduleList)>, CliError> {
     let servers = client.instances().await?;
     let lists = try_join_all(servers.iter().map(|s| client.schedules(s.id))).await?;
     Ok(servers.into_iter().zip(lists).collect())
 }
 
+/// Every profile of the config file that has credentials, with its client and zones.
+pub fn every_profile(cli: &super::Cli) -> Result<Vec<(String, Client, Zones)>, CliError> {
+    let env = |k: &str| std::env::var(k).ok();
+    let path = cli
+        .config
+        .clone()
+        .or_else(crate::config::default_config_path);
+    let names: Vec<String> = match path.filter(|p| p.exists()) {
+        Some(p) => crate::config::load_file(&p)?.profiles.into_keys().collect(),
+        None => Vec::new(),
+    };
+    if names.is_empty() {
+        return Err(CliError::Usage(
+            "--all-profiles needs profiles in the config file".into(),
+        ));
+    }
+    let mut out = Vec::new();
+    for name in names {
+        let r = crate::config::resolve(cli.config.as_deref(), Some(&name), &env)?;
+        if r.has_credentials() {
+            let zones = r.zones.clone();
+            out.push((name, Client::new(r.client)?, zones));
+        }
+    }
+    Ok(out)
+}
+
 #[derive(Serialize)]
 struct Run {
+    profile: String,
     at: Timestamp,
     local: String,
     in_seconds: i64,
@@ -50,37 +78,43 @@ struct UpcomingJson {
     heatmap: Heatmap,
 }
 
-/// `bsched upcoming`: the runs of the next `hours`, soonest first, and the week's heat map.
+/// `bsched upcoming`: the runs of the next `hours`, soonest first, and the week's heat map, for
+/// one account or several.
 pub async fn upcoming(
-    client: &Client,
-    zones: &Zones,
+    accounts: &[(String, Client, Zones)],
     hours: u32,
     json: bool,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let fleet = fleet(client).await?;
+    let Some((_, _, zones)) = accounts.first() else {
+        return Err(CliError::Usage("no profile has credentials".into()));
+    };
+    let fleets = try_join_all(accounts.iter().map(|(_, c, _)| fleet(c))).await?;
     let now = Timestamp::now();
     let until = now + SignedDuration::from_hours(i64::from(hours));
     let week = now + SignedDuration::from_hours(24 * 7);
     let mut runs = Vec::new();
     let mut counts = [[0u32; 24]; 7];
-    for (server, list) in &fleet {
-        for s in &list.schedules {
-            for at in runs_between(s.days, s.time, &zones.server, now, week) {
-                let local = zones.local.to_datetime(at);
-                counts[day_of(local.date()).index()][local.hour() as usize] += 1;
-                if at <= until {
-                    runs.push(Run {
-                        at,
-                        local: rfc3339_in(&zones.local, at),
-                        in_seconds: at.duration_since(now).as_secs(),
-                        instance_id: server.id,
-                        server: server.name.clone(),
-                        datacenter: server.datacenter.clone(),
-                        schedule_id: s.id,
-                        schedule: s.name.clone(),
-                        server_time: s.time.to_string(),
-                    });
+    for ((profile, _, account_zones), fleet) in accounts.iter().zip(&fleets) {
+        for (server, list) in fleet {
+            for s in &list.schedules {
+                for at in runs_between(s.days, s.time, &account_zones.server, now, week) {
+                    let local = zones.local.to_datetime(at);
+                    counts[day_of(local.date()).index()][local.hour() as usize] += 1;
+                    if at <= until {
+                        runs.push(Run {
+                            profile: profile.clone(),
+                            at,
+                            local: rfc3339_in(&zones.local, at),
+                            in_seconds: at.duration_since(now).as_secs(),
+                            instance_id: server.id,
+                            server: server.name.clone(),
+                            datacenter: server.datacenter.clone(),
+                            schedule_id: s.id,
+                            schedule: s.name.clone(),
+                            server_time: s.time.to_string(),
+                        });
+                    }
                 }
             }
         }
@@ -108,19 +142,28 @@ pub async fn upcoming(
             &format!("No backups start in the next {hours} hours.\n"),
         );
     }
+    let several = accounts.len() > 1;
     let rows: Vec<Vec<String>> = runs
         .iter()
         .map(|r| {
-            vec![
+            let mut row = vec![
                 local_stamp(&zones.local, r.at),
                 countdown(now, r.at),
                 r.server.clone(),
                 r.schedule.clone(),
                 r.datacenter.clone(),
-            ]
+            ];
+            if several {
+                row.push(r.profile.clone());
+            }
+            row
         })
         .collect();
-    let mut text = table::render(&["WHEN", "IN", "SERVER", "SCHEDULE", "DATACENTER"], &rows);
+    let mut head = vec!["WHEN", "IN", "SERVER", "SCHEDULE", "DATACENTER"];
+    if several {
+        head.push("PROFILE");
+    }
+    let mut text = table::render(&head, &rows);
     text.push_str(&format!(
         "{} backups in the next {hours} hours; times in {} (schedules run at {}).\n",
         runs.len(),

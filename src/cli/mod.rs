@@ -3,10 +3,11 @@
 mod args;
 mod commands;
 mod fleet;
+mod plan;
 mod table;
 
 pub use args::{Cli, Command, EmulatorArgs, SchedulesCmd};
-pub use commands::{resolve_profile, resolve_with_credentials, run};
+pub use commands::{journal_for, ops_for, resolve_profile, resolve_with_credentials, run};
 
 use crate::api::ApiError;
 use crate::config::ConfigError;
@@ -36,6 +37,9 @@ pub enum CliError {
     /// A check found problems (the output says which).
     #[error("{0}")]
     Found(String),
+    /// Some changes of a batch failed (the output says which and why).
+    #[error("{0}")]
+    Failed(String),
 }
 
 impl From<ConfigError> for CliError {
@@ -56,6 +60,7 @@ impl CliError {
         match self {
             CliError::Usage(_) => EXIT_USAGE,
             CliError::Found(_) => EXIT_FOUND,
+            CliError::Failed(_) => EXIT_REFUSED,
             CliError::Api(e) => match e {
                 ApiError::Setup(_) => EXIT_USAGE,
                 ApiError::Refused { .. } => EXIT_REFUSED,

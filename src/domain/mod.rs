@@ -1,6 +1,7 @@
 //! Domain types: weekdays, times, names, schedules and instances. No I/O.
 
 pub mod backups;
+pub mod plan;
 mod time;
 pub mod timing;
 mod weekdays;

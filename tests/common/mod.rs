@@ -1,6 +1,7 @@
 //! Shared test helpers: an emulator on 127.0.0.1 and a client for it.
 #![allow(dead_code)]
 
+pub mod cli;
 pub mod tui;
 
 use std::time::Duration;
