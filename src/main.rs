@@ -91,20 +91,35 @@ async fn tui_on(app: App) -> Result<(), CliError> {
 async fn run_tui(cli: &Cli) -> Result<(), CliError> {
     let resolved = cli::resolve_profile(cli)?;
     let keys = keymap(&resolved.keys)?;
-    if !resolved.has_credentials() {
-        let mut app = App::login_screen(resolved.client, keys);
-        app.zones = resolved.zones;
-        return tui_on(app).await;
-    }
-    let account = resolved
-        .client
-        .username
-        .clone()
-        .unwrap_or_else(|| format!("profile {}", resolved.profile));
-    let client = Client::new(resolved.client)?;
-    let mut app = App::connected(client, &account, keys);
+    let journal = cli::journal_for(&resolved.profile)?;
+    let mut app = if resolved.has_credentials() {
+        let account = resolved
+            .client
+            .username
+            .clone()
+            .unwrap_or_else(|| format!("profile {}", resolved.profile));
+        let client = Client::new(resolved.client.clone())?;
+        App::connected(client, &account, keys)
+    } else {
+        App::login_screen(resolved.client.clone(), keys)
+    };
     app.zones = resolved.zones;
+    app.journal = Some(journal);
+    app.profile = resolved.profile;
+    app.config_path = cli.config.clone();
+    app.profiles = profile_names(cli);
     tui_on(app).await
+}
+
+/// The profiles of the config file, for switching accounts in the TUI.
+fn profile_names(cli: &Cli) -> Vec<String> {
+    cli.config
+        .clone()
+        .or_else(config::default_config_path)
+        .filter(|p| p.exists())
+        .and_then(|p| config::load_file(&p).ok())
+        .map(|f| f.profiles.into_keys().collect())
+        .unwrap_or_default()
 }
 
 async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
@@ -128,6 +143,11 @@ async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
     let client = Client::new(cfg)?;
     // The emulator runs schedules at +03:00 whatever the profile says.
     let mut app = App::connected(client, emulator::DEMO_USER, keys);
+    app.profile = "demo".into();
+    app.journal = Some(bsched::journal::Journal::at(
+        dir.join("demo-journal.jsonl"),
+        "demo",
+    ));
     app.zones = bsched::domain::timing::Zones {
         server: emulator::backups::zone(),
         ..zones

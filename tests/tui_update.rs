@@ -149,12 +149,13 @@ fn edit_prefills_and_sends_every_field() {
     let cmds = press(&mut app, [key(KeyCode::Enter)]);
     let Cmd::Edit {
         instance: 1,
-        id: 301,
+        before,
         spec,
     } = &cmds[0]
     else {
         panic!("{cmds:?}")
     };
+    assert_eq!(before.id, 301, "the journal gets the schedule as it was");
     assert_eq!(spec.name().as_str(), "nightly");
     assert_eq!(spec.days(), Weekdays::WORKDAYS);
     assert_eq!(spec.time().to_string(), "03:00");
@@ -275,13 +276,17 @@ fn delete_confirm_and_cancel() {
     );
     assert!(!app.quit);
     let cmds = press(&mut app, [ch('y')]);
-    assert_eq!(
-        cmds,
-        vec![Cmd::Delete {
+    let [
+        Cmd::Delete {
             instance: 2,
-            id: 302
-        }]
-    );
+            before,
+            server,
+        },
+    ] = cmds.as_slice()
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!((before.id, server.as_str()), (302, "db-primary"));
     assert!(app.deleting.contains(&302));
     press(&mut app, [ch('d')]);
     assert!(

@@ -4,14 +4,18 @@ use std::collections::{HashMap, HashSet};
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
+use super::bulk::{PlanRow, PlanScreen, RowState};
 use super::form::{Form, FormOutcome};
 use super::keymap::{Action, Keymap};
 use super::login::{LoginForm, LoginOutcome};
-use super::msg::{Cmd, Msg, ReqId};
+use super::msg::{Account, Cmd, Msg, ReqId};
 use crate::api::{ApiError, Client, ClientConfig};
 use crate::domain::backups::{Backup, Protection, assess};
+use crate::domain::plan::{diff, stagger};
 use crate::domain::timing::{Zones, day_of, next_run, runs_between};
 use crate::domain::{Instance, InstanceId, Schedule, ScheduleId, ScheduleList};
+use crate::domain::{ScheduleName, ScheduleSpec};
+use crate::journal::{Entry, Journal};
 
 /// Ticks a notice stays up (a tick is 250 ms).
 pub const NOTICE_TICKS: u32 = 24;
@@ -153,6 +157,31 @@ pub struct Peak {
     pub dc_count: u32,
 }
 
+/// How long a delete can be undone with `u` (afterwards: `bsched restore` from the journal).
+pub const UNDO_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_mins(10);
+
+/// The last delete, while it can be undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Undo {
+    /// The deleted schedule.
+    pub schedule: Schedule,
+    /// Its server's name.
+    pub server: String,
+    /// Until when `u` brings it back.
+    pub until: jiff::Timestamp,
+    /// The restore is on its way.
+    pub running: bool,
+}
+
+/// The journal view.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct JournalView {
+    /// The entries, newest last (None while loading).
+    pub entries: Option<Vec<Entry>>,
+    /// Why they could not be read.
+    pub error: Option<String>,
+}
+
 /// How many upcoming runs the fleet view lists.
 pub const UPCOMING_ROWS: usize = 200;
 
@@ -230,7 +259,26 @@ pub struct App {
     pub upcoming_stale: bool,
     /// The retention dialog.
     pub retention: Option<RetentionDialog>,
+    /// The active profile.
+    pub profile: String,
+    /// Every profile of the config file (`P` cycles through them).
+    pub profiles: Vec<String>,
+    /// The config file named on the command line, for switching profiles.
+    pub config_path: Option<std::path::PathBuf>,
+    /// Where changes are recorded.
+    pub journal: Option<Journal>,
+    /// Marked servers (bulk apply, copy).
+    pub marked: std::collections::BTreeSet<InstanceId>,
+    /// The bulk apply plan screen.
+    pub plan: Option<PlanScreen>,
+    /// The last delete, while it can be undone.
+    pub undo: Option<Undo>,
+    /// The journal view.
+    pub journal_view: Option<JournalView>,
+    /// Schedules with a delete in flight, as they were listed (for undo).
+    pub delete_info: HashMap<ScheduleId, (Schedule, String)>,
     next_req: ReqId,
+    next_batch: u64,
 }
 
 impl App {
@@ -268,7 +316,17 @@ impl App {
             upcoming: None,
             upcoming_stale: false,
             retention: None,
+            profile: crate::config::DEFAULT_PROFILE.to_string(),
+            profiles: Vec::new(),
+            config_path: None,
+            journal: None,
+            marked: Default::default(),
+            plan: None,
+            undo: None,
+            journal_view: None,
+            delete_info: HashMap::new(),
             next_req: 0,
+            next_batch: 0,
         }
     }
 
@@ -277,6 +335,23 @@ impl App {
         let mut app = App::new(account, &client.host(), keymap);
         app.client = Some(client);
         app
+    }
+
+    /// An app on an account (a profile's client, journal and zones).
+    pub fn on_account(acc: Account, keymap: Keymap) -> App {
+        let mut app = App::connected(acc.client, &acc.account, keymap);
+        app.profile = acc.profile;
+        app.journal = Some(acc.journal);
+        app.zones = acc.zones;
+        app
+    }
+
+    /// The context the loop's tasks run with.
+    pub fn ctx(&self) -> super::worker::Ctx {
+        super::worker::Ctx {
+            client: self.client.clone(),
+            journal: self.journal.clone(),
+        }
     }
 
     /// An app that starts on the login screen, pre-filled from the profile's settings.
@@ -421,6 +496,15 @@ impl App {
             || !self.deleting.is_empty()
             || self.form.as_ref().is_some_and(|f| f.saving)
             || self.retention.as_ref().is_some_and(|r| r.saving)
+            || self
+                .plan
+                .as_ref()
+                .is_some_and(|p| p.started && !p.finished())
+            || self.undo.as_ref().is_some_and(|u| u.running)
+            || self
+                .journal_view
+                .as_ref()
+                .is_some_and(|j| j.entries.is_none() && j.error.is_none())
             || self.schedules.values().any(|s| s.loading.is_some())
             || self.backups.values().any(|s| s.loading.is_some())
     }
@@ -519,6 +603,7 @@ impl App {
                     return Vec::new();
                 };
                 self.upcoming_stale = true;
+                let mut cmds = self.recheck_plan(instance, arrived.as_ref().err());
                 match arrived {
                     Ok(()) => {
                         if self.selected_server().is_some_and(|s| s.id == instance) {
@@ -535,7 +620,8 @@ impl App {
                     }
                     Err(e) => self.notify(format!("Could not load schedules: {e}"), true),
                 }
-                Vec::new()
+                cmds.shrink_to_fit();
+                cmds
             }
             Msg::Backups {
                 instance,
@@ -557,6 +643,72 @@ impl App {
                 keep,
                 result,
             } => self.on_retention_set(instance, keep, result),
+            Msg::Applied {
+                batch,
+                index,
+                result,
+            } => {
+                if let Some(plan) = self.plan.as_mut().filter(|p| p.batch == batch)
+                    && let Some(row) = plan.rows.get_mut(index)
+                {
+                    row.state = match result {
+                        Ok(()) => RowState::Done(format!("{}d", row.change.verb())),
+                        Err(e) => RowState::Failed(e.to_string()),
+                    };
+                    if plan.finished() {
+                        let (done, failed, _) = plan.progress();
+                        let text = if failed == 0 {
+                            format!("Applied {done} changes.")
+                        } else {
+                            format!(
+                                "{failed} of {} changes failed; r retries them.",
+                                done + failed
+                            )
+                        };
+                        self.notify(text, failed > 0);
+                    }
+                }
+                Vec::new()
+            }
+            Msg::Restored { instance, result } => {
+                let Some(undo) = self.undo.as_mut() else {
+                    return Vec::new();
+                };
+                undo.running = false;
+                match result {
+                    Ok(s) => {
+                        self.undo = None;
+                        self.notify(
+                            format!("Undone: '{}' is back (schedule {}).", s.name, s.id),
+                            false,
+                        );
+                        if self.selected_server().is_some_and(|x| x.id == instance) {
+                            self.select_after_load = Some(s.id);
+                        }
+                        vec![self.load_schedules(instance)]
+                    }
+                    Err(e) => {
+                        self.notify(format!("Undo failed: {e}"), true);
+                        Vec::new()
+                    }
+                }
+            }
+            Msg::JournalRead { result } => {
+                if let Some(view) = self.journal_view.as_mut() {
+                    match result {
+                        Ok(entries) => view.entries = Some(entries),
+                        Err(e) => view.error = Some(e),
+                    }
+                }
+                Vec::new()
+            }
+            Msg::Switched { result } => match result {
+                Ok(acc) => self.switch_to(*acc),
+                Err(e) => {
+                    self.notify(format!("Cannot switch profile: {e}"), true);
+                    Vec::new()
+                }
+            },
             Msg::Saved { instance, result } => self.on_saved(instance, result),
             Msg::Deleted {
                 instance,
@@ -564,9 +716,28 @@ impl App {
                 result,
             } => {
                 self.deleting.remove(&id);
+                let info = self.delete_info.remove(&id);
                 match result {
                     Ok(()) => {
-                        self.notify(format!("Deleted schedule {id}."), false);
+                        match info {
+                            Some((schedule, server)) => {
+                                let undo_keys = self.keymap.keys_for(Action::Undo);
+                                self.notify(
+                                    format!(
+                                        "Deleted '{}' on {server}. {undo_keys} undoes.",
+                                        schedule.name
+                                    ),
+                                    false,
+                                );
+                                self.undo = Some(Undo {
+                                    schedule,
+                                    server,
+                                    until: self.now + UNDO_WINDOW,
+                                    running: false,
+                                });
+                            }
+                            None => self.notify(format!("Deleted schedule {id}."), false),
+                        }
                         vec![self.load_schedules(instance)]
                     }
                     Err(e) => {
@@ -782,6 +953,17 @@ impl App {
             }
             return Vec::new();
         }
+        if self.plan.is_some() {
+            return self.plan_key(&key);
+        }
+        if self.journal_view.is_some() {
+            let close = matches!(key.code, KeyCode::Esc | KeyCode::Char('q'))
+                || self.keymap.action(&key) == Some(Action::Journal);
+            if close {
+                self.journal_view = None;
+            }
+            return Vec::new();
+        }
         if self.upcoming.is_some() {
             let close = matches!(key.code, KeyCode::Esc | KeyCode::Char('q'))
                 || self.keymap.action(&key) == Some(Action::Upcoming);
@@ -793,10 +975,16 @@ impl App {
         if let Some(c) = &self.confirm {
             return match key.code {
                 KeyCode::Char('y') | KeyCode::Char('Y') => {
-                    let (instance, id) = (c.schedule.instance_id, c.schedule.id);
+                    let c = c.clone();
                     self.confirm = None;
-                    self.deleting.insert(id);
-                    vec![Cmd::Delete { instance, id }]
+                    self.deleting.insert(c.schedule.id);
+                    self.delete_info
+                        .insert(c.schedule.id, (c.schedule.clone(), c.server_name.clone()));
+                    vec![Cmd::Delete {
+                        instance: c.schedule.instance_id,
+                        before: Box::new(c.schedule),
+                        server: c.server_name,
+                    }]
                 }
                 KeyCode::Char('n') | KeyCode::Char('N') | KeyCode::Esc => {
                     self.confirm = None;
@@ -812,13 +1000,37 @@ impl App {
                     self.form = None;
                     Vec::new()
                 }
+                FormOutcome::Submit(spec) if form.is_bulk() => {
+                    let form = form.clone();
+                    self.plan_bulk(&form, spec);
+                    Vec::new()
+                }
                 FormOutcome::Submit(spec) => {
-                    form.saving = true;
                     let instance = form.instance;
-                    vec![match form.editing {
-                        Some(id) => Cmd::Edit { instance, id, spec },
+                    let cmd = match form.editing {
+                        Some(id) => {
+                            let Some(before) = self
+                                .schedules
+                                .get(&instance)
+                                .and_then(|e| e.list.as_ref())
+                                .and_then(|l| l.schedules.iter().find(|s| s.id == id))
+                                .cloned()
+                            else {
+                                form.error = Some(
+                                    "this schedule is no longer listed; refresh with r".into(),
+                                );
+                                return Vec::new();
+                            };
+                            Cmd::Edit {
+                                instance,
+                                before: Box::new(before),
+                                spec,
+                            }
+                        }
                         None => Cmd::Create { instance, spec },
-                    }]
+                    };
+                    form.saving = true;
+                    vec![cmd]
                 }
             };
         }
@@ -922,6 +1134,78 @@ impl App {
                     self.form = Some(Form::edit(s, &server.name));
                 }
             }
+            Action::Mark => {
+                if let Some(id) = self.selected_server().map(|s| s.id)
+                    && !self.marked.remove(&id)
+                {
+                    self.marked.insert(id);
+                }
+                // Like a file manager: marking moves on to the next row.
+                if self.pane == Pane::Servers {
+                    self.move_sel(|s, _| s + 1);
+                }
+            }
+            Action::MarkAll => {
+                let shown: Vec<InstanceId> =
+                    self.visible.iter().map(|i| self.servers[*i].id).collect();
+                if shown.iter().all(|id| self.marked.contains(id)) {
+                    for id in &shown {
+                        self.marked.remove(id);
+                    }
+                } else {
+                    self.marked.extend(shown);
+                }
+            }
+            Action::BulkApply => {
+                let targets = self.marked_targets(None);
+                if targets.is_empty() {
+                    self.notify(
+                        "Mark servers first: Space marks one, * marks all shown.",
+                        true,
+                    );
+                } else {
+                    self.form = Some(Form::bulk(targets, None));
+                }
+            }
+            Action::Copy => match (self.pane, self.selected_schedule().cloned()) {
+                (Pane::Schedules, Some(s)) => {
+                    let targets = self.marked_targets(Some(s.instance_id));
+                    if targets.is_empty() {
+                        self.notify(
+                            "Mark the servers to copy to first (Space in the servers pane).",
+                            true,
+                        );
+                    } else {
+                        self.form = Some(Form::bulk(targets, Some(&s)));
+                    }
+                }
+                _ => self.notify(
+                    "Select a schedule to copy (Tab moves to the schedules).",
+                    true,
+                ),
+            },
+            Action::Undo => return self.undo_delete(),
+            Action::Journal => {
+                self.journal_view = Some(JournalView::default());
+                return vec![Cmd::LoadJournal];
+            }
+            Action::Profile => {
+                if self.profiles.len() < 2 {
+                    self.notify(
+                        "Only one profile: add [profiles.NAME] sections to the config file to switch accounts.",
+                        true,
+                    );
+                } else {
+                    let i = self.profiles.iter().position(|p| *p == self.profile);
+                    let next =
+                        self.profiles[i.map_or(0, |i| (i + 1) % self.profiles.len())].clone();
+                    self.notify(format!("Opening profile {next}…"), false);
+                    return vec![Cmd::SwitchProfile {
+                        name: next,
+                        config: self.config_path.clone(),
+                    }];
+                }
+            }
             Action::Upcoming => {
                 self.upcoming = Some(self.compute_upcoming());
                 self.upcoming_stale = false;
@@ -978,5 +1262,255 @@ fn login_error(e: &ApiError) -> String {
     match chars.next() {
         Some(c) => format!("{}{}", c.to_uppercase(), chars.as_str()),
         None => "Login failed.".to_string(),
+    }
+}
+
+impl App {
+    /// The marked servers (in id order), except `skip`, as form targets.
+    fn marked_targets(&self, skip: Option<InstanceId>) -> Vec<(InstanceId, String)> {
+        self.marked
+            .iter()
+            .filter(|id| Some(**id) != skip)
+            .filter_map(|id| {
+                self.servers
+                    .iter()
+                    .find(|s| s.id == *id)
+                    .map(|s| (s.id, s.name.clone()))
+            })
+            .collect()
+    }
+
+    /// Builds the plan of a bulk form: one row per server, with its staggered time.
+    fn plan_bulk(&mut self, form: &Form, spec: ScheduleSpec) {
+        let times = match form.spread {
+            Some(until) => match stagger(form.targets.len(), spec.time(), until) {
+                Ok(t) => t,
+                Err(e) => {
+                    if let Some(f) = self.form.as_mut() {
+                        f.error = Some(e.to_string());
+                    }
+                    return;
+                }
+            },
+            None => vec![spec.time(); form.targets.len()],
+        };
+        let mut rows = Vec::new();
+        for ((id, name), time) in form.targets.iter().zip(times) {
+            let Some(list) = self.schedules.get(id).and_then(|e| e.list.as_ref()) else {
+                if let Some(f) = self.form.as_mut() {
+                    f.error = Some(format!(
+                        "the schedules of {name} are not loaded yet; wait a moment or refresh with r"
+                    ));
+                }
+                return;
+            };
+            let Ok(wanted) = ScheduleSpec::new(spec.name().clone(), spec.days(), time) else {
+                return;
+            };
+            for change in diff(*id, &list.schedules, std::slice::from_ref(&wanted), false) {
+                rows.push(PlanRow {
+                    instance: *id,
+                    server: name.clone(),
+                    spec: wanted.clone(),
+                    change,
+                    state: RowState::Planned,
+                });
+            }
+        }
+        self.next_batch += 1;
+        self.form = None;
+        self.plan = Some(PlanScreen {
+            batch: self.next_batch,
+            rows,
+            started: false,
+            scroll: 0,
+            title: format!("'{}' {}", spec.name().as_str(), spec.days().display()),
+        });
+    }
+
+    fn plan_key(&mut self, key: &KeyEvent) -> Vec<Cmd> {
+        let Some(plan) = self.plan.as_mut() else {
+            return Vec::new();
+        };
+        let page = PAGE;
+        match key.code {
+            KeyCode::Down | KeyCode::Char('j') => {
+                plan.scroll = (plan.scroll + 1).min(plan.rows.len().saturating_sub(1))
+            }
+            KeyCode::Up | KeyCode::Char('k') => plan.scroll = plan.scroll.saturating_sub(1),
+            KeyCode::PageDown => {
+                plan.scroll = (plan.scroll + page).min(plan.rows.len().saturating_sub(1))
+            }
+            KeyCode::PageUp => plan.scroll = plan.scroll.saturating_sub(page),
+            KeyCode::Enter | KeyCode::Char('y') if !plan.started => {
+                plan.started = true;
+                let batch = plan.batch;
+                let mut cmds = Vec::new();
+                for (index, row) in plan.rows.iter_mut().enumerate() {
+                    if row.change.is_change() {
+                        row.state = RowState::Running;
+                        cmds.push(Cmd::ApplyChange {
+                            batch,
+                            index,
+                            change: Box::new(row.change.clone()),
+                            server: row.server.clone(),
+                        });
+                    } else {
+                        row.state = RowState::Done("already so".into());
+                    }
+                }
+                if cmds.is_empty() {
+                    self.notify("Nothing to change: every server already has it.", false);
+                }
+                return cmds;
+            }
+            KeyCode::Esc | KeyCode::Char('n') | KeyCode::Char('q') if !plan.started => {
+                self.plan = None;
+                self.notify("Nothing was applied.", false);
+            }
+            KeyCode::Char('r') if plan.finished() && plan.progress().1 > 0 => {
+                // Retry: list the failed servers again and plan them afresh, so a change whose
+                // answer was lost is not sent twice.
+                let mut servers = Vec::new();
+                for row in plan.rows.iter_mut() {
+                    if matches!(row.state, RowState::Failed(_)) {
+                        row.state = RowState::Rechecking;
+                        if !servers.contains(&row.instance) {
+                            servers.push(row.instance);
+                        }
+                    }
+                }
+                return servers
+                    .into_iter()
+                    .flat_map(|id| [self.load_schedules(id)])
+                    .collect();
+            }
+            KeyCode::Esc | KeyCode::Enter | KeyCode::Char('q') if plan.finished() => {
+                let touched: std::collections::BTreeSet<InstanceId> = plan
+                    .rows
+                    .iter()
+                    .filter(|r| r.change.is_change())
+                    .map(|r| r.instance)
+                    .collect();
+                self.plan = None;
+                self.marked.clear();
+                return touched
+                    .into_iter()
+                    .flat_map(|id| [self.load_schedules(id), self.load_backups(id)])
+                    .collect();
+            }
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    /// After a server's schedules arrive: plan its rechecking rows again and run them.
+    fn recheck_plan(&mut self, instance: InstanceId, failed: Option<&String>) -> Vec<Cmd> {
+        let current = self
+            .schedules
+            .get(&instance)
+            .and_then(|e| e.list.as_ref())
+            .map(|l| l.schedules.clone());
+        let Some(plan) = self.plan.as_mut() else {
+            return Vec::new();
+        };
+        let batch = plan.batch;
+        let mut cmds = Vec::new();
+        for (index, row) in plan.rows.iter_mut().enumerate() {
+            if row.instance != instance || row.state != RowState::Rechecking {
+                continue;
+            }
+            if let Some(e) = failed {
+                row.state = RowState::Failed(e.clone());
+                continue;
+            }
+            let Some(current) = &current else { continue };
+            let fresh = diff(instance, current, std::slice::from_ref(&row.spec), false);
+            match fresh.into_iter().next() {
+                Some(change) if change.is_change() => {
+                    row.change = change.clone();
+                    row.state = RowState::Running;
+                    cmds.push(Cmd::ApplyChange {
+                        batch,
+                        index,
+                        change: Box::new(change),
+                        server: row.server.clone(),
+                    });
+                }
+                _ => row.state = RowState::Done("already applied".into()),
+            }
+        }
+        cmds
+    }
+
+    fn undo_delete(&mut self) -> Vec<Cmd> {
+        let Some(undo) = self.undo.as_mut() else {
+            self.notify("Nothing to undo.", true);
+            return Vec::new();
+        };
+        if undo.running {
+            return Vec::new();
+        }
+        if self.now > undo.until {
+            let name = undo.schedule.name.clone();
+            self.undo = None;
+            self.notify(
+                format!("Too late to undo the delete of '{name}' here; bsched restore can bring it back (see the journal, L)."),
+                true,
+            );
+            return Vec::new();
+        }
+        let s = undo.schedule.clone();
+        let server = undo.server.clone();
+        let spec = ScheduleName::new(&s.name)
+            .map_err(|e| e.to_string())
+            .and_then(|n| ScheduleSpec::new(n, s.days, s.time).map_err(|e| e.to_string()));
+        match spec {
+            Ok(spec) => {
+                undo.running = true;
+                vec![Cmd::Restore {
+                    instance: s.instance_id,
+                    server,
+                    spec,
+                }]
+            }
+            Err(e) => {
+                self.undo = None;
+                self.notify(format!("Cannot undo: {e}"), true);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Leaves the current account for another profile's.
+    fn switch_to(&mut self, acc: Account) -> Vec<Cmd> {
+        self.host = acc.client.host();
+        self.account = acc.account;
+        self.profile = acc.profile;
+        self.client = Some(acc.client);
+        self.journal = Some(acc.journal);
+        self.zones = acc.zones;
+        self.servers.clear();
+        self.visible.clear();
+        self.servers_loaded = false;
+        self.servers_error = None;
+        self.servers_updated = None;
+        self.schedules.clear();
+        self.backups.clear();
+        self.marked.clear();
+        self.undo = None;
+        self.plan = None;
+        self.upcoming = None;
+        self.deleting.clear();
+        self.delete_info.clear();
+        self.filter.clear();
+        self.server_sel = 0;
+        self.sched_sel = 0;
+        self.pane = Pane::Servers;
+        self.notify(
+            format!("Profile {}: {}.", self.profile, self.account),
+            false,
+        );
+        vec![self.load_servers()]
     }
 }

@@ -16,6 +16,8 @@ pub enum Field {
     Days,
     /// The time picker.
     Time,
+    /// The end of the stagger window (bulk apply only).
+    Spread,
     /// The Save button.
     Save,
     /// The Cancel button.
@@ -26,6 +28,15 @@ const ORDER: [Field; 5] = [
     Field::Name,
     Field::Days,
     Field::Time,
+    Field::Save,
+    Field::Cancel,
+];
+
+const BULK_ORDER: [Field; 6] = [
+    Field::Name,
+    Field::Days,
+    Field::Time,
+    Field::Spread,
     Field::Save,
     Field::Cancel,
 ];
@@ -70,6 +81,12 @@ pub struct Form {
     pub error: Option<String>,
     /// A save is on its way.
     pub saving: bool,
+    /// Bulk apply: the servers it is for (empty for a single server).
+    pub targets: Vec<(InstanceId, String)>,
+    /// Bulk apply: start times are spread from `time` until this time (None: all at `time`).
+    pub spread: Option<TimeOfDay>,
+    /// Digits typed into the spread end so far.
+    pub spread_typed: String,
 }
 
 impl Form {
@@ -89,7 +106,30 @@ impl Form {
             focus: Field::Name,
             error: None,
             saving: false,
+            targets: Vec::new(),
+            spread: None,
+            spread_typed: String::new(),
         }
+    }
+
+    /// A form that applies one schedule to several servers, optionally staggered.
+    pub fn bulk(targets: Vec<(InstanceId, String)>, from: Option<&Schedule>) -> Form {
+        let mut f = match from {
+            Some(s) => {
+                let mut f = Form::edit(s, "");
+                f.editing = None;
+                f
+            }
+            None => Form::new(0, ""),
+        };
+        f.server_name = format!("{} servers", targets.len());
+        f.targets = targets;
+        f
+    }
+
+    /// Whether this form applies to several servers.
+    pub fn is_bulk(&self) -> bool {
+        !self.targets.is_empty()
     }
 
     /// A form filled from an existing schedule.
@@ -113,13 +153,22 @@ impl Form {
         if !self.typed.is_empty() {
             return Err("time: type all four digits (HHMM) or press Backspace".into());
         }
+        if !self.spread_typed.is_empty() {
+            return Err("spread: type all four digits (HHMM) or press Backspace".into());
+        }
         let name = ScheduleName::new(&self.name).map_err(|e| e.to_string())?;
-        ScheduleSpec::new(name, self.days, self.time).map_err(|e| e.to_string())
+        let spec = ScheduleSpec::new(name, self.days, self.time).map_err(|e| e.to_string())?;
+        if let Some(until) = self.spread {
+            crate::domain::plan::stagger(self.targets.len(), self.time, until)
+                .map_err(|e| e.to_string())?;
+        }
+        Ok(spec)
     }
 
     fn move_focus(&mut self, step: isize) {
-        let i = ORDER.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
-        self.focus = ORDER[(i + step).rem_euclid(ORDER.len() as isize) as usize];
+        let order: &[Field] = if self.is_bulk() { &BULK_ORDER } else { &ORDER };
+        let i = order.iter().position(|f| *f == self.focus).unwrap_or(0) as isize;
+        self.focus = order[(i + step).rem_euclid(order.len() as isize) as usize];
     }
 
     /// Handles a key.
@@ -156,6 +205,7 @@ impl Form {
             Field::Name => self.name_key(key),
             Field::Days => self.days_key(key),
             Field::Time => self.time_key(key),
+            Field::Spread => self.spread_key(key),
             Field::Save | Field::Cancel => match key.code {
                 KeyCode::Left | KeyCode::Right | KeyCode::Char('h') | KeyCode::Char('l') => {
                     self.focus = if self.focus == Field::Save {
@@ -220,6 +270,44 @@ impl Form {
             KeyCode::Char('w') => self.days = Weekdays::WORKDAYS,
             KeyCode::Char('a') => self.days = Weekdays::ALL,
             KeyCode::Char('x') => self.days = Weekdays::EMPTY,
+            _ => {}
+        }
+    }
+
+    fn spread_key(&mut self, key: &KeyEvent) {
+        let base = self.spread.unwrap_or(self.time);
+        let by = |delta: i64| {
+            TimeOfDay::from_minutes((i64::from(base.minutes()) + delta).rem_euclid(1440))
+        };
+        match key.code {
+            KeyCode::Up | KeyCode::Char('k') => self.spread = Some(by(15)),
+            KeyCode::Down | KeyCode::Char('j') => self.spread = Some(by(-15)),
+            KeyCode::Char('x') => {
+                self.spread = None;
+                self.spread_typed.clear();
+            }
+            KeyCode::Backspace if self.spread_typed.is_empty() => self.spread = None,
+            KeyCode::Backspace => {
+                self.spread_typed.pop();
+            }
+            KeyCode::Char(c) if c.is_ascii_digit() => {
+                self.spread_typed.push(c);
+                if self.spread_typed.len() == 4 {
+                    let text = format!("{}:{}", &self.spread_typed[..2], &self.spread_typed[2..]);
+                    match text.parse::<TimeOfDay>() {
+                        Ok(t) => {
+                            self.spread = Some(t);
+                            self.error = None;
+                        }
+                        Err(_) => {
+                            self.error = Some(format!(
+                                "spread: {text} is not a time between 00:00 and 23:59"
+                            ));
+                        }
+                    }
+                    self.spread_typed.clear();
+                }
+            }
             _ => {}
         }
     }

@@ -43,15 +43,36 @@ pub enum Action {
     Upcoming,
     /// Change the selected server's retention.
     Retention,
+    /// Mark or unmark the selected server.
+    Mark,
+    /// Mark every server the filter shows (again: unmark them).
+    MarkAll,
+    /// Apply a schedule to the marked servers.
+    BulkApply,
+    /// Copy the selected schedule to the marked servers.
+    Copy,
+    /// Undo the last delete.
+    Undo,
+    /// Show the change journal.
+    Journal,
+    /// Switch to the next profile.
+    Profile,
 }
 
 /// Every action with its config name and its help text, in help order.
-pub const ACTIONS: [(Action, &str, &str); 16] = [
+pub const ACTIONS: [(Action, &str, &str); 23] = [
     (Action::New, "new", "new schedule"),
     (Action::Edit, "edit", "edit schedule"),
     (Action::Delete, "delete", "delete schedule"),
     (Action::Upcoming, "upcoming", "upcoming backups, heat map"),
     (Action::Retention, "retention", "backups kept (retention)"),
+    (Action::Mark, "mark", "mark server"),
+    (Action::MarkAll, "mark_all", "mark all shown"),
+    (Action::BulkApply, "bulk_apply", "apply schedule to marked"),
+    (Action::Copy, "copy", "copy schedule to marked"),
+    (Action::Undo, "undo", "undo last delete"),
+    (Action::Journal, "journal", "change journal"),
+    (Action::Profile, "profile", "next profile (account)"),
     (Action::Filter, "filter", "filter servers"),
     (Action::SwitchPane, "switch_pane", "switch pane"),
     (Action::Refresh, "refresh", "refresh"),

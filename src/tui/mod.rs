@@ -1,6 +1,7 @@
 //! The interactive terminal UI.
 
 pub mod app;
+pub mod bulk;
 pub mod form;
 pub mod keymap;
 pub mod login;

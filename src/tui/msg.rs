@@ -4,7 +4,10 @@ use crossterm::event::KeyEvent;
 
 use crate::api::{ApiError, Client, ClientConfig, Secret};
 use crate::domain::backups::Backup;
+use crate::domain::plan::Change;
+use crate::domain::timing::Zones;
 use crate::domain::{Instance, InstanceId, Schedule, ScheduleId, ScheduleList, ScheduleSpec};
+use crate::journal::{Entry, Journal};
 
 /// A request id: the newest request for a view wins, older answers are dropped.
 pub type ReqId = u64;
@@ -65,6 +68,32 @@ pub enum Msg {
         /// The answer.
         result: Result<(), ApiError>,
     },
+    /// One change of a bulk apply finished.
+    Applied {
+        /// The batch.
+        batch: u64,
+        /// The row of the plan.
+        index: usize,
+        /// The answer.
+        result: Result<(), ApiError>,
+    },
+    /// An undo (a deleted schedule created again) finished.
+    Restored {
+        /// The server.
+        instance: InstanceId,
+        /// The answer.
+        result: Result<Schedule, ApiError>,
+    },
+    /// The journal was read.
+    JournalRead {
+        /// The entries, or why they could not be read.
+        result: Result<Vec<Entry>, String>,
+    },
+    /// Another profile is ready.
+    Switched {
+        /// The new account, or why it could not be opened.
+        result: Result<Box<Account>, String>,
+    },
     /// A create or edit finished.
     Saved {
         /// The server.
@@ -81,6 +110,21 @@ pub enum Msg {
         /// The answer.
         result: Result<(), ApiError>,
     },
+}
+
+/// An account the TUI works on: a profile's client, journal and zones.
+#[derive(Debug, Clone)]
+pub struct Account {
+    /// The profile's name.
+    pub profile: String,
+    /// The login shown in the header.
+    pub account: String,
+    /// The API handle.
+    pub client: Client,
+    /// Where its changes are recorded.
+    pub journal: Journal,
+    /// Its server zone and the user's.
+    pub zones: Zones,
 }
 
 /// Work the loop hands to background tasks.
@@ -133,8 +177,8 @@ pub enum Cmd {
     Edit {
         /// The server.
         instance: InstanceId,
-        /// The schedule.
-        id: ScheduleId,
+        /// The schedule as listed (for the journal).
+        before: Box<Schedule>,
         /// Its new fields.
         spec: ScheduleSpec,
     },
@@ -142,8 +186,39 @@ pub enum Cmd {
     Delete {
         /// The server.
         instance: InstanceId,
-        /// The schedule.
-        id: ScheduleId,
+        /// The schedule as listed (the journal keeps it, so it can be restored).
+        before: Box<Schedule>,
+        /// The server's name.
+        server: String,
+    },
+    /// One change of a bulk apply (only after the user confirmed the plan).
+    ApplyChange {
+        /// The batch.
+        batch: u64,
+        /// The row of the plan.
+        index: usize,
+        /// What to do.
+        change: Box<Change>,
+        /// The server's name.
+        server: String,
+    },
+    /// Create again a schedule that was just deleted (undo).
+    Restore {
+        /// The server.
+        instance: InstanceId,
+        /// The server's name.
+        server: String,
+        /// The deleted schedule.
+        spec: ScheduleSpec,
+    },
+    /// Read the journal.
+    LoadJournal,
+    /// Open another profile of the config file.
+    SwitchProfile {
+        /// The profile.
+        name: String,
+        /// The config file, if one was named.
+        config: Option<std::path::PathBuf>,
     },
     /// Leave the loop.
     Quit,

@@ -31,7 +31,7 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> s
     spawn_signals(tx.clone());
     app.now = Timestamp::now();
     for cmd in app.init() {
-        worker::spawn(app.client.as_ref(), cmd, &tx);
+        worker::spawn(&app.ctx(), cmd, &tx);
     }
     let mut dirty = true;
     loop {
@@ -70,7 +70,7 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> s
                 if cmd == Cmd::Quit {
                     return Ok(());
                 }
-                worker::spawn(app.client.as_ref(), cmd, &tx);
+                worker::spawn(&app.ctx(), cmd, &tx);
             }
             if app.quit {
                 return Ok(());

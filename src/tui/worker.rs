@@ -2,67 +2,180 @@
 
 use tokio::sync::mpsc::UnboundedSender;
 
-use super::msg::{Cmd, Msg};
-use crate::api::Client;
+use super::msg::{Account, Cmd, Msg};
+use crate::api::{ApiError, Client};
+use crate::journal::Journal;
+use crate::ops::Ops;
 
-/// Spawns the API call for `cmd` on `client` (None only before login, when the only commands
-/// are the login itself). Nothing here awaits in the caller.
-pub fn spawn(client: Option<&Client>, cmd: Cmd, tx: &UnboundedSender<Msg>) {
+/// What the tasks work with: the API handle and the journal (None only before login).
+#[derive(Debug, Clone, Default)]
+pub struct Ctx {
+    /// The API.
+    pub client: Option<Client>,
+    /// The journal changes go to.
+    pub journal: Option<Journal>,
+}
+
+/// Spawns `cmd` as a task; its answer is sent to `tx`. Nothing here awaits in the caller.
+pub fn spawn(ctx: &Ctx, cmd: Cmd, tx: &UnboundedSender<Msg>) {
+    let ctx = ctx.clone();
     let tx = tx.clone();
-    if let Cmd::Login { cfg } = cmd {
-        tokio::spawn(async move {
-            let result = match Client::new(*cfg) {
-                Ok(c) => c.login_checking_totp().await.map(|code| (c, code)),
-                Err(e) => Err(e),
-            };
-            let _ = tx.send(Msg::LoggedIn { result });
-        });
-        return;
-    }
-    let Some(client) = client.cloned() else {
-        tracing::warn!("a request was asked for before login; dropped");
-        return;
-    };
     tokio::spawn(async move {
-        let msg = match cmd {
-            Cmd::ConfirmCode { code } => Msg::CodeChecked {
-                result: client.confirm_totp(code.expose()).await,
-            },
-            Cmd::LoadInstances { req } => Msg::Instances {
-                req,
-                result: client.instances().await,
-            },
-            Cmd::LoadSchedules { instance, req } => Msg::Schedules {
-                instance,
-                req,
-                result: client.schedules(instance).await,
-            },
-            Cmd::LoadBackups { instance, req } => Msg::Backups {
-                instance,
-                req,
-                result: client.backups(instance).await,
-            },
-            Cmd::SetRetention { instance, keep } => Msg::RetentionSet {
-                instance,
-                keep,
-                result: client.set_retention(instance, keep).await,
-            },
-            Cmd::Create { instance, spec } => Msg::Saved {
-                instance,
-                result: client.create_schedule(instance, &spec).await,
-            },
-            Cmd::Edit { instance, id, spec } => Msg::Saved {
-                instance,
-                result: client.edit_schedule(instance, id, &spec).await,
-            },
-            Cmd::Delete { instance, id } => Msg::Deleted {
-                instance,
-                id,
-                result: client.delete_schedule(id, Some(instance)).await,
-            },
-            Cmd::Quit | Cmd::Login { .. } => return,
-        };
-        // The loop may have ended; then nobody needs the answer.
-        let _ = tx.send(msg);
+        if let Some(msg) = execute(&ctx, cmd).await {
+            // The loop may have ended; then nobody needs the answer.
+            let _ = tx.send(msg);
+        }
     });
+}
+
+fn no_journal() -> ApiError {
+    ApiError::Setup("no change journal is open; nothing was changed".into())
+}
+
+/// Runs one command to its answer.
+pub async fn execute(ctx: &Ctx, cmd: Cmd) -> Option<Msg> {
+    if let Cmd::Login { cfg } = cmd {
+        let result = match Client::new(*cfg) {
+            Ok(c) => c.login_checking_totp().await.map(|code| (c, code)),
+            Err(e) => Err(e),
+        };
+        return Some(Msg::LoggedIn { result });
+    }
+    if let Cmd::LoadJournal = cmd {
+        let result = match &ctx.journal {
+            Some(j) => j.read().map_err(|e| e.to_string()),
+            None => Ok(Vec::new()),
+        };
+        return Some(Msg::JournalRead { result });
+    }
+    if let Cmd::SwitchProfile { name, config } = cmd {
+        return Some(Msg::Switched {
+            result: open_profile(&name, config.as_deref()).map(Box::new),
+        });
+    }
+    let Some(client) = ctx.client.clone() else {
+        tracing::warn!("a request was asked for before login; dropped");
+        return None;
+    };
+    let ops = ctx.journal.clone().map(|j| Ops::new(client.clone(), j));
+    let msg = match cmd {
+        Cmd::ConfirmCode { code } => Msg::CodeChecked {
+            result: client.confirm_totp(code.expose()).await,
+        },
+        Cmd::LoadInstances { req } => Msg::Instances {
+            req,
+            result: client.instances().await,
+        },
+        Cmd::LoadSchedules { instance, req } => Msg::Schedules {
+            instance,
+            req,
+            result: client.schedules(instance).await,
+        },
+        Cmd::LoadBackups { instance, req } => Msg::Backups {
+            instance,
+            req,
+            result: client.backups(instance).await,
+        },
+        Cmd::SetRetention { instance, keep } => Msg::RetentionSet {
+            instance,
+            keep,
+            result: match &ops {
+                Some(ops) => {
+                    let before = client
+                        .schedules(instance)
+                        .await
+                        .ok()
+                        .and_then(|l| l.backup_rotation);
+                    ops.set_retention(instance, None, before, keep).await
+                }
+                None => Err(no_journal()),
+            },
+        },
+        Cmd::Create { instance, spec } => Msg::Saved {
+            instance,
+            result: match &ops {
+                Some(ops) => ops.create(instance, None, &spec).await,
+                None => Err(no_journal()),
+            },
+        },
+        Cmd::Edit {
+            instance,
+            before,
+            spec,
+        } => Msg::Saved {
+            instance,
+            result: match &ops {
+                Some(ops) => ops.edit(instance, None, &before, &spec).await,
+                None => Err(no_journal()),
+            },
+        },
+        Cmd::Delete {
+            instance,
+            before,
+            server,
+        } => Msg::Deleted {
+            instance,
+            id: before.id,
+            result: match &ops {
+                Some(ops) => {
+                    ops.delete(Some(instance), Some(&server), before.id, Some(&before))
+                        .await
+                }
+                None => Err(no_journal()),
+            },
+        },
+        Cmd::ApplyChange {
+            batch,
+            index,
+            change,
+            server,
+        } => Msg::Applied {
+            batch,
+            index,
+            result: match &ops {
+                Some(ops) => ops.apply(&change, Some(&server)).await.map(|_| ()),
+                None => Err(no_journal()),
+            },
+        },
+        Cmd::Restore {
+            instance,
+            server,
+            spec,
+        } => Msg::Restored {
+            instance,
+            result: match &ops {
+                Some(ops) => ops.create(instance, Some(&server), &spec).await,
+                None => Err(no_journal()),
+            },
+        },
+        Cmd::Quit | Cmd::Login { .. } | Cmd::LoadJournal | Cmd::SwitchProfile { .. } => {
+            return None;
+        }
+    };
+    Some(msg)
+}
+
+/// Opens a profile of the config file: its client, journal and zones.
+pub fn open_profile(name: &str, config: Option<&std::path::Path>) -> Result<Account, String> {
+    let env = |k: &str| std::env::var(k).ok();
+    let r = crate::config::resolve(config, Some(name), &env).map_err(|e| e.to_string())?;
+    if !r.has_credentials() {
+        return Err(format!("profile '{name}' has no credentials"));
+    }
+    let journal = Journal::in_data_dir(name)
+        .ok_or_else(|| "cannot find a data directory for the change journal".to_string())?;
+    let account = r
+        .client
+        .username
+        .clone()
+        .unwrap_or_else(|| format!("profile {name}"));
+    let zones = r.zones.clone();
+    let client = Client::new(r.client).map_err(|e| e.to_string())?;
+    Ok(Account {
+        profile: name.to_string(),
+        account,
+        client,
+        journal,
+        zones,
+    })
 }

@@ -13,10 +13,11 @@ use jiff::Timestamp;
 
 /// Draws the form over `area`.
 pub fn render(form: &Form, zones: &Zones, now: Timestamp, theme: Theme, area: Rect, f: &mut Frame) {
-    let rect = centered(area, 62, 14);
+    let rect = centered(area, 62, if form.is_bulk() { 16 } else { 14 });
     f.render_widget(Clear, rect);
     let title = match form.editing {
         Some(_) => format!(" Edit schedule · {} ", truncate(&form.server_name, 30)),
+        None if form.is_bulk() => format!(" Apply a schedule to {} servers ", form.targets.len()),
         None => format!(" New schedule · {} ", truncate(&form.server_name, 30)),
     };
     let b = Block::bordered().title(title).border_style(theme.accent());
@@ -106,6 +107,51 @@ pub fn render(form: &Form, zones: &Zones, now: Timestamp, theme: Theme, area: Re
     }
     lines.push(Line::from(time));
     lines.push(Line::raw(""));
+    if form.is_bulk() {
+        let mut spread = vec![label(Field::Spread, "Until")];
+        let text = if !form.spread_typed.is_empty() {
+            let mut t = form.spread_typed.clone();
+            while t.len() < 4 {
+                t.push('_');
+            }
+            Span::styled(format!("{}:{}", &t[..2], &t[2..]), theme.warn())
+        } else {
+            match form.spread {
+                Some(t) => Span::styled(
+                    t.to_string(),
+                    if focused(Field::Spread) {
+                        theme.selected()
+                    } else {
+                        theme.text()
+                    },
+                ),
+                None => Span::styled(
+                    "[off]",
+                    if focused(Field::Spread) {
+                        theme.selected()
+                    } else {
+                        theme.dim()
+                    },
+                ),
+            }
+        };
+        spread.push(text);
+        let n = form.targets.len();
+        let note = match form.spread {
+            Some(until) if until > form.time && n > 1 => {
+                let step = (i64::from(until.minutes()) - i64::from(form.time.minutes())) / n as i64;
+                format!(
+                    "  {n} starts from {} to {until}, ~{step} min apart",
+                    form.time
+                )
+            }
+            Some(_) => "  must end after the start, same day".to_string(),
+            None => format!("  all {n} start at {}", form.time),
+        };
+        spread.push(Span::styled(note, theme.dim()));
+        lines.push(Line::from(spread));
+        lines.push(Line::raw(""));
+    }
 
     let button = |field: Field, text: &str| {
         let style = if focused(field) {
@@ -130,6 +176,7 @@ pub fn render(form: &Form, zones: &Zones, now: Timestamp, theme: Theme, area: Re
         Field::Name => "type the name · Tab next field · Enter save · Esc cancel",
         Field::Days => "←/→ move · Space or 1-7 toggle · w Mon-Fri · a all · x none",
         Field::Time => "type HHMM · ↑/↓ change · ←/→ hour/minute · Enter save",
+        Field::Spread => "type HHMM to spread starts until then · ↑/↓ ±15 min · x off",
         Field::Save | Field::Cancel => "Enter choose · Tab next · Esc cancel",
     };
     lines.push(Line::styled(hint, theme.dim()));

@@ -4,6 +4,7 @@ mod dialogs;
 mod form;
 mod login;
 mod panes;
+mod plan;
 pub mod theme;
 mod upcoming;
 
@@ -51,6 +52,12 @@ pub fn render(app: &App, theme: Theme, f: &mut Frame) {
     if let Some(up) = &app.upcoming {
         upcoming::render(app, up, theme, body, f);
     }
+    if let Some(p) = &app.plan {
+        plan::render(app, p, theme, body, f);
+    }
+    if let Some(j) = &app.journal_view {
+        plan::journal(app, j, theme, body, f);
+    }
     if let Some(form) = &app.form {
         form::render(form, &app.zones, app.now, theme, area, f);
     }
@@ -86,6 +93,7 @@ pub fn spinner(app: &App) -> &'static str {
 fn render_header(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     let mut spans = vec![
         Span::styled(" bsched ", theme.accent()),
+        Span::styled(format!("[{}] ", app.profile), theme.key()),
         Span::styled(format!("{} @ {}", app.account, app.host), theme.text()),
     ];
     if app.busy() {
@@ -122,6 +130,18 @@ fn render_status(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     } else if let Some(n) = &app.notice {
         let style = if n.error { theme.error() } else { theme.ok() };
         Line::styled(format!(" {}", n.text), style)
+    } else if !app.marked.is_empty() {
+        use super::keymap::Action as A;
+        Line::styled(
+            format!(
+                " {} marked · {} applies a schedule to them · {} copies the selected one · {} unmarks all shown",
+                app.marked.len(),
+                app.keymap.keys_for(A::BulkApply),
+                app.keymap.keys_for(A::Copy),
+                app.keymap.keys_for(A::MarkAll),
+            ),
+            theme.accent(),
+        )
     } else if !app.filter.is_empty() {
         Line::styled(
             format!(" filter: {}  (Esc clears)", app.filter),
@@ -145,6 +165,10 @@ fn render_footer(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         (A::Upcoming, "upcoming"),
         (A::Filter, "filter"),
         (A::Retention, "retention"),
+        (A::Mark, "mark"),
+        (A::BulkApply, "apply to marked"),
+        (A::Undo, "undo"),
+        (A::Journal, "journal"),
         (A::SwitchPane, "pane"),
         (A::Refresh, "refresh"),
     ];

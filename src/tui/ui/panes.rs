@@ -129,10 +129,15 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
             };
             let count_style = if n == "0" { theme.warn() } else { theme.text() };
             let style = row_style(row == app.server_sel, focused, theme);
-            let mut cells = vec![
-                Cell::from(truncate(&s.name, name_w)),
-                Cell::from(truncate(&s.status, 8)),
-            ];
+            let name = if app.marked.contains(&s.id) {
+                Line::from(vec![
+                    Span::styled("● ", theme.accent()),
+                    Span::raw(truncate(&s.name, name_w.saturating_sub(2))),
+                ])
+            } else {
+                Line::raw(truncate(&s.name, name_w))
+            };
+            let mut cells = vec![Cell::from(name), Cell::from(truncate(&s.status, 8))];
             if show_ip {
                 cells.push(Cell::from(s.ip.clone()));
             }
