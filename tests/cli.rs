@@ -41,7 +41,7 @@ fn instances_json_follows_the_contract() {
     let bg = Background::start();
     let v = json(&run(&bg, &["instances", "--json"]));
     let list = v.as_array().unwrap();
-    assert_eq!(list.len(), 15);
+    assert_eq!(list.len(), 25);
     let first = list[0].as_object().unwrap();
     let mut keys: Vec<&str> = first.keys().map(String::as_str).collect();
     keys.sort();
@@ -56,7 +56,7 @@ fn instances_table_is_aligned() {
     let r = run(&bg, &["instances"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
     let lines: Vec<&str> = r.stdout.lines().collect();
-    assert_eq!(lines.len(), 16);
+    assert_eq!(lines.len(), 26);
     assert!(lines[0].starts_with("ID") && lines[0].contains("DATACENTER"));
     let col = lines[0].find("STATUS").unwrap();
     // Aligned in terminal cells, not bytes: Cyrillic letters are one cell, two bytes.

@@ -32,17 +32,17 @@ async fn instances_collects_every_page() {
     let list = client.instances().await.unwrap();
     assert_eq!(
         list.len(),
-        15,
-        "demo seed has 15 servers over two pages of 10"
+        25,
+        "demo seed has 25 servers over three pages of 10"
     );
-    assert_eq!(count(&emu.calls(), "instances"), 2);
+    assert_eq!(count(&emu.calls(), "instances"), 3);
     assert!(list.iter().any(|i| i.name == "сервер-бухгалтерия"));
     assert_eq!(
         list[0].status, "active",
         "$orig preferred over the capitalised $"
     );
 
-    // 25 servers: three pages.
+    // 35 servers: four pages.
     emu.with(|w| {
         let template = w.data.instances[0].clone();
         for n in 0..10 {
@@ -54,10 +54,10 @@ async fn instances_collects_every_page() {
         }
     });
     let list = client.instances().await.unwrap();
-    assert_eq!(list.len(), 25);
+    assert_eq!(list.len(), 35);
     let mut ids: Vec<u64> = list.iter().map(|i| i.id).collect();
     ids.dedup();
-    assert_eq!(ids.len(), 25, "no duplicates across pages");
+    assert_eq!(ids.len(), 35, "no duplicates across pages");
 }
 
 #[tokio::test]
@@ -241,7 +241,7 @@ async fn transport_faults_become_clear_errors() {
         assert!(!text.contains("tparams") && !text.contains('{'), "{text}");
     }
     // The client still works afterwards.
-    assert_eq!(client.instances().await.unwrap().len(), 15);
+    assert_eq!(client.instances().await.unwrap().len(), 25);
 }
 
 #[tokio::test]
@@ -378,7 +378,7 @@ async fn two_factor_login_asks_for_the_code_and_takes_the_new_session() {
         .await
         .unwrap();
     assert!(!client.needs_totp().await.unwrap());
-    assert_eq!(client.instances().await.unwrap().len(), 15);
+    assert_eq!(client.instances().await.unwrap().len(), 25);
 
     // When that session expires, a password alone cannot log in again: say so.
     emu.push_fault(Fault::ExpireSessions, When::Before, Some("instances"));

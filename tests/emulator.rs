@@ -97,7 +97,7 @@ async fn answers_follow_the_dollar_format_and_its_quirks() {
         10,
         "default page of 10"
     );
-    assert_eq!(page["doc"]["p_elems"]["$"], "15");
+    assert_eq!(page["doc"]["p_elems"]["$"], "25");
     assert_eq!(page["doc"]["elem"][0]["ip_v6"], serde_json::json!({}));
     assert!(
         page["doc"]["elem"][0]["createdate"].is_array(),
@@ -142,11 +142,11 @@ async fn multipart_and_get_requests_work_too() {
         .await
         .unwrap();
     let v: Value = serde_json::from_str(&text).unwrap();
-    assert_eq!(v["doc"]["p_elems"]["$"], "15");
+    assert_eq!(v["doc"]["p_elems"]["$"], "25");
     let url = format!("{}?func=instances&out=json&auth={tok}", emu.url());
     let v: Value =
         serde_json::from_str(&reqwest::get(url).await.unwrap().text().await.unwrap()).unwrap();
-    assert_eq!(v["doc"]["p_elems"]["$"], "15");
+    assert_eq!(v["doc"]["p_elems"]["$"], "25");
 }
 
 #[tokio::test]

@@ -395,7 +395,7 @@ fn two_profiles_on_two_emulators() {
     home.env
         .push(("BSCHED_CONFIG".into(), cfg.to_str().unwrap().into()));
     let one = json(&home.run(&["instances", "--json"]));
-    assert_eq!(one.as_array().unwrap().len(), 15);
+    assert_eq!(one.as_array().unwrap().len(), 25);
     let two = json(&home.run(&["--profile", "two", "instances", "--json"]));
     assert_eq!(two.as_array().unwrap().len(), 1);
     let all = json(&home.run(&["upcoming", "--all-profiles", "--hours", "168", "--json"]));

@@ -157,7 +157,7 @@ fn filter_create_delete_quit_in_a_real_terminal() {
     pty.send("/");
     pty.send("staging");
     pty.send("\r");
-    pty.wait_for("the filter", |t| t.contains("Servers (1/15)"));
+    pty.wait_for("the filter", |t| t.contains("Servers (1/25)"));
     pty.wait_for("staging's empty schedule pane", |t| {
         t.contains("No backup schedule")
     });

@@ -128,9 +128,10 @@ impl Data {
     }
 
     /// A realistic fleet: three data centres, servers with no, one and several schedules,
-    /// a Cyrillic name and a very long one; more servers than one default page holds.
+    /// a Cyrillic name and a very long one, ten app nodes to try bulk apply on; more servers
+    /// than two default pages hold.
     pub fn demo() -> Data {
-        let servers: [(&str, &str, &str, &str, u8); 15] = [
+        let servers: [(&str, &str, &str, &str, u8); 25] = [
             ("web-1", "active", "Netherlands-2", "203.0.113.10", 5),
             ("web-2", "active", "Netherlands-2", "203.0.113.11", 5),
             ("db-primary", "active", "Netherlands-1", "198.51.100.20", 7),
@@ -164,6 +165,16 @@ impl Data {
             ),
             ("game-eu", "active", "Poland", "192.0.2.120", 2),
             ("files", "active", "Netherlands-2", "203.0.113.130", 6),
+            ("app-01", "active", "Netherlands-2", "203.0.113.141", 3),
+            ("app-02", "active", "Netherlands-2", "203.0.113.142", 3),
+            ("app-03", "active", "Netherlands-2", "203.0.113.143", 3),
+            ("app-04", "active", "Netherlands-1", "198.51.100.144", 3),
+            ("app-05", "active", "Netherlands-1", "198.51.100.145", 3),
+            ("app-06", "active", "Netherlands-1", "198.51.100.146", 3),
+            ("app-07", "active", "Poland", "192.0.2.147", 3),
+            ("app-08", "active", "Poland", "192.0.2.148", 3),
+            ("app-09", "active", "Poland", "192.0.2.149", 3),
+            ("app-10", "active", "Poland", "192.0.2.150", 3),
         ];
         let tariffs = ["Cloud Start", "Cloud Standard", "Cloud Pro"];
         let instances: Vec<EmuInstance> = servers
