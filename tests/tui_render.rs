@@ -243,3 +243,17 @@ fn a_dst_zone_warns_about_the_gap() {
     );
     insta::assert_snapshot!("dst_warning_120x40", text);
 }
+
+#[test]
+fn bulk_plan_screen() {
+    let mut app = loaded();
+    press(&mut app, [ch('*'), ch('A')]);
+    press(&mut app, typed("nightly"));
+    press(&mut app, [key(KeyCode::Tab), ch('w'), key(KeyCode::Tab)]);
+    press(&mut app, typed("0200"));
+    press(&mut app, [key(KeyCode::Tab)]);
+    insta::assert_snapshot!("bulk_form_80x24", screen(&app, 80, 24));
+    press(&mut app, typed("0300"));
+    press(&mut app, [key(KeyCode::Enter)]);
+    insta::assert_snapshot!("bulk_plan_80x24", screen(&app, 80, 24));
+}

@@ -652,7 +652,16 @@ impl App {
                     && let Some(row) = plan.rows.get_mut(index)
                 {
                     row.state = match result {
-                        Ok(()) => RowState::Done(format!("{}d", row.change.verb())),
+                        Ok(()) => RowState::Done(
+                            match row.change.verb() {
+                                "create" => "created",
+                                "update" => "replaced",
+                                "delete" => "deleted",
+                                "retention" => "retention set",
+                                _ => "done",
+                            }
+                            .into(),
+                        ),
                         Err(e) => RowState::Failed(e.to_string()),
                     };
                     if plan.finished() {
