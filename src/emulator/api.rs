@@ -122,6 +122,11 @@ impl World {
         }
     }
 
+    /// The session tokens handed out and still valid (for tests that look for leaks).
+    pub fn session_tokens(&self) -> Vec<String> {
+        self.sessions.keys().cloned().collect()
+    }
+
     /// Drops every session, as if each had expired.
     pub fn expire_sessions(&mut self) {
         self.sessions.clear();

@@ -1,0 +1,145 @@
+//! The real binary in a pseudo-terminal, read back through a terminal parser.
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use bsched::emulator::{DEMO_PASSWORD, DEMO_USER};
+use portable_pty::{CommandBuilder, PtySize, native_pty_system};
+
+use super::Background;
+
+/// The real binary in a pseudo-terminal, with a terminal parser reading its output.
+pub struct Pty {
+    parser: Arc<Mutex<vt100::Parser>>,
+    pub raw: Arc<Mutex<Vec<u8>>>,
+    writer: Box<dyn Write + Send>,
+    child: Box<dyn portable_pty::Child + Send + Sync>,
+    pub home: tempfile::TempDir,
+}
+
+impl Pty {
+    /// Starts `bsched` (no arguments) with a clean environment plus `env`.
+    pub fn spawn(env: &[(&str, &str)]) -> Pty {
+        let home = tempfile::tempdir().unwrap();
+        let pty = native_pty_system()
+            .openpty(PtySize {
+                rows: 30,
+                cols: 110,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_bsched"));
+        cmd.env_clear();
+        cmd.env("PATH", std::env::var("PATH").unwrap_or_default());
+        cmd.env("HOME", home.path());
+        cmd.env("XDG_CONFIG_HOME", home.path().join("config"));
+        cmd.env("XDG_DATA_HOME", home.path().join("data"));
+        cmd.env("TERM", "xterm-256color");
+        for (k, v) in env {
+            cmd.env(k, v);
+        }
+        let child = pty.slave.spawn_command(cmd).unwrap();
+        drop(pty.slave);
+        let mut reader = pty.master.try_clone_reader().unwrap();
+        let writer = pty.master.take_writer().unwrap();
+        let parser = Arc::new(Mutex::new(vt100::Parser::new(
+            30.try_into().unwrap(),
+            110.try_into().unwrap(),
+            0,
+        )));
+        let raw = Arc::new(Mutex::new(Vec::new()));
+        let (p, r) = (parser.clone(), raw.clone());
+        std::thread::spawn(move || {
+            let _master = pty.master;
+            let mut buf = [0u8; 8192];
+            while let Ok(n) = reader.read(&mut buf) {
+                if n == 0 {
+                    break;
+                }
+                p.lock().unwrap().process(&buf[..n]);
+                r.lock().unwrap().extend_from_slice(&buf[..n]);
+            }
+        });
+        Pty {
+            parser,
+            raw,
+            writer,
+            child,
+            home,
+        }
+    }
+
+    /// Starts `bsched` logged in to `bg`'s demo account.
+    pub fn logged_in(bg: &Background) -> Pty {
+        Pty::spawn(&[
+            ("BSCHED_URL", &bg.emu.url()),
+            ("BSCHED_USERNAME", DEMO_USER),
+            ("BSCHED_PASSWORD", DEMO_PASSWORD),
+        ])
+    }
+
+    pub fn text(&self) -> String {
+        self.parser.lock().unwrap().screen().contents()
+    }
+
+    pub fn send(&mut self, s: &str) {
+        self.writer.write_all(s.as_bytes()).unwrap();
+        self.writer.flush().unwrap();
+        std::thread::sleep(Duration::from_millis(60));
+    }
+
+    pub fn wait_for(&self, what: &str, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let text = self.text();
+            if pred(&text) {
+                return text;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "timed out waiting for {what}; screen:\n{text}"
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    /// Waits for the process to end and returns whether it exited with status 0.
+    pub fn wait_exit(&mut self) -> bool {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                break s;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "bsched did not exit"
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        };
+        status.success()
+    }
+
+    /// Asserts the terminal was given back: main screen, cursor visible, raw mode left.
+    pub fn assert_restored(&self) {
+        std::thread::sleep(Duration::from_millis(100));
+        let raw = self.raw.lock().unwrap().clone();
+        let text = String::from_utf8_lossy(&raw);
+        assert!(text.contains("\u{1b}[?1049l"), "left the alternate screen");
+        let parser = self.parser.lock().unwrap();
+        assert!(!parser.screen().alternate_screen());
+        assert!(!parser.screen().hide_cursor(), "cursor shown again");
+    }
+
+    pub fn signal(&self, sig: &str) {
+        let pid = self.child.process_id().expect("a pid");
+        let ok = std::process::Command::new("kill")
+            .args([&format!("-{sig}"), &pid.to_string()])
+            .status()
+            .unwrap()
+            .success();
+        assert!(ok, "kill -{sig} {pid}");
+    }
+}
