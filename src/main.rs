@@ -158,7 +158,7 @@ async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
 async fn run_emulator(args: &EmulatorArgs) -> Result<(), CliError> {
     let fail_with = Fault::parse(&args.fail_with).ok_or_else(|| {
         CliError::Usage(format!(
-            "unknown fault '{}'; use 500, 502, 503, 403, 460, html, malformed, empty or runningoperation",
+            "unknown fault '{}'; use 500, 502, 503, 403, 460, html, malformed, empty, reset or runningoperation",
             args.fail_with
         ))
     })?;

@@ -217,7 +217,7 @@ pub struct EmulatorArgs {
     /// Share of requests (0-1) that fail with --fail-with.
     #[arg(long, default_value_t = 0.0, value_name = "RATE")]
     pub fail_rate: f64,
-    /// How failing requests fail: 500, 502, 503, 403, 460, html, malformed, empty, runningoperation.
+    /// How failing requests fail: 500, 502, 503, 403, 460, html, malformed, empty, reset, runningoperation.
     #[arg(long, default_value = "503", value_name = "FAULT")]
     pub fail_with: String,
     /// Share of scheduled runs (0-1) that leave no backup, so "missed" can be seen.

@@ -37,9 +37,15 @@ pub enum CliError {
     /// A check found problems (the output says which).
     #[error("{0}")]
     Found(String),
-    /// Some changes of a batch failed (the output says which and why).
-    #[error("{0}")]
-    Failed(String),
+    /// Some changes of a batch failed (the output says which and why); the exit status is
+    /// the one of the first failure.
+    #[error("{message}")]
+    Failed {
+        /// What failed.
+        message: String,
+        /// The exit status of the first failure.
+        code: i32,
+    },
 }
 
 impl From<ConfigError> for CliError {
@@ -60,7 +66,7 @@ impl CliError {
         match self {
             CliError::Usage(_) => EXIT_USAGE,
             CliError::Found(_) => EXIT_FOUND,
-            CliError::Failed(_) => EXIT_REFUSED,
+            CliError::Failed { code, .. } => *code,
             CliError::Api(e) => match e {
                 ApiError::Setup(_) => EXIT_USAGE,
                 ApiError::Refused { .. } => EXIT_REFUSED,

@@ -209,6 +209,7 @@ pub async fn apply(
     }))
     .await;
     let mut failed = Vec::new();
+    let mut first_code = None;
     let mut done = 0;
     let mut report = String::new();
     for ((entry, _), res) in per_server.iter().zip(results) {
@@ -219,6 +220,7 @@ pub async fn apply(
                 Err(e) => {
                     report.push_str(&format!("failed: {name} ({}): {c}: {e}\n", entry.id));
                     failed.push(name.to_string());
+                    first_code.get_or_insert(CliError::Api(e).exit_code());
                 }
             }
         }
@@ -228,11 +230,14 @@ pub async fn apply(
     if failed.is_empty() {
         Ok(())
     } else {
-        Err(CliError::Failed(format!(
-            "{} change(s) failed on {}; run the same apply again to retry them (applied changes are not repeated)",
-            failed.len(),
-            failed.join(", ")
-        )))
+        Err(CliError::Failed {
+            message: format!(
+                "{} change(s) failed on {}; run the same apply again to retry them (applied changes are not repeated)",
+                failed.len(),
+                failed.join(", ")
+            ),
+            code: first_code.unwrap_or(super::EXIT_REFUSED),
+        })
     }
 }
 

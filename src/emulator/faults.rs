@@ -28,6 +28,8 @@ pub enum Fault {
     ExpireSessions,
     /// The answer is held back for this many milliseconds.
     Delay(u64),
+    /// The connection is cut in the middle of the answer.
+    Reset,
 }
 
 /// When a one-shot fault strikes: before the request is handled (nothing applies) or after
@@ -104,6 +106,7 @@ impl Fault {
             "html" => Fault::Html,
             "malformed" | "truncated" => Fault::Truncated,
             "empty" => Fault::Empty,
+            "reset" => Fault::Reset,
             "runningoperation" => Fault::running_operation(),
             code => Fault::Status(code.parse().ok().filter(|c| (400..600).contains(c))?),
         })
@@ -138,7 +141,7 @@ impl Fault {
                     "msg": {"$": msg}}}})
                 .to_string(),
             ),
-            Fault::ExpireSessions | Fault::Delay(_) => return None,
+            Fault::ExpireSessions | Fault::Delay(_) | Fault::Reset => return None,
         })
     }
 }

@@ -246,6 +246,7 @@ async fn handle(State(world): State<Shared>, req: Request) -> Response {
     match &before {
         Some(Fault::Delay(ms)) => tokio::time::sleep(Duration::from_millis(*ms)).await,
         Some(Fault::ExpireSessions) => lock(&world).expire_sessions(),
+        Some(Fault::Reset) => return reset(),
         Some(f) => {
             if let Some((status, ct, body)) = f.answer() {
                 return reply(status, ct, body);
@@ -258,8 +259,33 @@ async fn handle(State(world): State<Shared>, req: Request) -> Response {
         let doc = w.respond(&params);
         (doc, w.faults.take(&func, When::After))
     };
-    if let Some((status, ct, body)) = after.as_ref().and_then(Fault::answer) {
-        return reply(status, ct, body);
+    match &after {
+        // Applied, then the answer is late (past the client's timeout) or cut off.
+        Some(Fault::Delay(ms)) => tokio::time::sleep(Duration::from_millis(*ms)).await,
+        Some(Fault::Reset) => return reset(),
+        Some(f) => {
+            if let Some((status, ct, body)) = f.answer() {
+                return reply(status, ct, body);
+            }
+        }
+        None => {}
     }
     reply(200, "application/json", doc.to_string())
+}
+
+/// An answer whose connection breaks after its first bytes.
+fn reset() -> Response {
+    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
+        Ok(Bytes::from_static(b"{\"doc\": {")),
+        Err(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "connection reset by the emulator",
+        )),
+    ];
+    (
+        StatusCode::OK,
+        [(header::CONTENT_TYPE, "application/json")],
+        Body::from_stream(futures_util::stream::iter(chunks)),
+    )
+        .into_response()
 }
