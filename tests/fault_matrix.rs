@@ -13,7 +13,7 @@ use std::time::{Duration, Instant};
 use bsched::emulator::{Emulator, Fault, When};
 use bsched::journal::Journal;
 use bsched::tui::app::App;
-use bsched::tui::msg::{Cmd, Msg};
+use bsched::tui::msg::Cmd;
 use bsched::tui::worker::{Ctx, execute};
 use common::Background;
 use common::cli::Home;
