@@ -520,6 +520,20 @@ fn parse_instance(e: &Value) -> Result<Instance, ApiError> {
     })
 }
 
+/// Decodes one page of a schedule list, as the client does with each answer: the `$`
+/// document, then every element into a [`Schedule`] (used by the benchmarks too).
+pub fn decode_schedule_page(
+    status: u16,
+    body: &[u8],
+    instance: InstanceId,
+) -> Result<Vec<Schedule>, ApiError> {
+    let doc = decode_body(status, body)?;
+    doc::elems(&doc)
+        .into_iter()
+        .map(|e| parse_schedule(e, instance))
+        .collect()
+}
+
 fn parse_backup(e: &Value) -> Result<Backup, ApiError> {
     let created_text = doc::field_or_empty(e, "createdate").trim().to_string();
     Ok(Backup {

@@ -121,11 +121,12 @@ impl Day {
 
     /// A day name as the API writes it, English or Russian, any case.
     fn from_api_name(s: &str) -> Option<Day> {
-        let s = s.to_lowercase();
+        // Case-insensitive without allocating: this runs for every day of every listed schedule.
+        let same = |n: &str| s.chars().flat_map(char::to_lowercase).eq(n.chars());
         FULL_NAMES
             .iter()
-            .position(|n| *n == s)
-            .or_else(|| RU_NAMES.iter().position(|n| *n == s))
+            .position(|n| s.eq_ignore_ascii_case(n))
+            .or_else(|| RU_NAMES.iter().position(|n| same(n)))
             .and_then(Day::from_index)
     }
 }

@@ -157,6 +157,15 @@ pub struct Peak {
     pub dc_count: u32,
 }
 
+/// What a server row shows that takes computing: its next run and its protection.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowInfo {
+    /// The soonest run of its schedules.
+    pub next: Option<jiff::Timestamp>,
+    /// Whether its schedules produce backups (None until both lists arrived).
+    pub protection: Option<Protection>,
+}
+
 /// How long a delete can be undone with `u` (afterwards: `bsched restore` from the journal).
 pub const UNDO_WINDOW: jiff::SignedDuration = jiff::SignedDuration::from_mins(10);
 
@@ -279,6 +288,12 @@ pub struct App {
     pub delete_info: HashMap<ScheduleId, (Schedule, String)>,
     next_req: ReqId,
     next_batch: u64,
+    /// Schedule and backup lists on their way (kept as a count: `busy` runs every frame).
+    loads: usize,
+    /// Bumped whenever schedules or backups arrive: row caches older than it are stale.
+    data_version: u64,
+    /// Server rows computed for the current data version and minute.
+    row_cache: std::cell::RefCell<HashMap<InstanceId, (u64, i64, RowInfo)>>,
 }
 
 impl App {
@@ -327,6 +342,9 @@ impl App {
             delete_info: HashMap::new(),
             next_req: 0,
             next_batch: 0,
+            loads: 0,
+            data_version: 0,
+            row_cache: Default::default(),
         }
     }
 
@@ -383,13 +401,24 @@ impl App {
     fn load_schedules(&mut self, instance: InstanceId) -> Cmd {
         let req = self.req();
         let entry = self.schedules.entry(instance).or_default();
-        entry.loading = Some(req);
+        if entry.loading.replace(req).is_none() {
+            self.loads += 1;
+        }
         Cmd::LoadSchedules { instance, req }
     }
 
     fn load_backups(&mut self, instance: InstanceId) -> Cmd {
         let req = self.req();
-        self.backups.entry(instance).or_default().loading = Some(req);
+        if self
+            .backups
+            .entry(instance)
+            .or_default()
+            .loading
+            .replace(req)
+            .is_none()
+        {
+            self.loads += 1;
+        }
         Cmd::LoadBackups { instance, req }
     }
 
@@ -400,14 +429,38 @@ impl App {
 
     /// A server's protection, once its schedules and backups are both loaded.
     pub fn protection(&self, id: InstanceId) -> Option<Protection> {
-        let schedules = self.schedules.get(&id)?.list.as_ref()?;
-        let backups = self.backups.get(&id)?.list.as_ref()?;
-        Some(assess(
-            &schedules.schedules,
-            backups,
-            &self.zones.server,
-            self.now,
-        ))
+        self.row(id).protection
+    }
+
+    /// A server's next scheduled run.
+    pub fn next_run_of_server(&self, id: InstanceId) -> Option<jiff::Timestamp> {
+        self.row(id).next
+    }
+
+    /// What a server row shows, computed once per data change and minute, not per frame.
+    pub fn row(&self, id: InstanceId) -> RowInfo {
+        let minute = self.now.as_second().div_euclid(60);
+        if let Ok(cache) = self.row_cache.try_borrow()
+            && let Some((v, m, info)) = cache.get(&id)
+            && *v == self.data_version
+            && *m == minute
+        {
+            return info.clone();
+        }
+        let schedules = self.schedules.get(&id).and_then(|e| e.list.as_ref());
+        let backups = self.backups.get(&id).and_then(|e| e.list.as_ref());
+        let info = RowInfo {
+            next: schedules
+                .and_then(|l| l.schedules.iter().filter_map(|s| self.next_run_of(s)).min()),
+            protection: match (schedules, backups) {
+                (Some(s), Some(b)) => Some(assess(&s.schedules, b, &self.zones.server, self.now)),
+                _ => None,
+            },
+        };
+        if let Ok(mut cache) = self.row_cache.try_borrow_mut() {
+            cache.insert(id, (self.data_version, minute, info.clone()));
+        }
+        info
     }
 
     /// Work to do before a frame is drawn (pure, no I/O): the fleet view is computed again
@@ -505,8 +558,7 @@ impl App {
                 .journal_view
                 .as_ref()
                 .is_some_and(|j| j.entries.is_none() && j.error.is_none())
-            || self.schedules.values().any(|s| s.loading.is_some())
-            || self.backups.values().any(|s| s.loading.is_some())
+            || self.loads > 0
     }
 
     /// The selected server.
@@ -602,6 +654,8 @@ impl App {
                 else {
                     return Vec::new();
                 };
+                self.loads = self.loads.saturating_sub(1);
+                self.data_version += 1;
                 self.upcoming_stale = true;
                 let mut cmds = self.recheck_plan(instance, arrived.as_ref().err());
                 match arrived {
@@ -629,11 +683,15 @@ impl App {
                 result,
             } => {
                 let now = self.now;
-                if let Some(Err(e)) = self
+                let arrived = self
                     .backups
                     .get_mut(&instance)
-                    .and_then(|e| e.arrive(req, result, now))
-                {
+                    .and_then(|e| e.arrive(req, result, now));
+                if arrived.is_some() {
+                    self.loads = self.loads.saturating_sub(1);
+                    self.data_version += 1;
+                }
+                if let Some(Err(e)) = arrived {
                     self.notify(format!("Could not load backups: {e}"), true);
                 }
                 Vec::new()
@@ -1506,6 +1564,8 @@ impl App {
         self.servers_updated = None;
         self.schedules.clear();
         self.backups.clear();
+        self.loads = 0;
+        self.data_version += 1;
         self.marked.clear();
         self.undo = None;
         self.plan = None;

@@ -198,8 +198,13 @@ fn render_footer(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
 
 /// Cuts `s` to at most `width` terminal cells, ending in `…` when cut.
 pub fn truncate(s: &str, width: usize) -> String {
-    if s.width() <= width {
-        return s.to_string();
+    fit(s, width).into_owned()
+}
+
+/// [`truncate`] without a copy when `s` fits (the hot path of table rows).
+pub fn fit(s: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    if s.len() <= width || s.width() <= width {
+        return std::borrow::Cow::Borrowed(s);
     }
     let mut out = String::new();
     let mut used = 0;
@@ -214,7 +219,7 @@ pub fn truncate(s: &str, width: usize) -> String {
     if width > 0 {
         out.push('…');
     }
-    out
+    std::borrow::Cow::Owned(out)
 }
 
 /// A centred rectangle of at most `w`×`h` inside `area`.

@@ -6,7 +6,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 
-use super::{Theme, spinner, truncate};
+use super::{Theme, fit, spinner, truncate};
 use crate::domain::backups::Protection;
 use crate::domain::timing::{Zones, age, countdown, describe, dst_warning, local_stamp};
 use crate::domain::{DAYS, Schedule, Weekdays};
@@ -132,28 +132,23 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
             let name = if app.marked.contains(&s.id) {
                 Line::from(vec![
                     Span::styled("● ", theme.accent()),
-                    Span::raw(truncate(&s.name, name_w.saturating_sub(2))),
+                    Span::raw(fit(&s.name, name_w.saturating_sub(2))),
                 ])
             } else {
-                Line::raw(truncate(&s.name, name_w))
+                Line::raw(fit(&s.name, name_w))
             };
-            let mut cells = vec![Cell::from(name), Cell::from(truncate(&s.status, 8))];
+            let mut cells = vec![Cell::from(name), Cell::from(fit(&s.status, 8))];
             if show_ip {
-                cells.push(Cell::from(s.ip.clone()));
+                cells.push(Cell::from(s.ip.as_str()));
             }
             if show_dc {
-                cells.push(Cell::from(truncate(&s.datacenter, 13)));
+                cells.push(Cell::from(fit(&s.datacenter, 13)));
             }
+            let info = app.row(s.id);
             cells.push(Cell::from(Span::styled(n, count_style)));
-            cells.push(Cell::from(backup_cell(app, s.id, theme)));
+            cells.push(Cell::from(backup_cell(app, s.id, info.protection, theme)));
             if show_next {
-                let next = app
-                    .schedules
-                    .get(&s.id)
-                    .and_then(|e| e.list.as_ref())
-                    .and_then(|l| l.schedules.iter().filter_map(|x| app.next_run_of(x)).min())
-                    .map(|t| countdown(app.now, t))
-                    .unwrap_or_default();
+                let next = info.next.map(|t| countdown(app.now, t)).unwrap_or_default();
                 cells.push(Cell::from(next));
             }
             Row::new(cells).style(style)
@@ -181,7 +176,7 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
 }
 
 /// A server's backup state in one cell: the age of its last scheduled backup, or a flag.
-fn backup_cell(app: &App, id: u64, theme: Theme) -> Span<'static> {
+fn backup_cell(app: &App, id: u64, protection: Option<Protection>, theme: Theme) -> Span<'static> {
     if app
         .backups
         .get(&id)
@@ -189,7 +184,7 @@ fn backup_cell(app: &App, id: u64, theme: Theme) -> Span<'static> {
     {
         return Span::styled("?", theme.error());
     }
-    match app.protection(id) {
+    match protection {
         None => Span::styled("…", theme.dim()),
         Some(Protection::Protected { last }) => Span::styled(age(app.now, last), theme.ok()),
         Some(Protection::Missed { .. }) => Span::styled("✗ missed", theme.error()),
