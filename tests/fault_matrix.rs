@@ -621,7 +621,10 @@ async fn every_fault_against_every_flow() {
     );
     let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("RELIABILITY.md");
     if std::env::var_os("BSCHED_WRITE_DOCS").is_some() {
-        std::fs::write(&path, &doc).unwrap();
+        // The sections after the matrix (fuzzing, terminal, security) are written by hand.
+        let existing = std::fs::read_to_string(&path).unwrap_or_default();
+        let tail = existing.find("\n## ").map(|i| &existing[i..]).unwrap_or("");
+        std::fs::write(&path, format!("{doc}{tail}")).unwrap();
     } else {
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
         let fault_table = |s: &str| {

@@ -109,3 +109,51 @@ fn sigterm_and_sighup_give_the_terminal_back() {
         pty.assert_restored();
     }
 }
+
+#[test]
+fn a_panic_gives_the_terminal_back_with_its_message() {
+    let bg = Background::start();
+    let mut pty = Pty::spawn(&[
+        ("BSCHED_URL", &bg.emu.url()),
+        ("BSCHED_USERNAME", bsched::emulator::DEMO_USER),
+        ("BSCHED_PASSWORD", DEMO_PASSWORD),
+        ("BSCHED_CRASH_DRILL", "1"),
+    ]);
+    assert!(!pty.wait_exit(), "a panic is a failure exit");
+    pty.assert_restored();
+    let raw = String::from_utf8_lossy(&pty.raw.lock().unwrap()).into_owned();
+    assert!(
+        raw.contains("crash drill"),
+        "the panic message shows after the screen is back"
+    );
+}
+
+#[test]
+fn fast_resizes_down_to_one_cell_never_crash() {
+    let bg = Background::start();
+    let mut pty = Pty::logged_in(&bg);
+    pty.wait_for("the server list", |t| t.contains("web-1"));
+    for (rows, cols) in [
+        (1, 1),
+        (8, 30),
+        (3, 200),
+        (60, 2),
+        (24, 80),
+        (1, 120),
+        (16, 60),
+    ] {
+        pty.resize(rows, cols);
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    for i in 0..40u16 {
+        pty.resize(5 + i % 30, 20 + i * 3);
+    }
+    pty.resize(30, 110);
+    pty.wait_for("a normal frame again", |t| {
+        t.contains("web-1") && t.contains("Servers")
+    });
+    assert!(pty.alive());
+    pty.send("q");
+    assert!(pty.wait_exit());
+    pty.assert_restored();
+}

@@ -257,3 +257,37 @@ fn bulk_plan_screen() {
     press(&mut app, [key(KeyCode::Enter)]);
     insta::assert_snapshot!("bulk_plan_80x24", screen(&app, 80, 24));
 }
+
+#[test]
+fn every_size_from_1x1_to_30x8_draws_every_screen() {
+    let mut screens = Vec::new();
+    let app = loaded();
+    screens.push(app);
+    for keys in [
+        vec![ch('n')],
+        vec![ch('?')],
+        vec![ch('t')],
+        vec![ch('R')],
+        vec![key(KeyCode::Tab), ch('d')],
+        vec![ch('*'), ch('A'), ch('x'), key(KeyCode::Enter)],
+    ] {
+        let mut app = loaded();
+        press(&mut app, keys);
+        screens.push(app);
+    }
+    let url = bsched::api::checked_url("https://my.example.test/").unwrap();
+    screens.push(App::login_screen(
+        bsched::api::ClientConfig::new(url),
+        Default::default(),
+    ));
+    for app in &screens {
+        for w in 1..=30 {
+            for h in 1..=8 {
+                draw(app, w, h);
+            }
+        }
+        for (w, h) in [(60, 16), (61, 17), (80, 24), (200, 60), (300, 5), (5, 300)] {
+            draw(app, w, h);
+        }
+    }
+}

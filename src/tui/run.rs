@@ -34,11 +34,16 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> s
         worker::spawn(&app.ctx(), cmd, &tx);
     }
     let mut dirty = true;
+    // The test suite's crash drill: proves the panic hook gives the terminal back.
+    let crash_drill = std::env::var_os("BSCHED_CRASH_DRILL").is_some();
     loop {
         if dirty {
             app.prepare();
             terminal.draw(|f| ui::render(app, theme, f))?;
             dirty = false;
+            if crash_drill {
+                panic!("crash drill (BSCHED_CRASH_DRILL is set)");
+            }
         }
         // Spinners and notices move four times a second; countdowns once a minute, on the
         // minute; with nothing moving, the loop sleeps until something arrives.

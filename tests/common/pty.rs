@@ -12,6 +12,7 @@ use super::Background;
 
 /// The real binary in a pseudo-terminal, with a terminal parser reading its output.
 pub struct Pty {
+    master: Box<dyn portable_pty::MasterPty + Send>,
     parser: Arc<Mutex<vt100::Parser>>,
     pub raw: Arc<Mutex<Vec<u8>>>,
     writer: Box<dyn Write + Send>,
@@ -53,7 +54,6 @@ impl Pty {
         let raw = Arc::new(Mutex::new(Vec::new()));
         let (p, r) = (parser.clone(), raw.clone());
         std::thread::spawn(move || {
-            let _master = pty.master;
             let mut buf = [0u8; 8192];
             while let Ok(n) = reader.read(&mut buf) {
                 if n == 0 {
@@ -64,6 +64,7 @@ impl Pty {
             }
         });
         Pty {
+            master: pty.master,
             parser,
             raw,
             writer,
@@ -104,6 +105,28 @@ impl Pty {
             );
             std::thread::sleep(Duration::from_millis(30));
         }
+    }
+
+    /// Resizes the terminal, as a window manager does.
+    pub fn resize(&self, rows: u16, cols: u16) {
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .unwrap();
+        self.parser
+            .lock()
+            .unwrap()
+            .screen_mut()
+            .set_size(rows.try_into().unwrap(), cols.try_into().unwrap());
+    }
+
+    /// Whether the process still runs.
+    pub fn alive(&mut self) -> bool {
+        self.child.try_wait().unwrap().is_none()
     }
 
     /// Waits for the process to end and returns whether it exited with status 0.
