@@ -30,6 +30,10 @@ fn parse_offset(s: &str) -> Option<Offset> {
         b'-' => (-1, &s[1..]),
         _ => return None,
     };
+    // Only digits and a colon: anything else is not an offset (and must not be sliced).
+    if !rest.bytes().all(|b| b.is_ascii_digit() || b == b':') {
+        return None;
+    }
     let (h, m) = match rest.split_once(':') {
         Some((h, m)) => (h, m),
         None if rest.len() == 4 => rest.split_at(2),
@@ -373,6 +377,9 @@ mod tests {
             "Europe/Kyiv"
         );
         assert!(parse_zone("Mars/Olympus").is_err());
+        // Found by fuzzing: a multi-byte character where digits were expected.
+        assert!(parse_zone("-そ+").is_err());
+        assert!(parse_zone("+1é").is_err());
         assert!(parse_zone("+25:00").is_err());
     }
 
