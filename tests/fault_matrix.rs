@@ -627,8 +627,11 @@ async fn every_fault_against_every_flow() {
         std::fs::write(&path, format!("{doc}{tail}")).unwrap();
     } else {
         let committed = std::fs::read_to_string(&path).unwrap_or_default();
+        // The generated part ends where the hand-written sections begin.
         let fault_table = |s: &str| {
-            s.lines()
+            let generated = s.find("\n## ").map_or(s, |i| &s[..i]);
+            generated
+                .lines()
                 .filter(|l| l.starts_with('|'))
                 .map(str::to_string)
                 .collect::<Vec<_>>()
