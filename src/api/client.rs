@@ -387,6 +387,26 @@ impl Client {
         ]
     }
 
+    /// Sends `schedule.edit`. A refusal is the outer `Err`; an answer that may have been lost
+    /// after the change applied is `Ok(Err(_))`, for the caller to reconcile by listing again.
+    async fn send_edit(
+        &self,
+        what: &'static str,
+        params: &[(&str, String)],
+    ) -> Result<Result<Value, ApiError>, ApiError> {
+        match self
+            .call("instances.fleio_bckps.schedule.edit", params)
+            .await
+        {
+            Err(e) if !e.answer_lost() => Err(e),
+            Err(e) => {
+                tracing::warn!(error = %e, what, "answer lost; listing again to reconcile");
+                Ok(Err(e))
+            }
+            ok => Ok(ok),
+        }
+    }
+
     /// Creates a schedule and returns it as listed afterwards. The answer is not trusted to
     /// carry an id: the list is read before and after. A create whose answer was lost is
     /// reconciled by listing again, never sent twice.
@@ -404,15 +424,7 @@ impl Client {
             .collect();
         let mut params = Self::spec_params(instance, spec);
         params.push(("elid", String::new()));
-        let sent = self
-            .call("instances.fleio_bckps.schedule.edit", &params)
-            .await;
-        if let Err(e) = &sent {
-            if !e.answer_lost() {
-                return Err(e.clone());
-            }
-            tracing::warn!(error = %e, "create answer lost; listing again to reconcile");
-        }
+        let sent = self.send_edit("create", &params).await?;
         let after = self.schedules(instance).await?;
         let created = after
             .schedules
@@ -437,15 +449,7 @@ impl Client {
     ) -> Result<Schedule, ApiError> {
         let mut params = Self::spec_params(instance, spec);
         params.push(("elid", id.to_string()));
-        let sent = self
-            .call("instances.fleio_bckps.schedule.edit", &params)
-            .await;
-        if let Err(e) = &sent {
-            if !e.answer_lost() {
-                return Err(e.clone());
-            }
-            tracing::warn!(error = %e, "edit answer lost; listing again to reconcile");
-        }
+        let sent = self.send_edit("edit", &params).await?;
         let after = self.schedules(instance).await?;
         match (after.schedules.into_iter().find(|s| s.id == id), sent) {
             (Some(s), _) if spec.matches(&s) => Ok(s),
