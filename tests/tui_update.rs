@@ -748,3 +748,35 @@ fn a_minute_tick_runs_only_while_countdowns_show() {
     press(&mut app, typed("no such server"));
     assert!(!app.wants_minute_tick(), "no row on screen");
 }
+
+#[test]
+fn a_session_that_cannot_be_renewed_reopens_the_login_screen() {
+    let url = bsched::api::checked_url("https://my.example.test/billmgr").unwrap();
+    let mut cfg = bsched::api::ClientConfig::new(url);
+    cfg.username = Some("me@example.test".into());
+    cfg.password = Some(bsched::api::Secret::new("pw"));
+    let client = bsched::api::Client::new(cfg).unwrap();
+    let mut app = bsched::tui::app::App::connected(client, "me@example.test", Default::default());
+    let cmds = app.init();
+    answer(&mut app, cmds);
+    let cmds = press(&mut app, [ch('r')]);
+    let Cmd::LoadInstances { req } = cmds[0] else {
+        panic!("{cmds:?}")
+    };
+    app.update(Msg::Instances {
+        req,
+        result: Err(ApiError::Auth(
+            "the session expired; this account asks for a one-time code, so log in again".into(),
+        )),
+    });
+    let login = app.login.as_ref().expect("the login screen again");
+    assert_eq!(login.username, "me@example.test");
+    assert_eq!(login.url, "https://my.example.test/billmgr");
+    assert_eq!(
+        login.password_mask(),
+        "",
+        "the password is asked again, not kept"
+    );
+    assert!(login.error.as_deref().unwrap().starts_with("Log in again"));
+    assert_eq!(app.servers.len(), 5, "what was loaded stays");
+}

@@ -102,6 +102,15 @@ impl Client {
         }
     }
 
+    /// The settings this client was made with, without the password and the session: what a
+    /// login screen may be pre-filled with.
+    pub fn settings_without_secrets(&self) -> ClientConfig {
+        let mut cfg = self.inner.cfg.clone();
+        cfg.password = None;
+        cfg.token = None;
+        cfg
+    }
+
     /// The account name, for display.
     pub fn username(&self) -> Option<&str> {
         self.inner.cfg.username.as_deref()

@@ -957,6 +957,7 @@ impl App {
             Err(e) => {
                 self.servers_error = Some(e.to_string());
                 self.notify(format!("Could not load servers: {e}"), true);
+                self.relogin_if_needed(&e);
                 Vec::new()
             }
         }
@@ -1546,6 +1547,19 @@ impl App {
                 self.notify(format!("Cannot undo: {e}"), true);
                 Vec::new()
             }
+        }
+    }
+
+    /// A session that cannot be renewed (a two-factor account, a changed password) opens the
+    /// login screen again, pre-filled, instead of leaving the user with errors.
+    fn relogin_if_needed(&mut self, e: &ApiError) {
+        if !matches!(e, ApiError::Auth(_)) || self.login.is_some() {
+            return;
+        }
+        if let Some(client) = &self.client {
+            let mut form = LoginForm::new(client.settings_without_secrets());
+            form.failed(format!("Log in again: {}", login_error(e)));
+            self.login = Some(form);
         }
     }
 
