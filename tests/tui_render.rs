@@ -291,3 +291,20 @@ fn every_size_from_1x1_to_30x8_draws_every_screen() {
         }
     }
 }
+
+#[test]
+fn help_fits_a_small_terminal_in_two_columns() {
+    let mut app = loaded();
+    press(&mut app, [ch('?')]);
+    let text = screen(&app, 80, 24);
+    insta::assert_snapshot!("help_80x24", text);
+    // Every binding is on screen, the last ones included.
+    for word in [
+        "next profile",
+        "change journal",
+        "quit, always",
+        "In the form",
+    ] {
+        assert!(text.contains(word), "{word}: {text}");
+    }
+}

@@ -102,41 +102,63 @@ pub fn confirm(c: &ConfirmDelete, app: &App, theme: Theme, area: Rect, f: &mut F
 
 /// Help, generated from the keymap.
 pub fn help(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
-    let rows = app.keymap.help_rows();
-    let height = (rows.len() + 12) as u16;
-    let rect = centered(area, 64, height);
+    let line = |k: &str, d: &str, kw: usize| {
+        Line::from(vec![
+            Span::styled(format!("{k:>kw$}  "), theme.key()),
+            Span::raw(d.to_string()),
+        ])
+    };
+    let mut keys: Vec<(String, String)> = app
+        .keymap
+        .help_rows()
+        .into_iter()
+        .map(|(k, d)| (k.to_string(), d.to_string()))
+        .collect();
+    keys.push(("Ctrl+C".into(), "quit, always".into()));
+    let form = [
+        ("Tab/Shift+Tab", "next / previous field"),
+        ("Space, 1-7", "toggle a day (1 = Monday)"),
+        ("w / a / x", "Mon-Fri / every day / none"),
+        ("HHMM, ↑/↓", "type the time, or change hour/minute"),
+        ("Enter / Esc", "save / cancel"),
+    ];
+    // One column when it fits the height, else the bindings in two columns.
+    let one_column = keys.len() + form.len() + 4 <= area.height as usize;
+    let (w, h) = if one_column {
+        (64, (keys.len() + form.len() + 4) as u16)
+    } else {
+        (
+            area.width.min(110),
+            (keys.len().div_ceil(2) + form.len() + 4) as u16,
+        )
+    };
+    let rect = centered(area, w, h);
     f.render_widget(Clear, rect);
     let b = Block::bordered()
         .title(" Help · Esc or ? closes ")
         .border_style(theme.accent());
     let inner = b.inner(rect);
     f.render_widget(b, rect);
-    let mut lines: Vec<Line> = rows
-        .into_iter()
-        .map(|(keys, desc)| {
-            Line::from(vec![
-                Span::styled(format!("{keys:>14}  "), theme.key()),
-                Span::raw(desc),
-            ])
-        })
-        .collect();
-    lines.push(Line::from(vec![
-        Span::styled(format!("{:>14}  ", "Ctrl+C"), theme.key()),
-        Span::raw("quit, always"),
-    ]));
+    let mut lines: Vec<Line> = Vec::new();
+    if one_column {
+        lines.extend(keys.iter().map(|(k, d)| line(k, d, 14)));
+    } else {
+        let half = keys.len().div_ceil(2);
+        let col = (inner.width as usize / 2).max(10);
+        for i in 0..half {
+            let mut spans = Vec::new();
+            for (k, d) in [keys.get(i), keys.get(i + half)].into_iter().flatten() {
+                let text = truncate(d, col.saturating_sub(12));
+                spans.push(Span::styled(format!("{k:>10}  "), theme.key()));
+                spans.push(Span::raw(format!("{text:<w$}", w = col.saturating_sub(12))));
+            }
+            lines.push(Line::from(spans));
+        }
+    }
     lines.push(Line::raw(""));
     lines.push(Line::styled("In the form", theme.accent()));
-    for (k, d) in [
-        ("Tab/Shift+Tab", "next / previous field"),
-        ("Space, 1-7", "toggle a day (1 = Monday)"),
-        ("w / a / x", "Mon-Fri / every day / none"),
-        ("HHMM, ↑/↓", "type the time, or change hour/minute"),
-        ("Enter / Esc", "save / cancel"),
-    ] {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{k:>14}  "), theme.key()),
-            Span::raw(d),
-        ]));
+    for (k, d) in form {
+        lines.push(line(k, d, 14));
     }
     f.render_widget(Paragraph::new(lines), inner);
 }
