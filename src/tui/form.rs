@@ -291,21 +291,13 @@ impl Form {
                 self.spread_typed.pop();
             }
             KeyCode::Char(c) if c.is_ascii_digit() => {
-                self.spread_typed.push(c);
-                if self.spread_typed.len() == 4 {
-                    let text = format!("{}:{}", &self.spread_typed[..2], &self.spread_typed[2..]);
-                    match text.parse::<TimeOfDay>() {
-                        Ok(t) => {
-                            self.spread = Some(t);
-                            self.error = None;
-                        }
-                        Err(_) => {
-                            self.error = Some(format!(
-                                "spread: {text} is not a time between 00:00 and 23:59"
-                            ));
-                        }
+                match type_digit(&mut self.spread_typed, c, "spread") {
+                    Some(Ok(t)) => {
+                        self.spread = Some(t);
+                        self.error = None;
                     }
-                    self.spread_typed.clear();
+                    Some(Err(e)) => self.error = Some(e),
+                    None => {}
                 }
             }
             _ => {}
@@ -337,24 +329,31 @@ impl Form {
                 self.typed.pop();
             }
             KeyCode::Char(c) if c.is_ascii_digit() => {
-                self.typed.push(c);
-                if self.typed.len() == 4 {
-                    let text = format!("{}:{}", &self.typed[..2], &self.typed[2..]);
-                    match text.parse::<TimeOfDay>() {
-                        Ok(t) => {
-                            self.time = t;
-                            self.error = None;
-                        }
-                        Err(_) => {
-                            self.error = Some(format!(
-                                "time: {text} is not a time between 00:00 and 23:59"
-                            ));
-                        }
+                match type_digit(&mut self.typed, c, "time") {
+                    Some(Ok(t)) => {
+                        self.time = t;
+                        self.error = None;
                     }
-                    self.typed.clear();
+                    Some(Err(e)) => self.error = Some(e),
+                    None => {}
                 }
             }
             _ => {}
         }
     }
+}
+
+/// Adds a digit to a time being typed as HHMM. On the fourth digit the digits are cleared and
+/// the time (or why it is not one, naming `field`) is returned.
+fn type_digit(typed: &mut String, c: char, field: &str) -> Option<Result<TimeOfDay, String>> {
+    typed.push(c);
+    if typed.len() < 4 {
+        return None;
+    }
+    let text = format!("{}:{}", &typed[..2], &typed[2..]);
+    typed.clear();
+    Some(
+        text.parse::<TimeOfDay>()
+            .map_err(|_| format!("{field}: {text} is not a time between 00:00 and 23:59")),
+    )
 }

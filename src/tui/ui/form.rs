@@ -75,14 +75,7 @@ pub fn render(form: &Form, zones: &Zones, now: Timestamp, theme: Theme, area: Re
         time.push(Span::raw(":"));
         time.push(part(true, format!("{:02}", form.time.minute())));
     } else {
-        let mut t = form.typed.clone();
-        while t.len() < 4 {
-            t.push('_');
-        }
-        time.push(Span::styled(
-            format!("{}:{}", &t[..2], &t[2..]),
-            theme.warn(),
-        ));
+        time.push(Span::styled(partial_time(&form.typed), theme.warn()));
     }
     // Which zone the picker edits, and the same days and time on the user's clock.
     time.push(Span::styled(
@@ -110,11 +103,7 @@ pub fn render(form: &Form, zones: &Zones, now: Timestamp, theme: Theme, area: Re
     if form.is_bulk() {
         let mut spread = vec![label(Field::Spread, "Until")];
         let text = if !form.spread_typed.is_empty() {
-            let mut t = form.spread_typed.clone();
-            while t.len() < 4 {
-                t.push('_');
-            }
-            Span::styled(format!("{}:{}", &t[..2], &t[2..]), theme.warn())
+            Span::styled(partial_time(&form.spread_typed), theme.warn())
         } else {
             match form.spread {
                 Some(t) => Span::styled(
@@ -181,4 +170,13 @@ pub fn render(form: &Form, zones: &Zones, now: Timestamp, theme: Theme, area: Re
     };
     lines.push(Line::styled(hint, theme.dim()));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+/// Digits of a time typed so far, as `02:_ _` with blanks for the missing ones.
+fn partial_time(typed: &str) -> String {
+    let mut t = typed.to_string();
+    while t.len() < 4 {
+        t.push('_');
+    }
+    format!("{}:{}", &t[..2], &t[2..])
 }
