@@ -90,6 +90,19 @@ impl Resolved {
     }
 }
 
+/// The profiles of the config file (`config_path`, or the default one if it exists); none
+/// when there is no file.
+pub fn profile_names(config_path: Option<&Path>) -> Result<Vec<String>, ConfigError> {
+    let path = config_path
+        .map(Path::to_path_buf)
+        .or_else(default_config_path)
+        .filter(|p| p.exists());
+    match path {
+        Some(p) => Ok(load_file(&p)?.profiles.into_keys().collect()),
+        None => Ok(Vec::new()),
+    }
+}
+
 /// Reads a config file.
 pub fn load_file(path: &Path) -> Result<ConfigFile, ConfigError> {
     let text = std::fs::read_to_string(path)

@@ -107,19 +107,10 @@ async fn run_tui(cli: &Cli) -> Result<(), CliError> {
     app.journal = Some(journal);
     app.profile = resolved.profile;
     app.config_path = cli.config.clone();
-    app.profiles = profile_names(cli);
+    // The file was read once already to resolve the profile, so this cannot fail for a new
+    // reason; without a file there is nothing to switch to.
+    app.profiles = config::profile_names(cli.config.as_deref()).unwrap_or_default();
     tui_on(app).await
-}
-
-/// The profiles of the config file, for switching accounts in the TUI.
-fn profile_names(cli: &Cli) -> Vec<String> {
-    cli.config
-        .clone()
-        .or_else(config::default_config_path)
-        .filter(|p| p.exists())
-        .and_then(|p| config::load_file(&p).ok())
-        .map(|f| f.profiles.into_keys().collect())
-        .unwrap_or_default()
 }
 
 async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {

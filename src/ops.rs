@@ -81,26 +81,6 @@ impl Ops {
         result
     }
 
-    /// Edits a schedule known only by id (the journal then lacks its old values).
-    pub async fn edit_by_id(
-        &self,
-        instance: InstanceId,
-        id: ScheduleId,
-        spec: &ScheduleSpec,
-    ) -> Result<Schedule, ApiError> {
-        let entry = self.begin(Intent {
-            action: Action::Edit,
-            instance_id: instance,
-            server: None,
-            before: None,
-            after: Some(Snapshot::of_spec(spec)),
-            retention: None,
-        })?;
-        let result = self.client.edit_schedule(instance, id, spec).await;
-        self.finish(entry, &result, result.as_ref().ok().map(Snapshot::of));
-        result
-    }
-
     /// Deletes a schedule. `before` (how it was listed) lets it be restored from the journal.
     pub async fn delete(
         &self,

@@ -24,14 +24,7 @@ pub(super) async fn fleet(client: &Client) -> Result<Vec<(Instance, ScheduleList
 /// Every profile of the config file that has credentials, with its client and zones.
 pub fn every_profile(cli: &super::Cli) -> Result<Vec<(String, Client, Zones)>, CliError> {
     let env = |k: &str| std::env::var(k).ok();
-    let path = cli
-        .config
-        .clone()
-        .or_else(crate::config::default_config_path);
-    let names: Vec<String> = match path.filter(|p| p.exists()) {
-        Some(p) => crate::config::load_file(&p)?.profiles.into_keys().collect(),
-        None => Vec::new(),
-    };
+    let names = crate::config::profile_names(cli.config.as_deref())?;
     if names.is_empty() {
         return Err(CliError::Usage(
             "--all-profiles needs profiles in the config file".into(),

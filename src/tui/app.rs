@@ -432,11 +432,6 @@ impl App {
         self.row(id).protection
     }
 
-    /// A server's next scheduled run.
-    pub fn next_run_of_server(&self, id: InstanceId) -> Option<jiff::Timestamp> {
-        self.row(id).next
-    }
-
     /// What a server row shows, computed once per data change and minute, not per frame.
     pub fn row(&self, id: InstanceId) -> RowInfo {
         let minute = self.now.as_second().div_euclid(60);
