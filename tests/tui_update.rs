@@ -677,6 +677,7 @@ fn retention_dialog_chooses_confirms_and_reports() {
         cmds,
         vec![Cmd::SetRetention {
             instance: 1,
+            before: Some(5),
             keep: 2
         }]
     );

@@ -873,6 +873,7 @@ impl App {
                     d.error = None;
                     return vec![Cmd::SetRetention {
                         instance: d.instance,
+                        before: d.current,
                         keep: d.value,
                     }];
                 }

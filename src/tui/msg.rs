@@ -163,6 +163,8 @@ pub enum Cmd {
     SetRetention {
         /// The server.
         instance: InstanceId,
+        /// The retention the dialog showed (for the journal).
+        before: Option<u8>,
         /// Backups to keep, 1-10.
         keep: u8,
     },

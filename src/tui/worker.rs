@@ -76,18 +76,15 @@ pub async fn execute(ctx: &Ctx, cmd: Cmd) -> Option<Msg> {
             req,
             result: client.backups(instance).await,
         },
-        Cmd::SetRetention { instance, keep } => Msg::RetentionSet {
+        Cmd::SetRetention {
+            instance,
+            before,
+            keep,
+        } => Msg::RetentionSet {
             instance,
             keep,
             result: match &ops {
-                Some(ops) => {
-                    let before = client
-                        .schedules(instance)
-                        .await
-                        .ok()
-                        .and_then(|l| l.backup_rotation);
-                    ops.set_retention(instance, None, before, keep).await
-                }
+                Some(ops) => ops.set_retention(instance, None, before, keep).await,
                 None => Err(no_journal()),
             },
         },
