@@ -11,7 +11,9 @@ use super::commands::{print_json, print_text};
 use super::{CliError, table};
 use crate::api::Client;
 use crate::domain::backups::{Backup, Protection, assess};
-use crate::domain::timing::{Zones, countdown, day_of, local_stamp, rfc3339_in, runs_between};
+use crate::domain::timing::{
+    Zones, countdown, hour_of_week, local_stamp, rfc3339_in, runs_between,
+};
 use crate::domain::{Instance, ScheduleList};
 
 /// Every server with its schedules (requests run as concurrently as the client allows).
@@ -92,8 +94,8 @@ pub async fn upcoming(
         for (server, list) in fleet {
             for s in &list.schedules {
                 for at in runs_between(s.days, s.time, &account_zones.server, now, week) {
-                    let local = zones.local.to_datetime(at);
-                    counts[day_of(local.date()).index()][local.hour() as usize] += 1;
+                    let (d, h) = hour_of_week(&zones.local, at);
+                    counts[d][h] += 1;
                     if at <= until {
                         runs.push(Run {
                             profile: profile.clone(),

@@ -113,6 +113,12 @@ pub fn day_of(date: Date) -> Day {
     }
 }
 
+/// Where an instant falls in the week of `tz`: (weekday, Monday = 0; hour): a heat map cell.
+pub fn hour_of_week(tz: &TimeZone, ts: Timestamp) -> (usize, usize) {
+    let dt = tz.to_datetime(ts);
+    (day_of(dt.date()).index(), dt.hour() as usize)
+}
+
 fn at(date: Date, time: TimeOfDay) -> DateTime {
     date.at(time.hour() as i8, time.minute() as i8, 0, 0)
 }

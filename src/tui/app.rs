@@ -12,7 +12,7 @@ use super::msg::{Account, Cmd, Msg, ReqId};
 use crate::api::{ApiError, Client, ClientConfig};
 use crate::domain::backups::{Backup, Protection, assess};
 use crate::domain::plan::{diff, stagger};
-use crate::domain::timing::{Zones, day_of, next_run, runs_between};
+use crate::domain::timing::{Zones, hour_of_week, next_run, runs_between};
 use crate::domain::{Instance, InstanceId, Schedule, ScheduleId, ScheduleList};
 use crate::domain::{ScheduleName, ScheduleSpec};
 use crate::journal::{Entry, Journal};
@@ -483,8 +483,7 @@ impl App {
             loaded += 1;
             for s in &list.schedules {
                 for at in runs_between(s.days, s.time, tz, self.now, week) {
-                    let local = self.zones.local.to_datetime(at);
-                    let (d, h) = (day_of(local.date()).index(), local.hour() as usize);
+                    let (d, h) = hour_of_week(&self.zones.local, at);
                     heat[d][h] += 1;
                     *per_dc
                         .entry((d, h, server.datacenter.as_str()))
