@@ -13,11 +13,10 @@ use std::time::{Duration, Instant};
 use bsched::emulator::{Emulator, Fault, When};
 use bsched::journal::Journal;
 use bsched::tui::app::App;
-use bsched::tui::msg::Cmd;
-use bsched::tui::worker::{Ctx, execute};
+use bsched::tui::worker::Ctx;
 use common::Background;
 use common::cli::Home;
-use common::tui::{ch, key, press, test_now, test_zones, typed};
+use common::tui::{ch, drive, key, press, test_now, test_zones, typed};
 use crossterm::event::KeyCode;
 
 const WEB1: u64 = 5_203_770; // "nightly" 301, Mon-Fri 02:01
@@ -326,18 +325,6 @@ fn cli_cell(flow: &CliFlow, case: &Case) -> String {
         (0, _, true, When::After) => "✓ applied; lost answer reconciled by listing".into(),
         (0, _, _, _) => "✓ done".into(),
         (code, _, _, _) => format!("✓ exit {code}, one-line error"),
-    }
-}
-
-/// Runs commands through the real executor until no more come.
-async fn drive(app: &mut App, ctx: &Ctx, cmds: Vec<Cmd>) {
-    let mut queue = cmds;
-    while !queue.is_empty() {
-        let batch: Vec<Cmd> = std::mem::take(&mut queue);
-        let msgs = futures_util::future::join_all(batch.into_iter().map(|c| execute(ctx, c))).await;
-        for m in msgs.into_iter().flatten() {
-            queue.extend(app.update(m));
-        }
     }
 }
 

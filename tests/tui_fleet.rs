@@ -12,10 +12,9 @@ use bsched::journal::Journal;
 use bsched::tui::app::{App, Pane};
 use bsched::tui::bulk::RowState;
 use bsched::tui::msg::{Cmd, Msg};
-use bsched::tui::worker::{Ctx, execute};
+use bsched::tui::worker::Ctx;
 use common::tui::*;
 use crossterm::event::KeyCode;
-use futures_util::future::join_all;
 
 #[test]
 fn marking_and_bulk_apply_with_a_stagger() {
@@ -283,18 +282,6 @@ fn the_journal_view_and_profile_switching() {
         result: Ok(schedules_of(1)),
     });
     assert!(app.schedules.is_empty());
-}
-
-/// Runs commands through the real executor until no more come, answering each as it lands.
-async fn drive(app: &mut App, ctx: &Ctx, cmds: Vec<Cmd>) {
-    let mut queue = cmds;
-    while !queue.is_empty() {
-        let batch: Vec<Cmd> = std::mem::take(&mut queue);
-        let msgs = join_all(batch.into_iter().map(|c| execute(ctx, c))).await;
-        for m in msgs.into_iter().flatten() {
-            queue.extend(app.update(m));
-        }
-    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

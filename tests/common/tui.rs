@@ -152,3 +152,20 @@ pub fn press(app: &mut App, keys: impl IntoIterator<Item = Msg>) -> Vec<Cmd> {
 pub fn typed(s: &str) -> Vec<Msg> {
     s.chars().map(ch).collect()
 }
+
+/// Runs commands through the real executor until no more come, answering each as it lands.
+pub async fn drive(app: &mut App, ctx: &bsched::tui::worker::Ctx, cmds: Vec<Cmd>) {
+    let mut queue = cmds;
+    while !queue.is_empty() {
+        let batch: Vec<Cmd> = std::mem::take(&mut queue);
+        let msgs = futures_util::future::join_all(
+            batch
+                .into_iter()
+                .map(|c| bsched::tui::worker::execute(ctx, c)),
+        )
+        .await;
+        for m in msgs.into_iter().flatten() {
+            queue.extend(app.update(m));
+        }
+    }
+}
