@@ -1020,17 +1020,13 @@ impl App {
             return self.plan_key(&key);
         }
         if self.journal_view.is_some() {
-            let close = matches!(key.code, KeyCode::Esc | KeyCode::Char('q'))
-                || self.keymap.action(&key) == Some(Action::Journal);
-            if close {
+            if self.closes(&key, Action::Journal) {
                 self.journal_view = None;
             }
             return Vec::new();
         }
         if self.upcoming.is_some() {
-            let close = matches!(key.code, KeyCode::Esc | KeyCode::Char('q'))
-                || self.keymap.action(&key) == Some(Action::Upcoming);
-            if close {
+            if self.closes(&key, Action::Upcoming) {
                 self.upcoming = None;
             }
             return Vec::new();
@@ -1109,6 +1105,12 @@ impl App {
             return Vec::new();
         };
         self.on_action(action)
+    }
+
+    /// Whether `key` closes a full-screen view opened by `opener`: Esc, q or its own key.
+    fn closes(&self, key: &KeyEvent, opener: Action) -> bool {
+        matches!(key.code, KeyCode::Esc | KeyCode::Char('q'))
+            || self.keymap.action(key) == Some(opener)
     }
 
     fn filter_key(&mut self, key: &KeyEvent) {
