@@ -5,6 +5,8 @@ pub mod cli;
 pub mod config;
 pub mod domain;
 pub mod emulator;
+pub mod fsutil;
 pub mod journal;
 pub mod ops;
+pub mod sanitize;
 pub mod tui;

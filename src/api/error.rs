@@ -39,6 +39,12 @@ pub enum ApiError {
     /// The connection could not be made or broke.
     #[error("network error: {0}")]
     Network(String),
+    /// The write was sent (and may have applied) but its result could not be confirmed: the
+    /// answer was lost or the listing after it failed. Never retried blindly; list to check.
+    #[error(
+        "the change was sent but could not be confirmed ({0}); it may have been applied: list the server's schedules to check before trying again"
+    )]
+    Unconfirmed(String),
     /// A local problem before anything was sent (bad URL, bad credentials setup).
     #[error("{0}")]
     Setup(String),
@@ -56,6 +62,7 @@ impl ApiError {
                 | ApiError::Html
                 | ApiError::Empty
                 | ApiError::Malformed(_)
+                | ApiError::Unconfirmed(_)
         )
     }
 

@@ -77,6 +77,7 @@ impl CliError {
                 | ApiError::Empty
                 | ApiError::Malformed(_)
                 | ApiError::Timeout(_)
+                | ApiError::Unconfirmed(_)
                 | ApiError::Network(_) => EXIT_NETWORK,
             },
         }
