@@ -51,8 +51,10 @@ pub struct Profile {
     pub connect_timeout_secs: Option<u64>,
     /// Seconds to wait for a whole request.
     pub request_timeout_secs: Option<u64>,
-    /// Requests in flight at once.
+    /// Requests in flight at once (default 1: BILLmanager serializes a session's requests).
     pub concurrency: Option<usize>,
+    /// The largest API answer read, in megabytes (default 16).
+    pub max_answer_mb: Option<u64>,
     /// The zone schedule times are in: an IANA name or a fixed offset (default `+03:00`).
     pub server_timezone: Option<String>,
 }
@@ -66,6 +68,20 @@ pub fn default_config_path() -> Option<PathBuf> {
 pub fn data_dir() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "bsched").map(|d| d.data_dir().to_path_buf())
 }
+
+/// Where sessions are kept between runs, one file per profile.
+pub fn sessions_dir() -> Option<PathBuf> {
+    data_dir().map(|d| d.join("sessions"))
+}
+
+/// The variables that name an account; they apply to the profile selected for the run only.
+pub const ACCOUNT_ENV: [&str; 5] = [
+    "BSCHED_URL",
+    "BSCHED_USERNAME",
+    "BSCHED_PASSWORD",
+    "BSCHED_TOKEN",
+    "BSCHED_SERVER_TIMEZONE",
+];
 
 /// Everything needed to talk to one account.
 #[derive(Debug, Clone)]
@@ -85,8 +101,15 @@ pub struct Resolved {
 impl Resolved {
     /// Whether the client can authenticate at all.
     pub fn has_credentials(&self) -> bool {
-        (self.client.username.is_some() && self.client.password.is_some())
-            || self.client.token.is_some()
+        self.client.can_login() || self.client.token.is_some() || self.has_kept_session()
+    }
+
+    /// Whether a session from an earlier run is kept for this profile, URL and user.
+    pub fn has_kept_session(&self) -> bool {
+        self.client
+            .session_store
+            .as_ref()
+            .is_some_and(|s| s.load().session.is_some())
     }
 }
 
@@ -126,9 +149,43 @@ fn env_nonempty(env: &dyn Fn(&str) -> Option<String>, key: &str) -> Option<Strin
     env(key).filter(|v| !v.trim().is_empty())
 }
 
-/// Resolves the profile: the file (explicit path, or the default location if it exists), then
-/// `BSCHED_URL`, `BSCHED_USERNAME`, `BSCHED_PASSWORD`, `BSCHED_TOKEN` and
-/// `BSCHED_SERVER_TIMEZONE` over it.
+/// Resolves profile `name` when the run itself is for `run_profile` (`--profile`, or the file's
+/// default): the account variables of the environment ([`ACCOUNT_ENV`]) apply only when `name`
+/// is the run's profile, so one account's password never goes to another profile's server.
+pub fn resolve_other(
+    config_path: Option<&Path>,
+    run_profile: Option<&str>,
+    name: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Resolved, ConfigError> {
+    let file_default = match config_path
+        .map(Path::to_path_buf)
+        .or_else(default_config_path)
+    {
+        Some(p) if p.exists() => load_file(&p)?.default_profile,
+        _ => None,
+    };
+    let run = run_profile
+        .map(str::to_string)
+        .or(file_default)
+        .unwrap_or_else(|| DEFAULT_PROFILE.to_string());
+    if run == name {
+        return resolve(config_path, Some(name), env);
+    }
+    let without_account = |k: &str| {
+        if ACCOUNT_ENV.contains(&k) {
+            None
+        } else {
+            env(k)
+        }
+    };
+    resolve(config_path, Some(name), &without_account)
+}
+
+/// Resolves the profile selected for the run: the file (explicit path, or the default location
+/// if it exists), then `BSCHED_URL`, `BSCHED_USERNAME`, `BSCHED_PASSWORD`, `BSCHED_TOKEN` and
+/// `BSCHED_SERVER_TIMEZONE` over it. `password_command` is not run here: the client runs it
+/// when a login needs it.
 pub fn resolve(
     config_path: Option<&Path>,
     profile: Option<&str>,
@@ -182,14 +239,39 @@ pub fn resolve(
     client.token = env_nonempty(env, "BSCHED_TOKEN")
         .or(prof.token.clone())
         .map(Secret::new);
+    if prof.password.as_deref() == Some("") {
+        return Err(ConfigError(format!(
+            "profile '{name}' has an empty password; remove the line or set the password (or use password_command)"
+        )));
+    }
     client.password = match env_nonempty(env, "BSCHED_PASSWORD") {
         Some(p) => Some(Secret::new(p)),
-        None => match (&prof.password, &prof.password_command) {
-            (Some(p), _) => Some(Secret::new(p.clone())),
-            (None, Some(cmd)) => Some(run_password_command(cmd)?),
-            (None, None) => None,
-        },
+        None => prof.password.clone().map(Secret::new),
     };
+    if client.password.is_none() {
+        client.password_command = prof
+            .password_command
+            .clone()
+            .filter(|c| !c.trim().is_empty());
+    }
+    if client.token.is_none()
+        && let (Some(user), Some(dir)) = (&client.username, sessions_dir())
+    {
+        client.session_store = Some(crate::api::SessionStore::new(
+            &dir,
+            &name,
+            client.url.as_str(),
+            user,
+        ));
+    }
+    if let Some(mb) = prof.max_answer_mb {
+        if !(1..=1024).contains(&mb) {
+            return Err(ConfigError(format!(
+                "max_answer_mb must be between 1 and 1024, not {mb}"
+            )));
+        }
+        client.max_answer_bytes = mb * 1024 * 1024;
+    }
     if let Some(secs) = prof.connect_timeout_secs {
         client.connect_timeout = timeout("connect_timeout_secs", secs)?;
     }
@@ -230,23 +312,62 @@ fn timeout(key: &str, secs: u64) -> Result<Duration, ConfigError> {
     Ok(Duration::from_secs(secs))
 }
 
+/// How long `password_command` may run.
+pub const PASSWORD_COMMAND_TIMEOUT: Duration = Duration::from_secs(30);
+
 /// Runs `password_command` through the shell; its standard output (without the final line
-/// break) is the password.
-fn run_password_command(cmd: &str) -> Result<Secret, ConfigError> {
-    let out = std::process::Command::new("sh")
+/// break) is the password. It gets no input and its error output is discarded; a command that
+/// fails is reported by its exit status only, one that runs past 30 seconds is stopped.
+pub fn run_password_command(cmd: &str) -> Result<Secret, ConfigError> {
+    run_password_command_within(cmd, PASSWORD_COMMAND_TIMEOUT)
+}
+
+/// [`run_password_command`] with another time limit.
+pub fn run_password_command_within(cmd: &str, limit: Duration) -> Result<Secret, ConfigError> {
+    use std::io::Read;
+    use std::process::{Command, Stdio};
+    let mut child = Command::new("sh")
         .arg("-c")
         .arg(cmd)
-        .stdin(std::process::Stdio::null())
-        .stderr(std::process::Stdio::inherit())
-        .output()
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
         .map_err(|e| ConfigError(format!("cannot run password_command: {e}")))?;
-    if !out.status.success() {
-        return Err(ConfigError(format!(
-            "password_command failed ({})",
-            out.status
-        )));
+    let mut stdout = child.stdout.take();
+    // Read on a thread: a command that prints much would otherwise block on a full pipe.
+    let reader = std::thread::spawn(move || {
+        let mut buf = Vec::new();
+        if let Some(out) = stdout.as_mut() {
+            let _ = out.take(64 * 1024).read_to_end(&mut buf);
+            let _ = std::io::copy(out, &mut std::io::sink());
+        }
+        buf
+    });
+    let started = std::time::Instant::now();
+    let status = loop {
+        match child.try_wait() {
+            Ok(Some(status)) => break status,
+            Ok(None) if started.elapsed() >= limit => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(ConfigError(format!(
+                    "password_command did not finish within {} seconds and was stopped",
+                    limit.as_secs()
+                )));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(20)),
+            Err(e) => return Err(ConfigError(format!("cannot run password_command: {e}"))),
+        }
+    };
+    let out = reader.join().unwrap_or_default();
+    if !status.success() {
+        return Err(ConfigError(match status.code() {
+            Some(code) => format!("password_command failed (exit status {code})"),
+            None => "password_command was killed by a signal".to_string(),
+        }));
     }
-    let text = String::from_utf8(out.stdout)
+    let text = String::from_utf8(out)
         .map_err(|_| ConfigError("password_command printed something that is not UTF-8".into()))?;
     let pass = text.trim_end_matches(['\n', '\r']);
     if pass.is_empty() {

@@ -32,6 +32,7 @@ fn main() -> ExitCode {
             Some(Command::Demo { reset }) => run_demo(&cli, *reset).await,
             None => run_tui(&cli).await,
             Some(_) => {
+                bsched::api::print_warnings_to_stderr();
                 let mut stdout = std::io::stdout().lock();
                 let r = cli::run(&cli, &mut stdout).await;
                 let _ = stdout.flush();
@@ -107,6 +108,7 @@ async fn run_tui(cli: &Cli) -> Result<(), CliError> {
     app.journal = Some(journal);
     app.profile = resolved.profile;
     app.config_path = cli.config.clone();
+    app.run_profile = cli.profile.clone();
     // The file was read once already to resolve the profile, so this cannot fail for a new
     // reason; without a file there is nothing to switch to.
     app.profiles = config::profile_names(cli.config.as_deref()).unwrap_or_default();

@@ -28,7 +28,9 @@ fn count(calls: &[String], func: &str) -> usize {
 #[tokio::test]
 async fn instances_collects_every_page() {
     let emu = common::emulator().await;
-    let client = common::client(&emu);
+    let mut cfg = common::config(&emu);
+    cfg.page_size = 10;
+    let client = Client::new(cfg).unwrap();
     let list = client.instances().await.unwrap();
     assert_eq!(
         list.len(),
@@ -37,10 +39,11 @@ async fn instances_collects_every_page() {
     );
     assert_eq!(count(&emu.calls(), "instances"), 3);
     assert!(list.iter().any(|i| i.name == "сервер-бухгалтерия"));
-    assert_eq!(
-        list[0].status, "active",
-        "$orig preferred over the capitalised $"
-    );
+    assert_eq!(list[0].status, "active", "status read case-insensitively");
+    // The default page size takes the whole list in one request.
+    let one = common::client(&emu);
+    assert_eq!(one.instances().await.unwrap().len(), 25);
+    assert_eq!(count(&emu.calls(), "instances"), 4);
 
     // 35 servers: four pages.
     emu.with(|w| {

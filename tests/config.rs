@@ -88,22 +88,76 @@ fn bad_files_name_the_line() {
 }
 
 #[test]
-fn password_command_supplies_the_password() {
+fn password_command_runs_only_when_asked_with_a_time_limit_and_no_output_in_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let marker = dir.path().join("ran");
+    let p = write(
+        dir.path(),
+        &format!(
+            "[profiles.a]\nusername = \"u\"\npassword_command = \"touch {} && printf 'from-cmd\\\\n'\"\n",
+            marker.display()
+        ),
+    );
+    let r = resolve(Some(&p), Some("a"), &env(&[])).unwrap();
+    assert!(!marker.exists(), "resolving a profile runs no command");
+    assert!(r.client.password.is_none() && r.has_credentials());
+    let cmd = r.client.password_command.clone().unwrap();
+    let pass = bsched::config::run_password_command(&cmd).unwrap();
+    assert_eq!(pass.expose(), "from-cmd");
+    assert!(marker.exists());
+
+    let e = bsched::config::run_password_command("echo leaked-secret >&2; echo leaked-out; exit 3")
+        .unwrap_err()
+        .to_string();
+    assert_eq!(e, "password_command failed (exit status 3)");
+    let e = bsched::config::run_password_command_within(
+        "sleep 30",
+        std::time::Duration::from_millis(300),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(e.contains("did not finish"), "{e}");
+}
+
+#[test]
+fn an_empty_password_is_an_error() {
     let dir = tempfile::tempdir().unwrap();
     let p = write(
         dir.path(),
-        "[profiles.a]\nusername = \"u\"\npassword_command = \"printf 'from-cmd\\\\n'\"\n",
+        "[profiles.a]\nusername = \"u\"\npassword = \"\"\n",
     );
-    let r = resolve(Some(&p), Some("a"), &env(&[])).unwrap();
-    assert_eq!(
-        r.client.password.as_ref().map(|s| s.expose()),
-        Some("from-cmd")
-    );
+    let e = resolve(Some(&p), Some("a"), &env(&[]))
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("empty password"), "{e}");
+}
+
+#[test]
+fn the_environment_applies_to_the_runs_profile_only() {
+    let dir = tempfile::tempdir().unwrap();
     let p = write(
         dir.path(),
-        "[profiles.a]\nusername = \"u\"\npassword_command = \"exit 3\"\n",
+        "default_profile = \"a\"\n[profiles.a]\nurl = \"https://a.example/\"\nusername = \"ua\"\n\
+         [profiles.b]\nurl = \"https://b.example/\"\nusername = \"ub\"\n",
     );
-    assert!(resolve(Some(&p), Some("a"), &env(&[])).is_err());
+    let vars = [
+        ("BSCHED_URL", "https://env.example/"),
+        ("BSCHED_USERNAME", "envuser"),
+        ("BSCHED_PASSWORD", "envpass"),
+        ("BSCHED_TOKEN", "envtoken"),
+    ];
+    let b = bsched::config::resolve_other(Some(&p), None, "b", &env(&vars)).unwrap();
+    assert_eq!(b.client.url.as_str(), "https://b.example/");
+    assert_eq!(b.client.username.as_deref(), Some("ub"));
+    assert!(b.client.password.is_none() && b.client.token.is_none());
+    let a = bsched::config::resolve_other(Some(&p), None, "a", &env(&vars)).unwrap();
+    assert_eq!(a.client.url.as_str(), "https://env.example/");
+    assert_eq!(
+        a.client.password.as_ref().map(|s| s.expose()),
+        Some("envpass")
+    );
+    let b_run = bsched::config::resolve_other(Some(&p), Some("b"), "b", &env(&vars)).unwrap();
+    assert_eq!(b_run.client.username.as_deref(), Some("envuser"));
 }
 
 #[cfg(unix)]

@@ -251,7 +251,8 @@ fn the_journal_view_and_profile_switching() {
         cmds,
         vec![Cmd::SwitchProfile {
             name: "work".into(),
-            config: None
+            config: None,
+            run_profile: None,
         }]
     );
     let url = bsched::api::checked_url("http://127.0.0.1:9/").unwrap();

@@ -1,22 +1,32 @@
-//! The BILLmanager client: form POSTs, login and re-login, paging, one method per API function.
+//! The BILLmanager client: form POSTs, sessions (kept between runs, renewed once), one request
+//! at a time per session, capped answers, no redirects, secrets scrubbed from every answer.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex as StdMutex;
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::time::Duration;
 
 use reqwest::Url;
 use serde_json::Value;
-use tokio::sync::{Mutex, Semaphore};
+use tokio::sync::{Mutex, OnceCell, Semaphore};
 
 use super::doc::{self, decode_body};
+use super::scrub::Scrubber;
+use super::session_store::{Kept, SessionStore};
 use super::{ApiError, Secret};
-use crate::domain::backups::{Backup, BackupKind, parse_api_datetime};
-use crate::domain::{
-    Instance, InstanceId, Schedule, ScheduleId, ScheduleList, ScheduleSpec, TimeOfDay, Weekdays,
-};
 
-/// The most pages a list is followed for; a guard against a server that never ends a list.
-const MAX_PAGES: u64 = 10_000;
+/// Answers larger than this are refused unless the profile says otherwise (`max_answer_mb`).
+pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 16 * 1024 * 1024;
+/// How often a read refused with "Request in process" is tried in all.
+const BUSY_TRIES: u32 = 3;
+
+static PRINT_WARNINGS: AtomicBool = AtomicBool::new(false);
+
+/// Makes every client of this process print its warnings on stderr as they happen (the CLI:
+/// stdout keeps its shape for scripts).
+pub fn print_warnings_to_stderr() {
+    PRINT_WARNINGS.store(true, Ordering::Relaxed);
+}
 
 /// How to reach and authenticate to the API.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,14 +37,23 @@ pub struct ClientConfig {
     pub username: Option<String>,
     /// Password, used to log in and to log in again when the session expires.
     pub password: Option<Secret>,
+    /// A shell command that prints the password; run only when a login needs it.
+    pub password_command: Option<String>,
     /// An existing session id to start with.
     pub token: Option<Secret>,
     /// Connect timeout.
     pub connect_timeout: Duration,
     /// Whole-request timeout.
     pub request_timeout: Duration,
-    /// Requests in flight at once (BILLmanager may serialize per session).
+    /// Requests in flight at once. BILLmanager serializes a session's requests and refuses a
+    /// second one while the first runs, so 1 unless the server is known to allow more.
     pub concurrency: usize,
+    /// The largest answer read, in bytes.
+    pub max_answer_bytes: u64,
+    /// Elements asked for per page of a list.
+    pub page_size: u64,
+    /// Where the session is kept between runs (none: not kept).
+    pub session_store: Option<SessionStore>,
 }
 
 impl ClientConfig {
@@ -44,11 +63,20 @@ impl ClientConfig {
             url,
             username: None,
             password: None,
+            password_command: None,
             token: None,
             connect_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
-            concurrency: 4,
+            concurrency: 1,
+            max_answer_bytes: DEFAULT_MAX_ANSWER_BYTES,
+            page_size: super::PAGE_SIZE,
+            session_store: None,
         }
+    }
+
+    /// Whether a login is possible: a user name and a password or a command that prints one.
+    pub fn can_login(&self) -> bool {
+        self.username.is_some() && (self.password.is_some() || self.password_command.is_some())
     }
 }
 
@@ -67,28 +95,68 @@ struct Inner {
     /// Set once a one-time code was confirmed: the session cannot be renewed with the
     /// password alone.
     totp: AtomicBool,
+    /// The password, once known (from the config or its command).
+    password: OnceCell<Secret>,
+    /// Every secret this client has seen: scrubbed from every answer.
+    secrets: StdMutex<Vec<Secret>>,
+    /// A login that failed: never tried again by this client.
+    login_failure: StdMutex<Option<ApiError>>,
+    logins: AtomicU32,
+    /// Whether this server's creates answer with the new id (learned, and kept with the session).
+    create_returns_id: StdMutex<Option<bool>>,
+    /// Things the user should know that did not stop a call (a skipped element, a server that
+    /// stored a value differently). Drained by the front end.
+    warnings: StdMutex<Vec<String>>,
+}
+
+fn locked<T>(m: &StdMutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 impl Client {
-    /// Builds the client; nothing is sent yet.
+    /// Builds the client; nothing is sent yet. A kept session is read from the store.
     pub fn new(cfg: ClientConfig) -> Result<Client, ApiError> {
         // Another part of the process may have installed it already; either way one is set.
         let _ = rustls::crypto::ring::default_provider().install_default();
-        let http = reqwest::Client::builder()
+        let loopback = cfg.url.host_str().is_some_and(super::is_loopback);
+        let mut builder = reqwest::Client::builder()
             .connect_timeout(cfg.connect_timeout)
             .timeout(cfg.request_timeout)
-            .user_agent(concat!("bsched/", env!("CARGO_PKG_VERSION")))
+            // A redirect would carry the form (password, session) to wherever it points.
+            .redirect(reqwest::redirect::Policy::none())
+            .user_agent(concat!("bsched/", env!("CARGO_PKG_VERSION")));
+        if loopback {
+            // An SSH tunnel or the emulator: a proxy would see the password in clear text.
+            builder = builder.no_proxy();
+        }
+        let http = builder
             .build()
             .map_err(|_| ApiError::Setup("could not set up the HTTP client".into()))?;
-        let session = Mutex::new(cfg.token.clone());
+        let kept = match (&cfg.token, &cfg.session_store) {
+            (None, Some(store)) => store.load(),
+            _ => Kept::default(),
+        };
+        let token = cfg.token.clone().or(kept.session);
+        let mut secrets: Vec<Secret> = token.iter().cloned().collect();
+        secrets.extend(cfg.password.iter().cloned());
+        let password = OnceCell::new();
+        if let Some(p) = &cfg.password {
+            let _ = password.set(p.clone());
+        }
         let permits = Semaphore::new(cfg.concurrency.max(1));
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                cfg,
-                session,
+                session: Mutex::new(token),
                 permits,
                 totp: AtomicBool::new(false),
+                password,
+                secrets: StdMutex::new(secrets),
+                login_failure: StdMutex::new(None),
+                logins: AtomicU32::new(0),
+                create_returns_id: StdMutex::new(kept.create_returns_id),
+                warnings: StdMutex::new(Vec::new()),
+                cfg,
             }),
         })
     }
@@ -116,25 +184,117 @@ impl Client {
         self.inner.cfg.username.as_deref()
     }
 
-    fn can_login(&self) -> bool {
-        self.inner.cfg.username.is_some() && self.inner.cfg.password.is_some()
+    /// How many logins this client sent.
+    pub fn logins(&self) -> u32 {
+        self.inner.logins.load(Ordering::Relaxed)
+    }
+
+    /// Whether a session is at hand (configured, kept from an earlier run, or logged in).
+    pub async fn has_session(&self) -> bool {
+        self.inner.session.lock().await.is_some()
+    }
+
+    /// Notes a warning for the front end: printed on stderr at once in the CLI
+    /// ([`print_warnings_to_stderr`]), collected for [`Client::take_warnings`] otherwise.
+    pub(super) fn warn(&self, text: String) {
+        let text = self.scrubber().text(&text);
+        tracing::warn!("{text}");
+        if PRINT_WARNINGS.load(Ordering::Relaxed) {
+            eprintln!("warning: {}", crate::sanitize::for_terminal(&text));
+        } else {
+            locked(&self.inner.warnings).push(text);
+        }
+    }
+
+    /// The warnings noted since the last call (a skipped element, a value stored differently).
+    pub fn take_warnings(&self) -> Vec<String> {
+        std::mem::take(&mut *locked(&self.inner.warnings))
+    }
+
+    fn scrubber(&self) -> Scrubber {
+        Scrubber::new(locked(&self.inner.secrets).iter())
+    }
+
+    fn remember_secret(&self, s: &Secret) {
+        let mut all = locked(&self.inner.secrets);
+        if !all.contains(s) {
+            all.push(s.clone());
+        }
+    }
+
+    pub(super) fn page_size(&self) -> u64 {
+        self.inner.cfg.page_size.max(1)
+    }
+
+    pub(super) fn create_returns_id(&self) -> Option<bool> {
+        *locked(&self.inner.create_returns_id)
+    }
+
+    pub(super) fn learn_create_returns_id(&self, yes: bool) {
+        let changed = locked(&self.inner.create_returns_id).replace(yes) != Some(yes);
+        if changed && let Ok(session) = self.inner.session.try_lock() {
+            let s = session.clone();
+            drop(session);
+            self.keep(s);
+        }
+    }
+
+    /// Writes the session to the store (a failure is a warning: the next run logs in again).
+    fn keep(&self, session: Option<Secret>) {
+        if let Some(store) = &self.inner.cfg.session_store {
+            let kept = Kept {
+                session,
+                create_returns_id: self.create_returns_id(),
+            };
+            if let Err(e) = store.save(&kept) {
+                self.warn(format!(
+                    "the session could not be kept in {} ({e}); the next command logs in again",
+                    store.path.display()
+                ));
+            }
+        }
+    }
+
+    async fn password(&self) -> Result<Secret, ApiError> {
+        let cfg = &self.inner.cfg;
+        let p = self
+            .inner
+            .password
+            .get_or_try_init(|| async {
+                let Some(cmd) = cfg.password_command.clone() else {
+                    return Err(no_credentials());
+                };
+                tokio::task::spawn_blocking(move || crate::config::run_password_command(&cmd))
+                    .await
+                    .map_err(|_| ApiError::Setup("password_command could not be run".into()))?
+                    .map_err(|e| ApiError::Setup(e.0))
+            })
+            .await?
+            .clone();
+        self.remember_secret(&p);
+        Ok(p)
     }
 
     /// Logs in with the username and password and keeps the new session.
     pub async fn login(&self) -> Result<(), ApiError> {
         let mut session = self.inner.session.lock().await;
-        *session = Some(self.fresh_session().await?);
+        let fresh = self.fresh_session().await?;
+        *session = Some(fresh.clone());
+        drop(session);
+        self.keep(Some(fresh));
         Ok(())
     }
 
     async fn fresh_session(&self) -> Result<Secret, ApiError> {
-        let cfg = &self.inner.cfg;
-        let (Some(user), Some(pass)) = (&cfg.username, &cfg.password) else {
-            return Err(ApiError::Setup(
-                "no credentials: set BSCHED_USERNAME and BSCHED_PASSWORD (or a profile in the config file)".into(),
-            ));
+        if let Some(e) = locked(&self.inner.login_failure).clone() {
+            return Err(e);
+        }
+        let Some(user) = &self.inner.cfg.username else {
+            return Err(no_credentials());
         };
+        let pass = self.password().await?;
         tracing::debug!("logging in");
+        self.inner.logins.fetch_add(1, Ordering::Relaxed);
         let form = [
             ("func", "auth"),
             ("username", user.as_str()),
@@ -143,18 +303,29 @@ impl Client {
             ("lang", "en"),
             ("sok", "ok"),
         ];
-        let doc = self.send(&form).await.map_err(|e| match e {
+        let result = self.send(&form).await.map_err(|e| match e {
             ApiError::Refused { message, .. } => ApiError::Auth(message),
             other => other,
-        })?;
-        let auth = doc
-            .get("auth")
-            .ok_or_else(|| ApiError::Malformed("the login answer holds no session".into()))?;
-        let token = doc::attr(auth, "id")
-            .or_else(|| doc::text(auth))
-            .filter(|t| !t.is_empty())
-            .ok_or_else(|| ApiError::Malformed("the login answer holds no session".into()))?;
-        Ok(Secret::new(token))
+        });
+        let token = result.and_then(|doc| {
+            doc.get("auth")
+                .and_then(|a| doc::attr(a, "id").or_else(|| doc::text(a)))
+                .filter(|t| !t.is_empty())
+                .map(Secret::new)
+                .ok_or_else(|| ApiError::Malformed("the login answer holds no session".into()))
+        });
+        match token {
+            Ok(t) => {
+                self.remember_secret(&t);
+                Ok(t)
+            }
+            Err(e) => {
+                if matches!(e, ApiError::Auth(_)) {
+                    *locked(&self.inner.login_failure) = Some(e.clone());
+                }
+                Err(e)
+            }
+        }
     }
 
     /// The current session, logging in first when there is none.
@@ -165,6 +336,8 @@ impl Client {
         }
         let fresh = self.fresh_session().await?;
         *session = Some(fresh.clone());
+        drop(session);
+        self.keep(Some(fresh.clone()));
         Ok(fresh)
     }
 
@@ -174,9 +347,15 @@ impl Client {
         if let Some(s) = session.as_ref().filter(|s| *s != stale) {
             return Ok(s.clone());
         }
-        let fresh = self.fresh_session().await?;
-        *session = Some(fresh.clone());
-        Ok(fresh)
+        *session = None;
+        let fresh = self.fresh_session().await;
+        *session = fresh.as_ref().ok().cloned();
+        drop(session);
+        match &fresh {
+            Ok(s) => self.keep(Some(s.clone())),
+            Err(_) => self.keep(None),
+        }
+        fresh
     }
 
     /// Logs in and asks the API whether the account still needs a one-time code (TOTP,
@@ -217,17 +396,65 @@ impl Client {
             .get("auth")
             .and_then(|a| doc::attr(a, "id").or_else(|| doc::text(a)))
             .filter(|t| !t.is_empty())
+            .map(Secret::new)
             .ok_or_else(|| {
                 ApiError::Malformed("the code was taken but no session came back".into())
             })?;
-        *session = Some(Secret::new(fresh));
+        self.remember_secret(&fresh);
+        *session = Some(fresh.clone());
+        drop(session);
         self.inner.totp.store(true, Ordering::Relaxed);
+        self.keep(Some(fresh));
         Ok(())
     }
 
-    /// Calls `func` with `params`. When the session is refused for access, logs in again once
-    /// and retries once: a call refused for access did not apply, so this is safe for writes.
+    /// Keeps the session alive (BILLmanager ends it about an hour after its last request).
+    pub async fn keepalive(&self) -> Result<(), ApiError> {
+        self.call("keepalive", &[]).await.map(|_| ())
+    }
+
+    /// Ends the session on the server (`func=logon`, as the panel does) and forgets the kept one.
+    /// A session the server no longer knows is ended too.
+    pub async fn logout(&self) -> Result<(), ApiError> {
+        let token = self.inner.session.lock().await.take();
+        let result = match &token {
+            Some(t) => match self.call_with("logon", &[("sok", "ok".into())], t).await {
+                Err(e) if e.is_access() => Ok(()),
+                other => other.map(|_| ()),
+            },
+            None => Ok(()),
+        };
+        if let Some(store) = &self.inner.cfg.session_store {
+            store.clear().map_err(|e| {
+                ApiError::Setup(format!("could not remove {}: {e}", store.path.display()))
+            })?;
+        }
+        result
+    }
+
+    /// Calls a read function `func` with `params`. A "request in process" refusal is waited
+    /// out (at most three tries in all); a refused session is renewed once and the call retried
+    /// once: a call refused for access did not apply.
     pub async fn call(&self, func: &str, params: &[(&str, String)]) -> Result<Value, ApiError> {
+        self.call_as(func, params, false).await
+    }
+
+    /// Calls a write: like [`Client::call`], but a "request in process" refusal is returned,
+    /// never retried (the caller reconciles by listing).
+    pub(super) async fn call_write(
+        &self,
+        func: &str,
+        params: &[(&str, String)],
+    ) -> Result<Value, ApiError> {
+        self.call_as(func, params, true).await
+    }
+
+    async fn call_as(
+        &self,
+        func: &str,
+        params: &[(&str, String)],
+        write: bool,
+    ) -> Result<Value, ApiError> {
         let _permit = self
             .inner
             .permits
@@ -235,27 +462,37 @@ impl Client {
             .await
             .map_err(|_| ApiError::Setup("the client was shut down".into()))?;
         let token = self.session().await?;
-        match self.call_with(func, params, &token).await {
-            Err(e) if e.is_access() => {
-                if !self.can_login() {
+        match self.waiting_out_busy(func, params, &token, write).await {
+            // `auth` on another function than `auth` is taken like `access` (api.md 8a.9).
+            Err(e) if e.is_access() || matches!(e, ApiError::Auth(_)) => {
+                if !self.inner.cfg.can_login() {
                     return Err(ApiError::Auth(
-                        "the session expired or was refused, and no password is set to log in again".into(),
+                        "the session expired or was refused, and no password is set to log in again; run `bsched login`".into(),
                     ));
                 }
                 if self.inner.totp.load(Ordering::Relaxed) {
                     return Err(ApiError::Auth(
-                        "the session expired; this account asks for a one-time code, so log in again".into(),
+                        "the session expired; this account asks for a one-time code, so log in again (`bsched login`)".into(),
                     ));
                 }
                 tracing::info!(func, "session refused; logging in again");
                 let token = self.renew(&token).await?;
-                match self.call_with(func, params, &token).await {
-                    // Refused again right after a fresh login: say why if the account waits
-                    // for a one-time code, which a password alone cannot give.
-                    Err(e) if e.is_access() && self.needs_totp().await.unwrap_or(false) => {
-                        Err(ApiError::Auth(
-                            "this account asks for a one-time code (two-factor login); log in from the TUI (`bsched` with no credentials set) or pass a session with BSCHED_TOKEN".into(),
-                        ))
+                match self.waiting_out_busy(func, params, &token, write).await {
+                    // Refused again right after a fresh login: logging in again would loop.
+                    // Say why if the account waits for a one-time code, which a password alone
+                    // cannot give; either way this client logs in no more.
+                    Err(e) if e.is_access() || matches!(e, ApiError::Auth(_)) => {
+                        let e = if self.needs_totp().await.unwrap_or(false) {
+                            ApiError::Auth(
+                                "this account asks for a one-time code (two-factor login): run `bsched login` once, or log in from the TUI".into(),
+                            )
+                        } else {
+                            ApiError::Auth(
+                                "the server refused a session it had just given (is the session bound to another IP address?); not logging in again".into(),
+                            )
+                        };
+                        *locked(&self.inner.login_failure) = Some(e.clone());
+                        Err(e)
                     }
                     other => other,
                 }
@@ -264,7 +501,27 @@ impl Client {
         }
     }
 
-    async fn call_with(
+    async fn waiting_out_busy(
+        &self,
+        func: &str,
+        params: &[(&str, String)],
+        token: &Secret,
+        write: bool,
+    ) -> Result<Value, ApiError> {
+        let mut tries = 1;
+        loop {
+            match self.call_with(func, params, token).await {
+                Err(e) if e.is_busy() && !write && tries < BUSY_TRIES => {
+                    tracing::debug!(func, tries, "session busy; waiting");
+                    tokio::time::sleep(Duration::from_millis(250 << tries)).await;
+                    tries += 1;
+                }
+                other => return other,
+            }
+        }
+    }
+
+    pub(super) async fn call_with(
         &self,
         func: &str,
         params: &[(&str, String)],
@@ -281,6 +538,7 @@ impl Client {
         self.send(&form).await
     }
 
+    /// One POST: no redirect followed, the answer read up to the cap, decoded, scrubbed.
     async fn send(&self, form: &[(&str, &str)]) -> Result<Value, ApiError> {
         let timeout = self.inner.cfg.request_timeout.as_secs().max(1);
         let resp = self
@@ -291,21 +549,82 @@ impl Client {
             .send()
             .await
             .map_err(|e| self.transport_error(&e, timeout))?;
-        let status = resp.status().as_u16();
-        let body = resp
-            .bytes()
-            .await
-            .map_err(|e| self.transport_error(&e, timeout))?;
-        let result = decode_body(status, &body);
-        if let Err(e) = &result {
-            tracing::debug!(error = %e, "call failed");
+        let status = resp.status();
+        if status.is_redirection() {
+            let to = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .and_then(|l| self.inner.cfg.url.join(l).ok())
+                .and_then(|u| u.host_str().map(str::to_string))
+                .unwrap_or_else(|| "an unnamed place".into());
+            let to = crate::sanitize::for_terminal(&to)
+                .chars()
+                .take(100)
+                .collect();
+            return Err(ApiError::Redirected(to));
         }
-        result
+        let body = self.read_capped(resp, timeout).await?;
+        let scrub = self.scrubber();
+        match decode_body(status.as_u16(), &body) {
+            Ok(mut doc) => {
+                drop(body);
+                if let Some(m) = doc.as_object_mut() {
+                    // The echo of the request (session id included) is of no use to us.
+                    m.remove("tparams");
+                }
+                scrub.value(&mut doc);
+                Ok(doc)
+            }
+            Err(e) => {
+                let e = scrub.error(e);
+                tracing::debug!(error = %e, "call failed");
+                Err(e)
+            }
+        }
+    }
+
+    async fn read_capped(
+        &self,
+        mut resp: reqwest::Response,
+        timeout: u64,
+    ) -> Result<Vec<u8>, ApiError> {
+        let cap = self.inner.cfg.max_answer_bytes;
+        if resp.content_length().is_some_and(|n| n > cap) {
+            return Err(ApiError::TooLarge(cap));
+        }
+        let mut body = Vec::new();
+        while let Some(chunk) = resp
+            .chunk()
+            .await
+            .map_err(|e| self.transport_error(&e, timeout))?
+        {
+            if body.len() as u64 + chunk.len() as u64 > cap {
+                return Err(ApiError::TooLarge(cap));
+            }
+            body.extend_from_slice(&chunk);
+        }
+        Ok(body)
     }
 
     fn transport_error(&self, e: &reqwest::Error, timeout: u64) -> ApiError {
+        let chain = {
+            let mut text = String::new();
+            let mut src: Option<&dyn std::error::Error> = Some(e);
+            while let Some(s) = src {
+                text.push_str(&s.to_string());
+                text.push(' ');
+                src = s.source();
+            }
+            text
+        };
         if e.is_timeout() {
             ApiError::Timeout(timeout)
+        } else if chain.contains("certificate") || chain.contains("UnknownIssuer") {
+            ApiError::Network(format!(
+                "the TLS certificate of {} is not trusted (self-signed, expired or for another name); bsched sent nothing",
+                self.host()
+            ))
         } else if e.is_connect() {
             ApiError::Network(format!("could not connect to {}", self.host()))
         } else if e.is_body() || e.is_decode() {
@@ -317,266 +636,10 @@ impl Client {
             ApiError::Network(format!("the request to {} failed", self.host()))
         }
     }
-
-    /// Calls a list function and follows every page (the server's default page is small).
-    /// Returns every element and the first page's document (for doc-level fields).
-    async fn list_all(
-        &self,
-        func: &str,
-        params: &[(&str, String)],
-    ) -> Result<(Vec<Value>, Value), ApiError> {
-        let mut all = Vec::new();
-        let mut first_doc = None;
-        for page in 1..=MAX_PAGES {
-            let mut p = params.to_vec();
-            if page > 1 {
-                p.push(("p_num", page.to_string()));
-            }
-            let doc = self.call(func, &p).await?;
-            let items: Vec<Value> = doc::elems(&doc).into_iter().cloned().collect();
-            let (p_num, total) = doc::paging(&doc);
-            let got = items.len();
-            all.extend(items);
-            if first_doc.is_none() {
-                first_doc = Some(doc);
-            }
-            let more = match total {
-                Some(total) => (all.len() as u64) < total,
-                None => false,
-            };
-            // A server that answers another page than asked (past the end) is done too.
-            if !more || got == 0 || p_num.is_some_and(|n| n != page) {
-                break;
-            }
-        }
-        Ok((all, first_doc.unwrap_or(Value::Null)))
-    }
-
-    /// Every instance on the account, all pages.
-    pub async fn instances(&self) -> Result<Vec<Instance>, ApiError> {
-        let (elems, _) = self.list_all("instances", &[]).await?;
-        elems.iter().map(parse_instance).collect()
-    }
-
-    /// One instance's schedules and retention, all pages.
-    pub async fn schedules(&self, instance: InstanceId) -> Result<ScheduleList, ApiError> {
-        let (elems, doc) = self
-            .list_all(
-                "instances.fleio_bckps.schedule",
-                &[("elid", instance.to_string())],
-            )
-            .await?;
-        let schedules = elems
-            .iter()
-            .map(|e| parse_schedule(e, instance))
-            .collect::<Result<Vec<_>, _>>()?;
-        let backup_rotation =
-            doc::field(&doc, "backup_rotation").and_then(|s| s.trim().parse().ok());
-        Ok(ScheduleList {
-            schedules,
-            backup_rotation,
-        })
-    }
-
-    /// One instance's backups (`instances.fleio_bckps`), all pages.
-    pub async fn backups(&self, instance: InstanceId) -> Result<Vec<Backup>, ApiError> {
-        let (elems, _) = self
-            .list_all("instances.fleio_bckps", &[("elid", instance.to_string())])
-            .await?;
-        elems.iter().map(parse_backup).collect()
-    }
-
-    fn spec_params(instance: InstanceId, spec: &ScheduleSpec) -> Vec<(&'static str, String)> {
-        vec![
-            ("plid", instance.to_string()),
-            ("name", spec.name().as_str().to_string()),
-            ("rotation_days", spec.days().to_api_csv()),
-            ("rotation_time", spec.time().to_string()),
-            ("sok", "ok".to_string()),
-        ]
-    }
-
-    /// Sends `schedule.edit`. A refusal is the outer `Err`; an answer that may have been lost
-    /// after the change applied is `Ok(Err(_))`, for the caller to reconcile by listing again.
-    async fn send_edit(
-        &self,
-        what: &'static str,
-        params: &[(&str, String)],
-    ) -> Result<Result<Value, ApiError>, ApiError> {
-        match self
-            .call("instances.fleio_bckps.schedule.edit", params)
-            .await
-        {
-            Err(e) if !e.answer_lost() => Err(e),
-            Err(e) => {
-                tracing::warn!(error = %e, what, "answer lost; listing again to reconcile");
-                Ok(Err(e))
-            }
-            ok => Ok(ok),
-        }
-    }
-
-    /// Creates a schedule and returns it as listed afterwards. The answer is not trusted to
-    /// carry an id: the list is read before and after. A create whose answer was lost is
-    /// reconciled by listing again, never sent twice.
-    pub async fn create_schedule(
-        &self,
-        instance: InstanceId,
-        spec: &ScheduleSpec,
-    ) -> Result<Schedule, ApiError> {
-        let before: Vec<ScheduleId> = self
-            .schedules(instance)
-            .await?
-            .schedules
-            .iter()
-            .map(|s| s.id)
-            .collect();
-        let mut params = Self::spec_params(instance, spec);
-        params.push(("elid", String::new()));
-        let sent = self.send_edit("create", &params).await?;
-        let after = self.schedules(instance).await?;
-        let created = after
-            .schedules
-            .into_iter()
-            .filter(|s| !before.contains(&s.id) && spec.matches(s))
-            .max_by_key(|s| s.id);
-        match (created, sent) {
-            (Some(s), _) => Ok(s),
-            (None, Err(e)) => Err(e),
-            (None, Ok(_)) => Err(ApiError::Malformed(
-                "the API accepted the schedule but it is not in the list afterwards".into(),
-            )),
-        }
-    }
-
-    /// Edits a schedule, sending every field again, and returns it as listed afterwards.
-    pub async fn edit_schedule(
-        &self,
-        instance: InstanceId,
-        id: ScheduleId,
-        spec: &ScheduleSpec,
-    ) -> Result<Schedule, ApiError> {
-        let mut params = Self::spec_params(instance, spec);
-        params.push(("elid", id.to_string()));
-        let sent = self.send_edit("edit", &params).await?;
-        let after = self.schedules(instance).await?;
-        match (after.schedules.into_iter().find(|s| s.id == id), sent) {
-            (Some(s), _) if spec.matches(&s) => Ok(s),
-            (_, Err(e)) => Err(e),
-            (Some(_), Ok(_)) => Err(ApiError::Malformed(
-                "the API accepted the change but the schedule still shows the old values".into(),
-            )),
-            (None, Ok(_)) => Err(ApiError::Refused {
-                kind: "missed".into(),
-                object: Some("elid".into()),
-                message: format!("schedule {id} is no longer on server {instance}"),
-            }),
-        }
-    }
-
-    /// Deletes a schedule. When the answer is lost and the instance is known, lists again to
-    /// learn whether it is gone.
-    pub async fn delete_schedule(
-        &self,
-        id: ScheduleId,
-        instance: Option<InstanceId>,
-    ) -> Result<(), ApiError> {
-        let sent = self
-            .call(
-                "instances.fleio_bckps.schedule.delete",
-                &[("elid", id.to_string())],
-            )
-            .await;
-        match (sent, instance) {
-            (Ok(_), _) => Ok(()),
-            (Err(e), Some(instance)) if e.answer_lost() => {
-                tracing::warn!(error = %e, "delete answer lost; listing again to reconcile");
-                let after = self.schedules(instance).await?;
-                if after.schedules.iter().any(|s| s.id == id) {
-                    Err(e)
-                } else {
-                    Ok(())
-                }
-            }
-            (Err(e), _) => Err(e),
-        }
-    }
-
-    /// Sets a server's retention (`backup_rotation`, 1-10).
-    pub async fn set_retention(&self, instance: InstanceId, keep: u8) -> Result<(), ApiError> {
-        if !(1..=10).contains(&keep) {
-            return Err(ApiError::Setup(format!(
-                "retention must be between 1 and 10 backups, not {keep}"
-            )));
-        }
-        self.call(
-            "instances.edit",
-            &[
-                ("elid", instance.to_string()),
-                ("backup_rotation", keep.to_string()),
-                ("sok", "ok".into()),
-                ("clicked_button", "ok".into()),
-            ],
-        )
-        .await
-        .map(|_| ())
-    }
 }
 
-fn parse_instance(e: &Value) -> Result<Instance, ApiError> {
-    Ok(Instance {
-        id: doc::number_field(e, "id")?,
-        name: doc::field_or_empty(e, "servername").to_string(),
-        ip: doc::field_or_empty(e, "ip").to_string(),
-        status: doc::field_or_empty(e, "instance_status").to_lowercase(),
-        datacenter: doc::field_or_empty(e, "datacentername").to_string(),
-    })
-}
-
-/// Decodes one page of a schedule list, as the client does with each answer: the `$`
-/// document, then every element into a [`Schedule`] (used by the benchmarks too).
-pub fn decode_schedule_page(
-    status: u16,
-    body: &[u8],
-    instance: InstanceId,
-) -> Result<Vec<Schedule>, ApiError> {
-    let doc = decode_body(status, body)?;
-    doc::elems(&doc)
-        .into_iter()
-        .map(|e| parse_schedule(e, instance))
-        .collect()
-}
-
-fn parse_backup(e: &Value) -> Result<Backup, ApiError> {
-    let created_text = doc::field_or_empty(e, "createdate").trim().to_string();
-    Ok(Backup {
-        id: doc::number_field(e, "id")?,
-        name: doc::field_or_empty(e, "name").to_string(),
-        kind: BackupKind::from_api(doc::field_or_empty(e, "backup_type")),
-        created: parse_api_datetime(&created_text),
-        created_text,
-        status: doc::field_or_empty(e, "fleio_status").to_string(),
-        size: doc::field_or_empty(e, "image_size").to_string(),
-    })
-}
-
-fn parse_schedule(e: &Value, instance: InstanceId) -> Result<Schedule, ApiError> {
-    let id = doc::number_field(e, "id")?;
-    let days = doc::field(e, "rotation_days")
-        .ok_or_else(|| ApiError::Malformed(format!("schedule {id} has no days")))
-        .and_then(|d| {
-            Weekdays::from_api(d)
-                .map_err(|_| ApiError::Malformed(format!("schedule {id} has unreadable days")))
-        })?;
-    let time: TimeOfDay = doc::field(e, "rotation_time")
-        .and_then(|t| t.trim().parse().ok())
-        .ok_or_else(|| ApiError::Malformed(format!("schedule {id} has an unreadable time")))?;
-    Ok(Schedule {
-        id,
-        instance_id: doc::number_field(e, "instance_id").unwrap_or(instance),
-        name: doc::field_or_empty(e, "name").to_string(),
-        days,
-        time,
-        created: doc::field_or_empty(e, "create_date").to_string(),
-    })
+fn no_credentials() -> ApiError {
+    ApiError::Setup(
+        "no credentials: set BSCHED_USERNAME and BSCHED_PASSWORD (or a profile in the config file), or run `bsched login`".into(),
+    )
 }

@@ -54,13 +54,36 @@ fn decode_error(err: &Value) -> ApiError {
             None => format!("error {kind}"),
         });
     if kind == "auth" {
-        return ApiError::Auth(message);
+        return ApiError::Auth(login_refusal(object.as_deref()).map_or(message, str::to_string));
     }
     ApiError::Refused {
         kind,
         object,
         message,
     }
+}
+
+/// What to do about a refused login, by the refusal's `$object` (the keys Zomro's panel
+/// translates, api.md 6 and 8a.8); `None` keeps the server's own message.
+fn login_refusal(object: Option<&str>) -> Option<&'static str> {
+    Some(match object? {
+        "badpassword" => {
+            "wrong username or password; check them (after several failed logins the account is blocked for a while)"
+        }
+        "blocklogon" => {
+            "the account is blocked for about 20 seconds after failed logins; wait, then try again"
+        }
+        "blocked_ip" => {
+            "too many failed logins from this IP address; it stays blocked until the provider's support unblocks it"
+        }
+        "badip" => {
+            "logins from this IP address are not allowed for this account (see the access settings in the provider's panel)"
+        }
+        "blockgeoip" => {
+            "the login was blocked because it comes from a new region; follow the unlock instructions the provider sent by e-mail, then try again"
+        }
+        _ => return None,
+    })
 }
 
 /// The first element if `v` is an array, else `v` itself.
@@ -76,17 +99,37 @@ pub fn attr<'a>(node: &'a Value, name: &str) -> Option<&'a str> {
     first(node).get(format!("${name}")).and_then(Value::as_str)
 }
 
-/// The text of a node: `$orig` if present (the raw value), else `$`; a bare string is taken as
-/// is; `{}` and missing text give `None`; an array gives its first element's text.
+/// The text of a node: `$` if present (what the server shows), else `$orig` (the raw value);
+/// a bare string is taken as is; `{}` and missing text give `None`; an array gives its first
+/// element's text.
 pub fn text(node: &Value) -> Option<&str> {
     match first(node) {
         Value::String(s) => Some(s),
         Value::Object(map) => map
-            .get("$orig")
-            .or_else(|| map.get("$"))
+            .get("$")
+            .or_else(|| map.get("$orig"))
             .and_then(Value::as_str),
         _ => None,
     }
+}
+
+/// Every text form of a node, `$` first, then `$orig` (the raw value, which can differ
+/// completely: api.md 8a.3).
+pub fn texts(node: &Value) -> impl Iterator<Item = &str> {
+    let (a, b) = match first(node) {
+        Value::String(s) => (Some(s.as_str()), None),
+        Value::Object(map) => (
+            map.get("$").and_then(Value::as_str),
+            map.get("$orig").and_then(Value::as_str),
+        ),
+        _ => (None, None),
+    };
+    a.into_iter().chain(b)
+}
+
+/// The first form of field `key` that `parse` accepts, `$` first.
+pub fn parsed<T>(elem: &Value, key: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
+    elem.get(key).and_then(|n| texts(n).find_map(parse))
 }
 
 /// The text of field `key` of an element.
@@ -108,13 +151,14 @@ pub fn elems(doc: &Value) -> Vec<&Value> {
     }
 }
 
-/// A numeric field; a clear error names the field when it is missing or not a number.
+/// A numeric field (either form); a clear error names the field when it is missing or not a
+/// number.
 pub fn number_field(elem: &Value, key: &str) -> Result<u64, ApiError> {
-    let raw = field(elem, key)
-        .ok_or_else(|| ApiError::Malformed(format!("an element has no `{key}`")))?;
-    raw.trim()
-        .parse()
-        .map_err(|_| ApiError::Malformed(format!("`{key}` is not a number")))
+    if elem.get(key).and_then(|n| texts(n).next()).is_none() {
+        return Err(ApiError::Malformed(format!("an element has no `{key}`")));
+    }
+    parsed(elem, key, |s| s.trim().parse().ok())
+        .ok_or_else(|| ApiError::Malformed(format!("`{key}` is not a number")))
 }
 
 /// Paging metadata: (page number, total elements), when present.
@@ -125,6 +169,13 @@ pub fn paging(doc: &Value) -> (Option<u64>, Option<u64>) {
             .and_then(|s| s.trim().parse().ok())
     };
     (num("p_num"), num("p_elems"))
+}
+
+/// The page size the server says it used (`p_cnt`), when present.
+pub fn paging_size(doc: &Value) -> Option<u64> {
+    doc.get("p_cnt")
+        .and_then(text)
+        .and_then(|s| s.trim().parse().ok())
 }
 
 #[cfg(test)]
@@ -152,7 +203,9 @@ mod tests {
         assert_eq!(field(&e, "a"), Some("x"));
         assert_eq!(field(&e, "b"), None);
         assert_eq!(field(&e, "c"), Some("2024-01-01"));
-        assert_eq!(field(&e, "d"), Some("on"));
+        assert_eq!(field(&e, "d"), Some("On"));
+        assert_eq!(texts(&e["d"]).collect::<Vec<_>>(), ["On", "on"]);
+        assert_eq!(parsed(&e, "d", |s| (s == "on").then_some(1)), Some(1));
         assert_eq!(field(&e, "e"), Some("bare"));
         assert_eq!(field(&e, "missing"), None);
     }

@@ -45,6 +45,17 @@ pub enum ApiError {
         "the change was sent but could not be confirmed ({0}); it may have been applied: list the server's schedules to check before trying again"
     )]
     Unconfirmed(String),
+    /// The server answered with a redirect, which is never followed: it would carry the
+    /// password and the session to another place.
+    #[error(
+        "the API answered with a redirect to {0}; bsched follows no redirects and sent nothing there (check the URL in the profile)"
+    )]
+    Redirected(String),
+    /// The answer was larger than the cap (`max_answer_mb`).
+    #[error(
+        "the API's answer is larger than {} MB; refused without reading the rest (raise max_answer_mb in the profile if this is expected)", .0 / (1024 * 1024)
+    )]
+    TooLarge(u64),
     /// A local problem before anything was sent (bad URL, bad credentials setup).
     #[error("{0}")]
     Setup(String),
@@ -63,7 +74,23 @@ impl ApiError {
                 | ApiError::Empty
                 | ApiError::Malformed(_)
                 | ApiError::Unconfirmed(_)
+                | ApiError::TooLarge(_)
         )
+    }
+
+    /// Whether this is BILLmanager's "Request in process, please wait" (one request at a time
+    /// per session, api.md 8a.6). Its `$type` is not documented, so the message decides, in
+    /// English or Russian, or a type that says the same.
+    pub fn is_busy(&self) -> bool {
+        match self {
+            ApiError::Refused { kind, message, .. } => {
+                let m = message.to_lowercase();
+                m.contains("request in process")
+                    || m.contains("запрос обрабатывается")
+                    || matches!(kind.as_str(), "inprocess" | "busy")
+            }
+            _ => false,
+        }
     }
 
     /// Whether this is the API's "session expired or no rights" answer.

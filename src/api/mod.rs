@@ -3,10 +3,17 @@
 mod client;
 pub mod doc;
 mod error;
+mod paging;
+mod schedules;
+pub mod scrub;
 mod secret;
+pub mod session_store;
 mod url;
 
-pub use client::{Client, ClientConfig, decode_schedule_page};
+pub use client::{Client, ClientConfig, DEFAULT_MAX_ANSWER_BYTES, print_warnings_to_stderr};
 pub use error::ApiError;
+pub use paging::{MAX_ELEMENTS, PAGE_SIZE};
+pub use schedules::{RETENTION_RANGE, decode_schedule_page, loosely_matches};
 pub use secret::Secret;
+pub use session_store::SessionStore;
 pub use url::{checked_url, is_loopback};

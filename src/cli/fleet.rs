@@ -34,7 +34,13 @@ pub fn every_profile(cli: &super::Cli) -> Result<Vec<(String, Client, Zones)>, C
     }
     let mut out = Vec::new();
     for name in names {
-        let r = crate::config::resolve(cli.config.as_deref(), Some(&name), &env)?;
+        // The environment's account variables belong to the run's profile alone.
+        let r = crate::config::resolve_other(
+            cli.config.as_deref(),
+            cli.profile.as_deref(),
+            &name,
+            &env,
+        )?;
         if r.has_credentials() {
             let zones = r.zones.clone();
             out.push((name, Client::new(r.client)?, zones));

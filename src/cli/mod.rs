@@ -78,6 +78,8 @@ impl CliError {
                 | ApiError::Malformed(_)
                 | ApiError::Timeout(_)
                 | ApiError::Unconfirmed(_)
+                | ApiError::Redirected(_)
+                | ApiError::TooLarge(_)
                 | ApiError::Network(_) => EXIT_NETWORK,
             },
         }

@@ -63,6 +63,17 @@ pub fn parse_api_datetime(s: &str) -> Option<DateTime> {
         .map(|d| d.at(0, 0, 0, 0))
 }
 
+/// The latest moment a schedule may have been created, from its `create_date`: a date-only
+/// value (as the real API writes it) means "some time that day", so the end of that day; a run
+/// on the creation day is then never counted as missed.
+pub fn created_at_latest(s: &str) -> Option<DateTime> {
+    let s = s.trim();
+    if let Ok(d) = s.parse::<jiff::civil::Date>() {
+        return d.tomorrow().ok().map(|t| t.at(0, 0, 0, 0));
+    }
+    parse_api_datetime(s)
+}
+
 /// How long after a scheduled start a backup may take to appear in the list.
 pub const GRACE: SignedDuration = SignedDuration::from_hours(3);
 /// How much earlier than the scheduled minute a backup's time may read and still count.
@@ -140,7 +151,7 @@ pub fn assess(
         .iter()
         .filter_map(|s| {
             let run = previous_run(s.days, s.time, tz, settled)?;
-            let created = parse_api_datetime(&s.created).and_then(|dt| tz.to_timestamp(dt).ok());
+            let created = created_at_latest(&s.created).and_then(|dt| tz.to_timestamp(dt).ok());
             match created {
                 Some(c) if c > run => None,
                 _ => Some(run),

@@ -75,6 +75,28 @@ impl FromStr for TimeOfDay {
     }
 }
 
+impl TimeOfDay {
+    /// Reads a time as a server may write it: `HH:MM`, `H:MM`, `HH:MM:SS` or `H:MM:SS` (seconds
+    /// must be 00: a schedule runs on the minute).
+    pub fn from_api(s: &str) -> Option<TimeOfDay> {
+        let mut parts = s.trim().split(':');
+        let (h, m) = (parts.next()?, parts.next()?);
+        if let Some(sec) = parts.next()
+            && (sec.len() != 2 || sec != "00")
+        {
+            return None;
+        }
+        if parts.next().is_some()
+            || !(1..=2).contains(&h.len())
+            || m.len() != 2
+            || !h.bytes().chain(m.bytes()).all(|b| b.is_ascii_digit())
+        {
+            return None;
+        }
+        TimeOfDay::new(h.parse().ok()?, m.parse().ok()?).ok()
+    }
+}
+
 impl fmt::Display for TimeOfDay {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{:02}:{:02}", self.hour, self.minute)
@@ -84,6 +106,33 @@ impl fmt::Display for TimeOfDay {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn api_forms() {
+        for (text, want) in [
+            ("02:01", "02:01"),
+            ("2:01", "02:01"),
+            ("02:01:00", "02:01"),
+            (" 9:05:00 ", "09:05"),
+        ] {
+            assert_eq!(
+                TimeOfDay::from_api(text).map(|t| t.to_string()).as_deref(),
+                Some(want),
+                "{text}"
+            );
+        }
+        for bad in [
+            "24:00",
+            "2:1",
+            "02:01:30",
+            "02:01:00:00",
+            "",
+            "ab:cd",
+            "+2:01",
+        ] {
+            assert!(TimeOfDay::from_api(bad).is_none(), "{bad}");
+        }
+    }
 
     #[test]
     fn strict_hh_mm() {

@@ -204,11 +204,14 @@ impl Weekdays {
         )
     }
 
-    /// Parses the API's request encoding: `1,2,3`, 0 = Sunday.
+    /// Parses the API's request encoding: `1,2,3` (commas or spaces), 0 = Sunday.
     pub fn from_api_numbers(s: &str) -> Result<Weekdays, DomainError> {
         let mut set = Weekdays::EMPTY;
-        for part in s.split(',') {
+        for part in s.split(|c: char| c == ',' || c.is_whitespace()) {
             let part = part.trim();
+            if part.is_empty() {
+                continue;
+            }
             let day = part
                 .parse::<u8>()
                 .ok()

@@ -274,6 +274,9 @@ pub struct App {
     pub profiles: Vec<String>,
     /// The config file named on the command line, for switching profiles.
     pub config_path: Option<std::path::PathBuf>,
+    /// The profile named for the run (`--profile`): the environment's account variables apply
+    /// to it alone.
+    pub run_profile: Option<String>,
     /// Where changes are recorded.
     pub journal: Option<Journal>,
     /// Marked servers (bulk apply, copy).
@@ -334,6 +337,7 @@ impl App {
             profile: crate::config::DEFAULT_PROFILE.to_string(),
             profiles: Vec::new(),
             config_path: None,
+            run_profile: None,
             journal: None,
             marked: Default::default(),
             plan: None,
@@ -753,6 +757,16 @@ impl App {
                         Vec::new()
                     }
                 }
+            }
+            Msg::Warnings(list) => {
+                if let Some(first) = list.first() {
+                    let more = match list.len() {
+                        1 => String::new(),
+                        n => format!(" (and {} more)", n - 1),
+                    };
+                    self.notify(format!("⚠ {first}{more}"), true);
+                }
+                Vec::new()
             }
             Msg::JournalRead { result } => {
                 if let Some(view) = self.journal_view.as_mut() {
@@ -1268,6 +1282,7 @@ impl App {
                     return vec![Cmd::SwitchProfile {
                         name: next,
                         config: self.config_path.clone(),
+                        run_profile: self.run_profile.clone(),
                     }];
                 }
             }

@@ -23,6 +23,9 @@ pub enum Msg {
     Tick,
     /// Quit (a signal arrived).
     Quit,
+    /// Things the API client noted that did not stop a call (a list element that could not be
+    /// read and was skipped, a value the server stored differently).
+    Warnings(Vec<String>),
     /// A login finished: the client holds the new session; `true` when the account still
     /// asks for a one-time code.
     LoggedIn {
@@ -221,6 +224,8 @@ pub enum Cmd {
         name: String,
         /// The config file, if one was named.
         config: Option<std::path::PathBuf>,
+        /// The profile named for the run (the environment applies to it alone).
+        run_profile: Option<String>,
     },
     /// Leave the loop.
     Quit,

@@ -25,6 +25,12 @@ pub fn spawn(ctx: &Ctx, cmd: Cmd, tx: &UnboundedSender<Msg>) {
             // The loop may have ended; then nobody needs the answer.
             let _ = tx.send(msg);
         }
+        if let Some(client) = &ctx.client {
+            let warnings = client.take_warnings();
+            if !warnings.is_empty() {
+                let _ = tx.send(Msg::Warnings(warnings));
+            }
+        }
     });
 }
 
@@ -48,9 +54,14 @@ pub async fn execute(ctx: &Ctx, cmd: Cmd) -> Option<Msg> {
         };
         return Some(Msg::JournalRead { result });
     }
-    if let Cmd::SwitchProfile { name, config } = cmd {
+    if let Cmd::SwitchProfile {
+        name,
+        config,
+        run_profile,
+    } = cmd
+    {
         return Some(Msg::Switched {
-            result: open_profile(&name, config.as_deref()).map(Box::new),
+            result: open_profile(&name, config.as_deref(), run_profile.as_deref()).map(Box::new),
         });
     }
     let Some(client) = ctx.client.clone() else {
@@ -152,10 +163,16 @@ pub async fn execute(ctx: &Ctx, cmd: Cmd) -> Option<Msg> {
     Some(msg)
 }
 
-/// Opens a profile of the config file: its client, journal and zones.
-pub fn open_profile(name: &str, config: Option<&std::path::Path>) -> Result<Account, String> {
+/// Opens a profile of the config file: its client, journal and zones. The environment's
+/// account variables apply only when `name` is the run's profile.
+pub fn open_profile(
+    name: &str,
+    config: Option<&std::path::Path>,
+    run_profile: Option<&str>,
+) -> Result<Account, String> {
     let env = |k: &str| std::env::var(k).ok();
-    let r = crate::config::resolve(config, Some(name), &env).map_err(|e| e.to_string())?;
+    let r =
+        crate::config::resolve_other(config, run_profile, name, &env).map_err(|e| e.to_string())?;
     if !r.has_credentials() {
         return Err(format!("profile '{name}' has no credentials"));
     }

@@ -1,0 +1,447 @@
+//! One method per API function: servers, schedules, backups, retention, the panel's filter.
+//!
+//! Lists are read tolerantly: each field in the first form that parses (`$`, then `$orig`), and
+//! one unreadable element is skipped with a warning instead of failing the whole list. Writes
+//! never trust exact equality: a server that stores `2:00` for `02:00` has still saved the
+//! schedule; a difference is a warning.
+
+use serde_json::Value;
+
+use super::doc::{self, decode_body};
+use super::{ApiError, Client};
+use crate::domain::backups::{Backup, BackupKind, parse_api_datetime};
+use crate::domain::{
+    Instance, InstanceId, Schedule, ScheduleId, ScheduleList, ScheduleSpec, TimeOfDay, Weekdays,
+};
+
+/// The retention range the panel offers (api.md 6).
+pub const RETENTION_RANGE: std::ops::RangeInclusive<u8> = 1..=10;
+
+const EDIT: &str = "instances.fleio_bckps.schedule.edit";
+
+impl Client {
+    /// Every instance on the account, all pages. An unreadable element is skipped and noted.
+    pub async fn instances(&self) -> Result<Vec<Instance>, ApiError> {
+        let (elems, _) = self.list_all("instances", &[]).await?;
+        Ok(self.readable(&elems, "the server list", parse_instance))
+    }
+
+    /// One instance's schedules and retention, all pages.
+    pub async fn schedules(&self, instance: InstanceId) -> Result<ScheduleList, ApiError> {
+        let (elems, doc) = self
+            .list_all(
+                "instances.fleio_bckps.schedule",
+                &[("elid", instance.to_string())],
+            )
+            .await?;
+        let schedules = self.readable(&elems, &format!("server {instance}"), |e| {
+            parse_schedule(e, instance)
+        });
+        let backup_rotation = doc::parsed(&doc, "backup_rotation", |s| s.trim().parse().ok());
+        Ok(ScheduleList {
+            schedules,
+            backup_rotation,
+        })
+    }
+
+    /// One instance's backups (`instances.fleio_bckps`), all pages.
+    pub async fn backups(&self, instance: InstanceId) -> Result<Vec<Backup>, ApiError> {
+        let (elems, _) = self
+            .list_all("instances.fleio_bckps", &[("elid", instance.to_string())])
+            .await?;
+        Ok(self.readable(
+            &elems,
+            &format!("the backups of server {instance}"),
+            parse_backup,
+        ))
+    }
+
+    fn readable<T>(
+        &self,
+        elems: &[Value],
+        list: &str,
+        parse: impl Fn(&Value) -> Result<T, ApiError>,
+    ) -> Vec<T> {
+        elems
+            .iter()
+            .filter_map(|e| match parse(e) {
+                Ok(t) => Some(t),
+                Err(err) => {
+                    let id = doc::field(e, "id").unwrap_or("without an id");
+                    let id: String = crate::sanitize::for_terminal(id).chars().take(40).collect();
+                    self.warn(format!(
+                        "{list}: element {id} could not be read and is not shown ({err})"
+                    ));
+                    None
+                }
+            })
+            .collect()
+    }
+
+    /// Which fields of the panel's server filter (`instances.filter`, api.md 8a.7) are set: a
+    /// filter set in the web panel hides servers from every client of the account.
+    pub async fn panel_filter(&self) -> Result<Vec<String>, ApiError> {
+        let doc = self.call("instances.filter", &[]).await?;
+        Ok(set_filter_fields(&doc))
+    }
+
+    fn spec_params(instance: InstanceId, spec: &ScheduleSpec) -> Vec<(&'static str, String)> {
+        vec![
+            ("plid", instance.to_string()),
+            ("name", spec.name().as_str().to_string()),
+            ("rotation_days", spec.days().to_api_csv()),
+            ("rotation_time", spec.time().to_string()),
+            ("sok", "ok".to_string()),
+        ]
+    }
+
+    /// Sends `schedule.edit`. A refusal is the outer `Err`; an answer that may have been lost
+    /// after the change applied, or a "request in process" refusal, is `Ok(Err(_))`, for the
+    /// caller to reconcile by listing again.
+    async fn send_edit(
+        &self,
+        what: &'static str,
+        params: &[(&str, String)],
+    ) -> Result<Result<Value, ApiError>, ApiError> {
+        match self.call_write(EDIT, params).await {
+            Err(e) if !e.answer_lost() && !e.is_busy() => Err(e),
+            Err(e) => {
+                tracing::warn!(error = %e, what, "no clear answer; listing again to reconcile");
+                Ok(Err(e))
+            }
+            ok => Ok(ok),
+        }
+    }
+
+    /// Creates a schedule. When this server's creates answer with the new id, the write alone
+    /// is enough; otherwise the list is read before and after and the new schedule is the one
+    /// new id. A create whose answer was lost is reconciled by listing, never sent twice.
+    pub async fn create_schedule(
+        &self,
+        instance: InstanceId,
+        spec: &ScheduleSpec,
+    ) -> Result<Schedule, ApiError> {
+        let before: Option<Vec<ScheduleId>> = match self.create_returns_id() {
+            Some(true) => None,
+            _ => Some(
+                self.schedules(instance)
+                    .await?
+                    .schedules
+                    .iter()
+                    .map(|s| s.id)
+                    .collect(),
+            ),
+        };
+        let mut params = Self::spec_params(instance, spec);
+        params.push(("elid", String::new()));
+        let sent = self.send_edit("create", &params).await?;
+        let answered_id = sent
+            .as_ref()
+            .ok()
+            .and_then(|doc| doc::parsed(doc, "id", |s| s.trim().parse::<ScheduleId>().ok()));
+        if sent.is_ok() {
+            self.learn_create_returns_id(answered_id.is_some());
+        }
+        if let Some(id) = answered_id {
+            return Ok(Schedule {
+                id,
+                instance_id: instance,
+                name: spec.name().as_str().to_string(),
+                days: spec.days(),
+                time: spec.time(),
+                created: String::new(),
+            });
+        }
+        let after = match self.schedules(instance).await {
+            Ok(a) => a,
+            Err(e) => return Err(unconfirmed(&sent, &e)),
+        };
+        let new: Vec<Schedule> = after
+            .schedules
+            .into_iter()
+            .filter(|s| before.as_ref().is_some_and(|b| !b.contains(&s.id)))
+            .collect();
+        // Another client may have created one at the same moment: prefer the one like ours.
+        let created = new
+            .iter()
+            .filter(|s| loosely_matches(spec, s))
+            .max_by_key(|s| s.id)
+            .or_else(|| new.iter().max_by_key(|s| s.id))
+            .cloned();
+        match (created, sent) {
+            (Some(s), _) => {
+                self.note_difference(spec, &s);
+                Ok(s)
+            }
+            (None, Err(e)) if e.is_busy() => Err(busy_nothing_changed()),
+            (None, Err(e)) => Err(e),
+            (None, Ok(_)) => Err(ApiError::Malformed(
+                "the API accepted the schedule but it is not in the list afterwards".into(),
+            )),
+        }
+    }
+
+    /// Edits a schedule, sending every field again, and returns it as listed afterwards.
+    pub async fn edit_schedule(
+        &self,
+        instance: InstanceId,
+        id: ScheduleId,
+        spec: &ScheduleSpec,
+    ) -> Result<Schedule, ApiError> {
+        let mut params = Self::spec_params(instance, spec);
+        params.push(("elid", id.to_string()));
+        let sent = self.send_edit("edit", &params).await?;
+        let after = match self.schedules(instance).await {
+            Ok(a) => a,
+            Err(e) => return Err(unconfirmed(&sent, &e)),
+        };
+        match (after.schedules.into_iter().find(|s| s.id == id), sent) {
+            (Some(s), Ok(_)) => {
+                self.note_difference(spec, &s);
+                Ok(s)
+            }
+            (Some(s), Err(_)) if loosely_matches(spec, &s) => {
+                self.note_difference(spec, &s);
+                Ok(s)
+            }
+            (Some(_), Err(e)) if e.is_busy() => Err(busy_nothing_changed()),
+            (_, Err(e)) => Err(e),
+            (None, Ok(_)) => Err(ApiError::Refused {
+                kind: "missed".into(),
+                object: Some("elid".into()),
+                message: format!("schedule {id} is no longer on server {instance}"),
+            }),
+        }
+    }
+
+    /// Deletes a schedule. When the answer is lost (or the server was busy) and the instance
+    /// is known, lists again to learn whether it is gone.
+    pub async fn delete_schedule(
+        &self,
+        id: ScheduleId,
+        instance: Option<InstanceId>,
+    ) -> Result<(), ApiError> {
+        let sent = self
+            .call_write(
+                "instances.fleio_bckps.schedule.delete",
+                &[("elid", id.to_string())],
+            )
+            .await;
+        match (sent, instance) {
+            (Ok(_), _) => Ok(()),
+            (Err(e), Some(instance)) if e.answer_lost() || e.is_busy() => {
+                tracing::warn!(error = %e, "no clear delete answer; listing again to reconcile");
+                let after = self
+                    .schedules(instance)
+                    .await
+                    .map_err(|l| ApiError::Unconfirmed(format!("{e}; listing again: {l}")))?;
+                match after.schedules.iter().any(|s| s.id == id) {
+                    true if e.is_busy() => Err(busy_nothing_changed()),
+                    true => Err(e),
+                    false => Ok(()),
+                }
+            }
+            (Err(e), _) => Err(e),
+        }
+    }
+
+    /// Sets a server's retention (`backup_rotation`, 1-10).
+    pub async fn set_retention(&self, instance: InstanceId, keep: u8) -> Result<(), ApiError> {
+        if !RETENTION_RANGE.contains(&keep) {
+            return Err(ApiError::Setup(format!(
+                "retention must be between 1 and 10 backups, not {keep}"
+            )));
+        }
+        self.call_write(
+            "instances.edit",
+            &[
+                ("elid", instance.to_string()),
+                ("backup_rotation", keep.to_string()),
+                ("sok", "ok".into()),
+                ("clicked_button", "ok".into()),
+            ],
+        )
+        .await
+        .map(|_| ())
+        .map_err(|e| {
+            if e.is_busy() {
+                busy_nothing_changed()
+            } else {
+                e
+            }
+        })
+    }
+
+    /// A warning when the server stored something else than was sent (it normalized it).
+    fn note_difference(&self, spec: &ScheduleSpec, s: &Schedule) {
+        if spec.matches(s) {
+            return;
+        }
+        self.warn(format!(
+            "server {} stored schedule {} as '{}' {} {} (sent '{}' {} {})",
+            s.instance_id,
+            s.id,
+            crate::sanitize::for_terminal(&s.name),
+            s.days.display(),
+            s.time,
+            spec.name().as_str(),
+            spec.days().display(),
+            spec.time(),
+        ));
+    }
+}
+
+/// The error for a write whose result the listing after it could not confirm.
+fn unconfirmed(sent: &Result<Value, ApiError>, listing: &ApiError) -> ApiError {
+    match sent {
+        Ok(_) => ApiError::Unconfirmed(format!(
+            "the server accepted it, but listing afterwards failed: {listing}"
+        )),
+        Err(e) if e.is_busy() => ApiError::Unconfirmed(format!(
+            "the server was busy, and listing afterwards failed: {listing}"
+        )),
+        Err(e) => ApiError::Unconfirmed(format!("{e}; listing afterwards failed: {listing}")),
+    }
+}
+
+fn busy_nothing_changed() -> ApiError {
+    ApiError::Refused {
+        kind: "busy".into(),
+        object: None,
+        message: "the server was still busy with another request of this session and did not make the change (checked by listing); try again".into(),
+    }
+}
+
+/// Whether a listed schedule is what `spec` asked for, allowing for a server that normalizes
+/// names (spaces, case); days and time must agree.
+pub fn loosely_matches(spec: &ScheduleSpec, s: &Schedule) -> bool {
+    let norm = |t: &str| {
+        t.split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ")
+            .to_lowercase()
+    };
+    s.days == spec.days() && s.time == spec.time() && norm(&s.name) == norm(spec.name().as_str())
+}
+
+/// Fields of an `instances.filter` form that are set. Everything that is not a filter value
+/// (paging, buttons, the echo, messages) is ignored; an empty, `null` or `off` value is unset.
+fn set_filter_fields(doc: &Value) -> Vec<String> {
+    const NOT_FILTERS: &[&str] = &[
+        "tparams",
+        "metadata",
+        "messages",
+        "elid",
+        "plid",
+        "func",
+        "sok",
+        "ok",
+        "p_cnt",
+        "p_num",
+        "p_elems",
+        "slist",
+        "page",
+        "clicked_button",
+        "out",
+        "lang",
+        "progress",
+    ];
+    let Some(map) = doc.as_object() else {
+        return Vec::new();
+    };
+    map.iter()
+        .filter(|(k, _)| !k.starts_with('$') && !NOT_FILTERS.contains(&k.as_str()))
+        .filter(|(_, v)| {
+            doc::texts(v).next().is_some_and(|t| {
+                let t = t.trim();
+                !t.is_empty()
+                    && !matches!(t.to_lowercase().as_str(), "null" | "off" | "all" | "any")
+            })
+        })
+        .map(|(k, _)| crate::sanitize::for_terminal(k).into_owned())
+        .collect()
+}
+
+fn parse_instance(e: &Value) -> Result<Instance, ApiError> {
+    Ok(Instance {
+        id: doc::number_field(e, "id")?,
+        name: doc::field_or_empty(e, "servername").to_string(),
+        ip: doc::field_or_empty(e, "ip").to_string(),
+        status: doc::field_or_empty(e, "instance_status").to_lowercase(),
+        datacenter: doc::field_or_empty(e, "datacentername").to_string(),
+    })
+}
+
+/// Decodes one page of a schedule list, as the client does with each answer: the `$`
+/// document, then every element into a [`Schedule`] (used by the benchmarks too).
+pub fn decode_schedule_page(
+    status: u16,
+    body: &[u8],
+    instance: InstanceId,
+) -> Result<Vec<Schedule>, ApiError> {
+    let doc = decode_body(status, body)?;
+    doc::elems(&doc)
+        .into_iter()
+        .map(|e| parse_schedule(e, instance))
+        .collect()
+}
+
+fn parse_backup(e: &Value) -> Result<Backup, ApiError> {
+    let created_text = doc::field_or_empty(e, "createdate").trim().to_string();
+    let created = doc::parsed(e, "createdate", |s| parse_api_datetime(s.trim()));
+    Ok(Backup {
+        id: doc::number_field(e, "id")?,
+        name: doc::field_or_empty(e, "name").to_string(),
+        kind: doc::parsed(e, "backup_type", |s| {
+            Some(BackupKind::from_api(s)).filter(|k| !matches!(k, BackupKind::Other(_)))
+        })
+        .unwrap_or_else(|| BackupKind::from_api(doc::field_or_empty(e, "backup_type"))),
+        created,
+        created_text,
+        status: doc::field_or_empty(e, "fleio_status").to_string(),
+        size: doc::field_or_empty(e, "image_size").to_string(),
+    })
+}
+
+fn parse_schedule(e: &Value, instance: InstanceId) -> Result<Schedule, ApiError> {
+    let id = doc::number_field(e, "id")?;
+    let days = doc::parsed(e, "rotation_days", |d| Weekdays::from_api(d).ok())
+        .ok_or_else(|| ApiError::Malformed(format!("schedule {id} has unreadable days")))?;
+    let time = doc::parsed(e, "rotation_time", TimeOfDay::from_api)
+        .ok_or_else(|| ApiError::Malformed(format!("schedule {id} has an unreadable time")))?;
+    Ok(Schedule {
+        id,
+        instance_id: doc::number_field(e, "instance_id").unwrap_or(instance),
+        name: doc::field_or_empty(e, "name").to_string(),
+        days,
+        time,
+        created: doc::field_or_empty(e, "create_date").to_string(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn every_form_of_a_schedule_is_read() {
+        let e = json!({"id": 7, "name": {"$": "n"},
+            "rotation_days": {"$": "Blursday", "$orig": "1 2"},
+            "rotation_time": {"$": "2:05", "$orig": "02:05:00"},
+            "create_date": {"$": "2024-07-24"}});
+        let mut e = e;
+        super::super::scrub::Scrubber::default().value(&mut e);
+        let s = parse_schedule(&e, 1).expect("readable");
+        assert_eq!(s.id, 7);
+        assert_eq!(s.days.display(), "Mon,Tue");
+        assert_eq!(s.time.to_string(), "02:05");
+    }
+
+    #[test]
+    fn filter_fields() {
+        let doc = json!({"servername": {"$": "web"}, "ip": {}, "status": {"$": "null"},
+            "tparams": {"auth": {"$": "x"}}, "p_cnt": {"$": "10"}});
+        assert_eq!(set_filter_fields(&doc), ["servername"]);
+    }
+}
