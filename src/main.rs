@@ -16,6 +16,10 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let interactive = matches!(cli.command, None | Some(Command::Demo { .. }));
     init_logging(interactive);
+    if !interactive {
+        // Commands keep stdout for their answer; what the client notes goes to stderr.
+        bsched::api::print_warnings_to_stderr();
+    }
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -30,9 +34,16 @@ fn main() -> ExitCode {
         match &cli.command {
             Some(Command::Emulator(args)) => run_emulator(args).await,
             Some(Command::Demo { reset }) => run_demo(&cli, *reset).await,
+            Some(Command::Login) => cli::account::login(&cli).await,
+            Some(Command::Logout) => cli::account::logout(&cli).await,
+            Some(Command::Doctor { trace }) => {
+                let mut stdout = std::io::stdout().lock();
+                let r = cli::doctor(&cli, trace.as_deref(), &mut stdout).await;
+                let _ = stdout.flush();
+                r
+            }
             None => run_tui(&cli).await,
             Some(_) => {
-                bsched::api::print_warnings_to_stderr();
                 let mut stdout = std::io::stdout().lock();
                 let r = cli::run(&cli, &mut stdout).await;
                 let _ = stdout.flush();
@@ -100,6 +111,7 @@ async fn run_tui(cli: &Cli) -> Result<(), CliError> {
             .clone()
             .unwrap_or_else(|| format!("profile {}", resolved.profile));
         let client = Client::new(resolved.client.clone())?;
+        client.keep_session_alive(tui::KEEPALIVE_EVERY);
         App::connected(client, &account, keys)
     } else {
         App::login_screen(resolved.client.clone(), keys)
@@ -134,6 +146,7 @@ async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
     cfg.username = Some(emulator::DEMO_USER.into());
     cfg.password = Some(Secret::new(emulator::DEMO_PASSWORD));
     let client = Client::new(cfg)?;
+    client.keep_session_alive(tui::KEEPALIVE_EVERY);
     // The emulator runs schedules at +03:00 whatever the profile says.
     let mut app = App::connected(client, emulator::DEMO_USER, keys);
     app.profile = "demo".into();

@@ -104,6 +104,10 @@ struct Inner {
     logins: AtomicU32,
     /// Whether this server's creates answer with the new id (learned, and kept with the session).
     create_returns_id: StdMutex<Option<bool>>,
+    /// The panel's server filter, read once per session (kept with it).
+    panel_filter: StdMutex<Option<Vec<String>>>,
+    /// Where every request and answer is written, secrets removed (`bsched doctor --trace`).
+    trace: StdMutex<Option<std::fs::File>>,
     /// Things the user should know that did not stop a call (a skipped element, a server that
     /// stored a value differently). Drained by the front end.
     warnings: StdMutex<Vec<String>>,
@@ -155,7 +159,9 @@ impl Client {
                 login_failure: StdMutex::new(None),
                 logins: AtomicU32::new(0),
                 create_returns_id: StdMutex::new(kept.create_returns_id),
+                panel_filter: StdMutex::new(kept.panel_filter),
                 warnings: StdMutex::new(Vec::new()),
+                trace: StdMutex::new(None),
                 cfg,
             }),
         })
@@ -182,6 +188,43 @@ impl Client {
     /// The account name, for display.
     pub fn username(&self) -> Option<&str> {
         self.inner.cfg.username.as_deref()
+    }
+
+    /// Writes every request and answer from now on to `path` (created 0600), with the
+    /// password, the session ids and anything that echoes them replaced by `***`.
+    pub fn trace_to(&self, path: &std::path::Path) -> std::io::Result<()> {
+        let f = std::fs::OpenOptions::new()
+            .write(true)
+            .create(true)
+            .truncate(true)
+            .mode_private()
+            .open(path)?;
+        *locked(&self.inner.trace) = Some(f);
+        Ok(())
+    }
+
+    fn trace(&self, what: &str, text: &str) {
+        use std::io::Write;
+        let mut t = locked(&self.inner.trace);
+        if let Some(f) = t.as_mut() {
+            let clean = self.scrubber().text(text);
+            let _ = writeln!(f, "{what} {clean}");
+        }
+    }
+
+    /// Sends two `whoami` requests of the current session at once and says whether the server
+    /// refused one as "request in process" (it serializes a session's requests).
+    pub async fn probe_parallel(&self) -> Result<bool, ApiError> {
+        let token = self.session().await?;
+        let (a, b) = tokio::join!(
+            self.call_with("whoami", &[], &token),
+            self.call_with("whoami", &[], &token)
+        );
+        match (a, b) {
+            (Err(e), _) | (_, Err(e)) if e.is_busy() => Ok(true),
+            (Err(e), _) | (_, Err(e)) => Err(e),
+            _ => Ok(false),
+        }
     }
 
     /// How many logins this client sent.
@@ -232,10 +275,29 @@ impl Client {
 
     pub(super) fn learn_create_returns_id(&self, yes: bool) {
         let changed = locked(&self.inner.create_returns_id).replace(yes) != Some(yes);
-        if changed && let Ok(session) = self.inner.session.try_lock() {
+        if changed {
+            self.keep_again();
+        }
+    }
+
+    /// The panel's server filter as read for this session (None: not read yet).
+    pub fn known_panel_filter(&self) -> Option<Vec<String>> {
+        locked(&self.inner.panel_filter).clone()
+    }
+
+    pub(super) fn learn_panel_filter(&self, fields: Vec<String>) {
+        *locked(&self.inner.panel_filter) = Some(fields);
+        self.keep_again();
+    }
+
+    /// Writes what was learned next to the current session.
+    fn keep_again(&self) {
+        if let Ok(session) = self.inner.session.try_lock() {
             let s = session.clone();
             drop(session);
-            self.keep(s);
+            if s.is_some() {
+                self.keep(s);
+            }
         }
     }
 
@@ -245,6 +307,7 @@ impl Client {
             let kept = Kept {
                 session,
                 create_returns_id: self.create_returns_id(),
+                panel_filter: self.known_panel_filter(),
             };
             if let Err(e) = store.save(&kept) {
                 self.warn(format!(
@@ -286,6 +349,8 @@ impl Client {
     }
 
     async fn fresh_session(&self) -> Result<Secret, ApiError> {
+        // The panel's filter is read once per session: a new session reads it again.
+        *locked(&self.inner.panel_filter) = None;
         if let Some(e) = locked(&self.inner.login_failure).clone() {
             return Err(e);
         }
@@ -411,6 +476,28 @@ impl Client {
     /// Keeps the session alive (BILLmanager ends it about an hour after its last request).
     pub async fn keepalive(&self) -> Result<(), ApiError> {
         self.call("keepalive", &[]).await.map(|_| ())
+    }
+
+    /// Keeps the session alive while this client is in use (the TUI): every `every`, a
+    /// `keepalive` is sent, so a two-factor user is not asked for a code again after a pause.
+    /// The task ends when the last handle to the client is dropped.
+    pub fn keep_session_alive(&self, every: Duration) {
+        let weak = Arc::downgrade(&self.inner);
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(every).await;
+                let Some(inner) = weak.upgrade() else {
+                    return;
+                };
+                let client = Client { inner };
+                if client.inner.session.lock().await.is_none() {
+                    continue;
+                }
+                if let Err(e) = client.keepalive().await {
+                    tracing::info!(error = %e, "keepalive failed");
+                }
+            }
+        });
     }
 
     /// Ends the session on the server (`func=logon`, as the panel does) and forgets the kept one.
@@ -541,6 +628,16 @@ impl Client {
     /// One POST: no redirect followed, the answer read up to the cap, decoded, scrubbed.
     async fn send(&self, form: &[(&str, &str)]) -> Result<Value, ApiError> {
         let timeout = self.inner.cfg.request_timeout.as_secs().max(1);
+        if locked(&self.inner.trace).is_some() {
+            let shown: Vec<String> = form
+                .iter()
+                .map(|(k, v)| match *k {
+                    "password" | "auth" | "qrcode" => format!("{k}=***"),
+                    _ => format!("{k}={v}"),
+                })
+                .collect();
+            self.trace(">", &shown.join("&"));
+        }
         let resp = self
             .inner
             .http
@@ -565,10 +662,24 @@ impl Client {
             return Err(ApiError::Redirected(to));
         }
         let body = self.read_capped(resp, timeout).await?;
+        // The secrets known before this answer: a session it hands out is kept intact in the
+        // document (the caller needs it) but masked in the trace and in every later answer.
         let scrub = self.scrubber();
-        match decode_body(status.as_u16(), &body) {
+        let decoded = decode_body(status.as_u16(), &body);
+        if let Ok(doc) = &decoded
+            && let Some(fresh) = doc
+                .get("auth")
+                .and_then(|a| doc::attr(a, "id").or_else(|| doc::text(a)))
+        {
+            self.remember_secret(&Secret::new(fresh));
+        }
+        if locked(&self.inner.trace).is_some() {
+            let text = String::from_utf8_lossy(&body[..body.len().min(256 * 1024)]);
+            self.trace(&format!("< HTTP {}", status.as_u16()), &text);
+        }
+        drop(body);
+        match decoded {
             Ok(mut doc) => {
-                drop(body);
                 if let Some(m) = doc.as_object_mut() {
                     // The echo of the request (session id included) is of no use to us.
                     m.remove("tparams");
@@ -635,6 +746,22 @@ impl Client {
         } else {
             ApiError::Network(format!("the request to {} failed", self.host()))
         }
+    }
+}
+
+trait PrivateMode {
+    fn mode_private(&mut self) -> &mut Self;
+}
+
+impl PrivateMode for std::fs::OpenOptions {
+    #[cfg(unix)]
+    fn mode_private(&mut self) -> &mut Self {
+        use std::os::unix::fs::OpenOptionsExt;
+        self.mode(0o600)
+    }
+    #[cfg(not(unix))]
+    fn mode_private(&mut self) -> &mut Self {
+        self
     }
 }
 

@@ -13,7 +13,7 @@ mod url;
 pub use client::{Client, ClientConfig, DEFAULT_MAX_ANSWER_BYTES, print_warnings_to_stderr};
 pub use error::ApiError;
 pub use paging::{MAX_ELEMENTS, PAGE_SIZE};
-pub use schedules::{RETENTION_RANGE, decode_schedule_page, loosely_matches};
+pub use schedules::{RETENTION_RANGE, decode_schedule_page, loosely_matches, panel_filter_note};
 pub use secret::Secret;
 pub use session_store::SessionStore;
 pub use url::{checked_url, is_loopback};

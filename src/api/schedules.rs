@@ -21,9 +21,32 @@ const EDIT: &str = "instances.fleio_bckps.schedule.edit";
 
 impl Client {
     /// Every instance on the account, all pages. An unreadable element is skipped and noted.
+    /// The first time in a session, also reads the panel's server filter and warns when it
+    /// is on.
     pub async fn instances(&self) -> Result<Vec<Instance>, ApiError> {
         let (elems, _) = self.list_all("instances", &[]).await?;
-        Ok(self.readable(&elems, "the server list", parse_instance))
+        let list = self.readable(&elems, "the server list", parse_instance);
+        let fields = match self.known_panel_filter() {
+            Some(f) => Some(f),
+            None => match self.panel_filter().await {
+                Ok(f) => {
+                    self.learn_panel_filter(f.clone());
+                    Some(f)
+                }
+                Err(e) => {
+                    tracing::debug!(error = %e, "the panel's server filter could not be read");
+                    if matches!(e, ApiError::Refused { .. }) {
+                        // The server has no such function: nothing to warn about, ever.
+                        self.learn_panel_filter(Vec::new());
+                    }
+                    None
+                }
+            },
+        };
+        if let Some(fields) = fields.filter(|f| !f.is_empty()) {
+            self.warn(panel_filter_note(&fields));
+        }
+        Ok(list)
     }
 
     /// One instance's schedules and retention, all pages.
@@ -289,6 +312,14 @@ impl Client {
             spec.time(),
         ));
     }
+}
+
+/// What to tell a user whose server list the panel's filter may shorten.
+pub fn panel_filter_note(fields: &[String]) -> String {
+    format!(
+        "the panel's server filter is on ({}); some servers may be hidden from bsched too. Clear it in the provider's web panel (Cloud VPS list, filter, clear)",
+        fields.join(", ")
+    )
 }
 
 /// The error for a write whose result the listing after it could not confirm.

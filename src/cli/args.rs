@@ -118,6 +118,18 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Log in (asking for the password and, for a two-factor account, the code) and keep the
+    /// session for the next commands; the route for two-factor accounts.
+    Login,
+    /// End the kept session on the server and forget it.
+    Logout,
+    /// Check a real account step by step (address, login, session reuse, every read, answer
+    /// shapes, timings, parallel requests) and print one verdict per check; changes nothing.
+    Doctor {
+        /// Write every request and answer to FILE, with the password and session ids removed.
+        #[arg(long, value_name = "FILE")]
+        trace: Option<PathBuf>,
+    },
     /// Run the local API emulator (for trying bsched and for tests).
     Emulator(EmulatorArgs),
     /// Open the TUI on a built-in emulator with a demo fleet (changes are kept between runs).

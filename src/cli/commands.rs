@@ -225,7 +225,12 @@ pub async fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), CliError> {
                 None => super::fleet::protection(&client, &zones, *check, *json, out).await,
             }
         }
-        Some(Command::Emulator(_)) | Some(Command::Demo { .. }) | None => Err(CliError::Usage(
+        Some(Command::Emulator(_))
+        | Some(Command::Demo { .. })
+        | Some(Command::Login)
+        | Some(Command::Logout)
+        | Some(Command::Doctor { .. })
+        | None => Err(CliError::Usage(
             "this command does not talk to the API".into(),
         )),
     }

@@ -1,13 +1,16 @@
 //! The command line: clap definitions, the non-interactive commands, exit codes.
 
+pub mod account;
 mod args;
 mod commands;
+mod doctor;
 mod fleet;
 mod plan;
 mod table;
 
 pub use args::{Cli, Command, EmulatorArgs, SchedulesCmd};
 pub use commands::{journal_for, ops_for, resolve_profile, resolve_with_credentials, run};
+pub use doctor::doctor;
 
 use crate::api::ApiError;
 use crate::config::ConfigError;

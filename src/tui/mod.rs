@@ -11,3 +11,7 @@ pub mod ui;
 pub mod worker;
 
 pub use run::run;
+
+/// How often the TUI tells the API its session is still in use (BILLmanager ends a session
+/// about an hour after its last request).
+pub const KEEPALIVE_EVERY: std::time::Duration = std::time::Duration::from_secs(20 * 60);

@@ -42,7 +42,10 @@ fn no_journal() -> ApiError {
 pub async fn execute(ctx: &Ctx, cmd: Cmd) -> Option<Msg> {
     if let Cmd::Login { cfg } = cmd {
         let result = match Client::new(*cfg) {
-            Ok(c) => c.login_checking_totp().await.map(|code| (c, code)),
+            Ok(c) => {
+                c.keep_session_alive(super::KEEPALIVE_EVERY);
+                c.login_checking_totp().await.map(|code| (c, code))
+            }
             Err(e) => Err(e),
         };
         return Some(Msg::LoggedIn { result });
@@ -185,6 +188,7 @@ pub fn open_profile(
         .unwrap_or_else(|| format!("profile {name}"));
     let zones = r.zones.clone();
     let client = Client::new(r.client).map_err(|e| e.to_string())?;
+    client.keep_session_alive(super::KEEPALIVE_EVERY);
     Ok(Account {
         profile: name.to_string(),
         account,

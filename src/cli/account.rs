@@ -1,0 +1,137 @@
+//! `bsched login` and `bsched logout`: the session kept between runs.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use super::args::Cli;
+use super::{CliError, resolve_profile};
+use crate::api::{Client, Secret};
+use crate::sanitize::for_terminal;
+
+/// Reads one line from the terminal (echoed) or from standard input when it is not one.
+fn ask(prompt: &str) -> Result<String, CliError> {
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    let mut line = String::new();
+    std::io::stdin()
+        .lock()
+        .read_line(&mut line)
+        .map_err(|e| CliError::Usage(format!("cannot read the answer: {e}")))?;
+    Ok(line.trim_end_matches(['\n', '\r']).to_string())
+}
+
+/// Reads a password without echoing it on a terminal; from standard input (one line) when it
+/// is not a terminal, for scripts.
+fn ask_secret(prompt: &str) -> Result<Secret, CliError> {
+    if !std::io::stdin().is_terminal() {
+        return Ok(Secret::new(ask(prompt)?));
+    }
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers, read};
+    eprint!("{prompt}");
+    let _ = std::io::stderr().flush();
+    crossterm::terminal::enable_raw_mode()
+        .map_err(|e| CliError::Usage(format!("cannot read the password: {e}")))?;
+    let mut typed = String::new();
+    let result = loop {
+        match read() {
+            Ok(Event::Key(KeyEvent {
+                code,
+                modifiers,
+                kind: KeyEventKind::Press,
+                ..
+            })) => match code {
+                KeyCode::Enter => break Ok(()),
+                KeyCode::Char('c') if modifiers.contains(KeyModifiers::CONTROL) => {
+                    break Err(CliError::Usage("cancelled; nothing was sent".into()));
+                }
+                KeyCode::Char('u') if modifiers.contains(KeyModifiers::CONTROL) => typed.clear(),
+                KeyCode::Backspace => {
+                    typed.pop();
+                }
+                KeyCode::Char(c) => typed.push(c),
+                _ => {}
+            },
+            Ok(Event::Paste(text)) => typed.push_str(text.trim_end_matches(['\n', '\r'])),
+            Ok(_) => {}
+            Err(e) => break Err(CliError::Usage(format!("cannot read the password: {e}"))),
+        }
+    };
+    let _ = crossterm::terminal::disable_raw_mode();
+    eprintln!();
+    result.map(|()| Secret::new(typed))
+}
+
+/// Logs in interactively and keeps the session for the profile.
+pub async fn login(cli: &Cli) -> Result<(), CliError> {
+    let resolved = resolve_profile(cli)?;
+    let mut cfg = resolved.client.clone();
+    cfg.token = None;
+    if cfg.username.is_none() {
+        let user = ask("Username (e-mail): ")?;
+        if user.trim().is_empty() {
+            return Err(CliError::Usage(
+                "no username given; nothing was sent".into(),
+            ));
+        }
+        cfg.username = Some(user.trim().to_string());
+    }
+    let user = cfg.username.clone().unwrap_or_default();
+    let dir = crate::config::sessions_dir().ok_or_else(|| {
+        CliError::Usage("cannot find a data directory to keep the session in".into())
+    })?;
+    let store = crate::api::SessionStore::new(&dir, &resolved.profile, cfg.url.as_str(), &user);
+    cfg.session_store = Some(store.clone());
+    if cfg.password.is_none() && cfg.password_command.is_none() {
+        let pass = ask_secret(&format!("Password for {}: ", for_terminal(&user)))?;
+        if pass.is_empty() {
+            return Err(CliError::Usage(
+                "no password given; nothing was sent".into(),
+            ));
+        }
+        cfg.password = Some(pass);
+    }
+    // A fresh login, whatever was kept before.
+    let _ = store.clear();
+    let client = Client::new(cfg)?;
+    if client.login_checking_totp().await? {
+        let code = ask("Six-digit code from the authenticator app: ")?;
+        client.confirm_totp(&code).await?;
+    }
+    eprintln!(
+        "Logged in as {} on {} (profile {}). The session is kept in {} until it expires or `bsched logout`.",
+        for_terminal(&user),
+        client.host(),
+        for_terminal(&resolved.profile),
+        store.path.display()
+    );
+    Ok(())
+}
+
+/// Ends the kept session on the server and forgets it.
+pub async fn logout(cli: &Cli) -> Result<(), CliError> {
+    let resolved = resolve_profile(cli)?;
+    let Some(store) = resolved.client.session_store.clone() else {
+        eprintln!(
+            "No session is kept for profile {}.",
+            for_terminal(&resolved.profile)
+        );
+        return Ok(());
+    };
+    if store.load().session.is_none() {
+        eprintln!(
+            "No session is kept for profile {}.",
+            for_terminal(&resolved.profile)
+        );
+        return Ok(());
+    }
+    let mut cfg = resolved.client.clone();
+    // Only the kept session is ended: logging in just to log out would make no sense.
+    cfg.password = None;
+    cfg.password_command = None;
+    let client = Client::new(cfg)?;
+    client.logout().await?;
+    eprintln!(
+        "Logged out: the session of profile {} is ended on the server and forgotten.",
+        for_terminal(&resolved.profile)
+    );
+    Ok(())
+}
