@@ -187,6 +187,11 @@ async fn run_emulator(args: &EmulatorArgs) -> Result<(), CliError> {
         fail_with: Some(fail_with),
         allow_remote: args.allow_remote,
         skip_backups: args.skip_backups,
+        parallel_sessions: args.parallel_sessions,
+        create_returns_id: args.create_returns_id,
+        normalize: args.normalize,
+        login_limit_per_minute: args.login_limit,
+        odd_answers: emulator::OddAnswers::default(),
     };
     let emu = Emulator::start(opts).await.map_err(CliError::Usage)?;
     println!("bsched emulator serving {}", emu.url());

@@ -46,8 +46,13 @@ async fn answers_follow_the_dollar_format_and_its_quirks() {
         ],
     )
     .await;
-    let one = &ru["doc"]["elem"];
-    assert!(one.is_object(), "a list of one is an object: {one}");
+    let list = &ru["doc"]["elem"];
+    assert_eq!(
+        list.as_array().map(Vec::len),
+        Some(1),
+        "a list of one is still an array: {list}"
+    );
+    let one = &list[0];
     assert_eq!(
         one["rotation_days"]["$"],
         "Понедельник Вторник Среда Четверг Пятница "
@@ -70,7 +75,7 @@ async fn answers_follow_the_dollar_format_and_its_quirks() {
     )
     .await;
     assert_eq!(
-        en["doc"]["elem"]["rotation_days"]["$"],
+        en["doc"]["elem"][0]["rotation_days"]["$"],
         "Monday Tuesday Wednesday Thursday Friday "
     );
     let none = post(

@@ -238,4 +238,16 @@ pub struct EmulatorArgs {
     /// Allow listening on an address that is not loopback.
     #[arg(long)]
     pub allow_remote: bool,
+    /// Serve overlapping requests of one session (the real server refuses the second one).
+    #[arg(long)]
+    pub parallel_sessions: bool,
+    /// Answer a schedule create with the new schedule's id (the real answer is unverified).
+    #[arg(long)]
+    pub create_returns_id: bool,
+    /// Store times as H:MM and names with spaces collapsed, so listings differ from what was sent.
+    #[arg(long)]
+    pub normalize: bool,
+    /// Refuse a user's logins with "blocked for 20 seconds" after N logins within a minute.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub login_limit: Option<u32>,
 }

@@ -2,14 +2,18 @@
 //! since a schedule was created leaves a backup, the newest `backup_rotation` of them are kept,
 //! and a fault switch (or a server marked as failing) makes runs leave nothing, so "missed"
 //! can be seen.
+//!
+//! A schedule's `create_date` is date-only, as the real server shows it; the hour it was made
+//! is unknown, so the emulator counts runs from the day after (the pessimistic reading: a run
+//! on the creation day leaves no backup). Old state files with a time part keep their time.
 
 use jiff::tz::{Offset, TimeZone};
 use jiff::{SignedDuration, Timestamp};
 
-use super::state::{EmuInstance, EmuSchedule};
+use super::state::{EmuInstance, EmuSchedule, stored_time};
+use crate::domain::Weekdays;
 use crate::domain::backups::parse_api_datetime;
 use crate::domain::timing::previous_run;
-use crate::domain::{TimeOfDay, Weekdays};
 
 /// The zone the emulator runs schedules in: the panel's "GMT+3".
 pub fn zone() -> TimeZone {
@@ -27,6 +31,17 @@ pub struct AutoBackup {
     pub name: String,
     /// When the run started.
     pub at: Timestamp,
+}
+
+/// From when a schedule made with `create_date` runs: its time when it has one, else the start
+/// of the next day.
+pub fn runs_from(create_date: &str, tz: &TimeZone) -> Option<Timestamp> {
+    let text = create_date.trim();
+    if text.contains([' ', 'T']) {
+        return parse_api_datetime(text).and_then(|dt| tz.to_timestamp(dt).ok());
+    }
+    let day = text.parse::<jiff::civil::Date>().ok()?.tomorrow().ok()?;
+    tz.to_timestamp(day.at(0, 0, 0, 0)).ok()
 }
 
 /// Whether the run of `schedule` at `at` is skipped by a rate of `rate` (deterministic).
@@ -55,15 +70,11 @@ pub fn auto_backups(
     let keep = inst.backup_rotation.max(1) as usize;
     let mut all = Vec::new();
     for s in schedules {
-        let (Ok(days), Ok(time)) = (
-            Weekdays::from_api_numbers(&s.days),
-            s.time.parse::<TimeOfDay>(),
-        ) else {
+        let (Ok(days), Some(time)) = (Weekdays::from_api_numbers(&s.days), stored_time(&s.time))
+        else {
             continue;
         };
-        let Some(created) =
-            parse_api_datetime(&s.create_date).and_then(|dt| tz.to_timestamp(dt).ok())
-        else {
+        let Some(created) = runs_from(&s.create_date, &tz) else {
             continue;
         };
         let mut cur = now;
@@ -91,4 +102,30 @@ pub fn auto_backups(
     all.dedup_by_key(|b| b.id);
     all.truncate(keep);
     all
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::emulator::Data;
+
+    #[test]
+    fn a_date_only_schedule_runs_from_the_next_day() {
+        let tz = zone();
+        let from = runs_from("2026-11-26", &tz).map(|t| t.to_string());
+        assert_eq!(from.as_deref(), Some("2026-11-26T21:00:00Z"));
+        let old = runs_from("2026-11-26 10:00:00", &tz).map(|t| t.to_string());
+        assert_eq!(old.as_deref(), Some("2026-11-26T07:00:00Z"));
+        assert!(runs_from("soon", &tz).is_none());
+        // Created on Thursday, Mon-Fri 02:01 (H:MM as a normalizing server stores it): by
+        // Friday 13:00 only Friday's run has happened; Thursday's 02:01 is not counted.
+        let data = Data::demo();
+        let mut s = data.schedules[0].clone();
+        s.create_date = "2026-11-26".into();
+        s.time = "2:01".into();
+        let now: Timestamp = "2026-11-27T10:00:00Z".parse().expect("time");
+        let runs = auto_backups(&data.instances[0], &[&s], 0.0, now);
+        assert_eq!(runs.len(), 1);
+        assert_eq!(runs[0].at.to_string(), "2026-11-26T23:01:00Z");
+    }
 }

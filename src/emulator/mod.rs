@@ -1,27 +1,49 @@
 //! A local stand-in for the BILLmanager API: axum on loopback, the API's formats and quirks,
 //! state persisted to a file, and injectable faults. The demo runs on it and every test talks
 //! to it.
+//!
+//! It is the real server's harder twin: by default it does what the real server is known or
+//! believed to do, and the kinder behaviour is only there behind a switch of [`Options`]:
+//!
+//! - paging state on the server: `p_num` remembered per (session, function) ([`paging`]);
+//! - one request at a time per session, the second refused with
+//!   [`http::BUSY_MESSAGE`] (switch: `parallel_sessions`);
+//! - answers as the real server writes them: `elem` always an array, date-only schedule
+//!   `create_date`, `$orig` beside `$` ([`elems`]; harder still: `odd_answers`);
+//! - writes answer `ok` without the new id (switch: `create_returns_id`); a normalizing
+//!   server is one switch away (`normalize`);
+//! - logins counted, limited (`login_limit_per_minute`) and refused as the panel knows
+//!   ([`logins`]);
+//! - the panel's server filter hides servers from every session of the user ([`filter`]);
+//! - every answer echoes the request in `tparams`, session id included.
 
 mod api;
 pub mod backups;
+pub mod elems;
 pub mod faults;
+pub mod filter;
+pub mod http;
+mod lists;
+pub mod logins;
+pub mod paging;
 pub mod state;
+mod writes;
 
+use std::fs::File;
 use std::net::SocketAddr;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 use axum::Router;
-use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, Multipart, Request, State};
-use axum::http::{StatusCode, header};
-use axum::response::{IntoResponse, Response};
 use axum::routing::any;
 use tokio::sync::oneshot;
 
 pub use api::{DEFAULT_PAGE, Params, World};
+pub use elems::{OddAnswers, UNREADABLE_SCHEDULE_ID};
 pub use faults::{Fault, Rule, When};
+pub use http::{BUSY_MESSAGE, BUSY_MESSAGE_RU};
+pub use logins::{LoginRefusal, RequestRecord};
 pub use state::{DEMO_PASSWORD, DEMO_TOTP_CODE, DEMO_TOTP_USER, DEMO_USER, Data};
 
 /// Which data a fresh emulator starts with.
@@ -56,6 +78,19 @@ pub struct Options {
     pub allow_remote: bool,
     /// Share of scheduled runs (0.0-1.0) that leave no backup.
     pub skip_backups: f64,
+    /// Serve overlapping requests of one session (the real server refuses the second one
+    /// with "Request in process, please wait").
+    pub parallel_sessions: bool,
+    /// Answer a schedule create with the new id (the real answer is unverified; off is the
+    /// harder case: `ok` alone).
+    pub create_returns_id: bool,
+    /// Store times as `H:MM` and names with spaces trimmed and collapsed, so what is listed
+    /// differs from what was sent.
+    pub normalize: bool,
+    /// Refuse a user's logins with `blocklogon` after this many within 60 seconds.
+    pub login_limit_per_minute: Option<u32>,
+    /// Answers harder still than the real server's, for tests.
+    pub odd_answers: OddAnswers,
 }
 
 impl Default for Options {
@@ -71,17 +106,58 @@ impl Default for Options {
             fail_with: None,
             allow_remote: false,
             skip_backups: 0.0,
+            parallel_sessions: false,
+            create_returns_id: false,
+            normalize: false,
+            login_limit_per_minute: None,
+            odd_answers: OddAnswers::default(),
         }
     }
 }
 
-type Shared = Arc<Mutex<World>>;
+pub(crate) type Shared = Arc<Mutex<World>>;
 
-/// A running emulator. Dropping it stops the server.
+/// A running emulator. Dropping it stops the server and releases its state file.
 pub struct Emulator {
     addr: SocketAddr,
     world: Shared,
     _stop: oneshot::Sender<()>,
+    /// The exclusive lock on the state file's `.lock` companion, held while it runs.
+    _lock: Option<File>,
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        // A request still running after the lock is released must not overwrite the state
+        // file of the next emulator that takes it.
+        lock(&self.world).state_file = None;
+    }
+}
+
+/// `<state>.lock`: the file whose lock says an emulator uses `state`. (The state file itself
+/// is replaced on every save, so its lock would not hold.)
+fn lock_path(state: &Path) -> PathBuf {
+    let mut name = state
+        .file_name()
+        .map(|n| n.to_os_string())
+        .unwrap_or_else(|| "state".into());
+    name.push(".lock");
+    state.with_file_name(name)
+}
+
+/// Takes the exclusive lock on `state`, or says which emulator holds it.
+fn lock_state(state: &Path) -> Result<File, String> {
+    let path = lock_path(state);
+    let file = crate::fsutil::open_private_append(&path)
+        .map_err(|e| format!("cannot open {}: {e}", path.display()))?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(format!(
+            "another bsched emulator is using {}; stop it first",
+            state.display()
+        )),
+        Err(std::fs::TryLockError::Error(e)) => Err(format!("cannot lock {}: {e}", path.display())),
+    }
 }
 
 impl std::fmt::Debug for Emulator {
@@ -92,7 +168,7 @@ impl std::fmt::Debug for Emulator {
     }
 }
 
-fn lock(world: &Shared) -> MutexGuard<'_, World> {
+pub(crate) fn lock(world: &Shared) -> MutexGuard<'_, World> {
     // A panic while holding the lock leaves consistent data behind (each step is whole).
     world.lock().unwrap_or_else(|p| p.into_inner())
 }
@@ -106,6 +182,7 @@ impl Emulator {
                 opts.listen
             ));
         }
+        let state_lock = opts.state_file.as_deref().map(lock_state).transpose()?;
         let data = match &opts.state_file {
             Some(path) if path.exists() && !opts.reset => Data::load(path)?,
             _ => match opts.seed {
@@ -121,6 +198,11 @@ impl Emulator {
         world.faults.rate = opts.fail_rate;
         world.faults.rate_fault = opts.fail_with.clone();
         world.skip_backups = opts.skip_backups;
+        world.parallel_sessions = opts.parallel_sessions;
+        world.create_returns_id = opts.create_returns_id;
+        world.normalize = opts.normalize;
+        world.login_limit_per_minute = opts.login_limit_per_minute;
+        world.odd = opts.odd_answers.clone();
         let world: Shared = Arc::new(Mutex::new(world));
         let listener = tokio::net::TcpListener::bind(opts.listen)
             .await
@@ -129,8 +211,8 @@ impl Emulator {
             .local_addr()
             .map_err(|e| format!("cannot read the listening address: {e}"))?;
         let app = Router::new()
-            .route("/", any(handle))
-            .route("/billmgr", any(handle))
+            .route("/", any(http::handle))
+            .route("/billmgr", any(http::handle))
             .with_state(world.clone());
         let (stop, stopped) = oneshot::channel::<()>();
         tokio::spawn(async move {
@@ -147,6 +229,7 @@ impl Emulator {
             addr,
             world,
             _stop: stop,
+            _lock: state_lock,
         })
     }
 
@@ -176,116 +259,24 @@ impl Emulator {
         });
     }
 
+    /// Answers the next `func=auth` with `refusal` (one-shot).
+    pub fn refuse_next_login(&self, refusal: LoginRefusal) {
+        self.push_fault(refusal.fault(), When::Before, Some("auth"));
+    }
+
     /// The functions called so far.
     pub fn calls(&self) -> Vec<String> {
         self.with(|w| w.calls.clone())
     }
-}
 
-async fn read_params(req: Request) -> Result<Params, String> {
-    let mut params = Params::default();
-    if let Some(q) = req.uri().query() {
-        params
-            .0
-            .extend(form_urlencoded::parse(q.as_bytes()).into_owned());
+    /// The requests received so far: function, whether it carried a session, whether it was
+    /// refused as busy. Count round trips with it.
+    pub fn requests(&self) -> Vec<RequestRecord> {
+        self.with(|w| w.requests.clone())
     }
-    let multipart = req
-        .headers()
-        .get(header::CONTENT_TYPE)
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|ct| ct.starts_with("multipart/form-data"));
-    if multipart {
-        let mut mp = Multipart::from_request(req, &())
-            .await
-            .map_err(|e| e.to_string())?;
-        while let Some(field) = mp.next_field().await.map_err(|e| e.to_string())? {
-            let name = field.name().unwrap_or("").to_string();
-            let value = field.text().await.map_err(|e| e.to_string())?;
-            params.0.push((name, value));
-        }
-    } else {
-        let body = Bytes::from_request(req, &())
-            .await
-            .map_err(|e| e.to_string())?;
-        params.0.extend(form_urlencoded::parse(&body).into_owned());
-    }
-    Ok(params)
-}
 
-fn reply(status: u16, content_type: &'static str, body: String) -> Response {
-    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
-    (
-        status,
-        [(header::CONTENT_TYPE, content_type)],
-        Body::from(body),
-    )
-        .into_response()
-}
-
-async fn handle(State(world): State<Shared>, req: Request) -> Response {
-    let params = match read_params(req).await {
-        Ok(p) => p,
-        Err(e) => return reply(400, "text/plain", format!("bad request: {e}")),
-    };
-    let func = params.get("func").unwrap_or("").to_string();
-    let (latency, before) = {
-        let mut w = lock(&world);
-        w.calls.push(func.clone());
-        let before = w.faults.take(&func, When::Before).or_else(|| {
-            if func == "auth" {
-                None
-            } else {
-                w.faults.roll()
-            }
-        });
-        (w.faults.latency_ms, before)
-    };
-    if latency > 0 {
-        tokio::time::sleep(Duration::from_millis(latency)).await;
+    /// `func=auth` requests received so far.
+    pub fn logins(&self) -> u64 {
+        self.with(|w| w.logins)
     }
-    match &before {
-        Some(Fault::Delay(ms)) => tokio::time::sleep(Duration::from_millis(*ms)).await,
-        Some(Fault::ExpireSessions) => lock(&world).expire_sessions(),
-        Some(Fault::Reset) => return reset(),
-        Some(f) => {
-            if let Some((status, ct, body)) = f.answer() {
-                return reply(status, ct, body);
-            }
-        }
-        None => {}
-    }
-    let (doc, after) = {
-        let mut w = lock(&world);
-        let doc = w.respond(&params);
-        (doc, w.faults.take(&func, When::After))
-    };
-    match &after {
-        // Applied, then the answer is late (past the client's timeout) or cut off.
-        Some(Fault::Delay(ms)) => tokio::time::sleep(Duration::from_millis(*ms)).await,
-        Some(Fault::Reset) => return reset(),
-        Some(f) => {
-            if let Some((status, ct, body)) = f.answer() {
-                return reply(status, ct, body);
-            }
-        }
-        None => {}
-    }
-    reply(200, "application/json", doc.to_string())
-}
-
-/// An answer whose connection breaks after its first bytes.
-fn reset() -> Response {
-    let chunks: Vec<Result<Bytes, std::io::Error>> = vec![
-        Ok(Bytes::from_static(b"{\"doc\": {")),
-        Err(std::io::Error::new(
-            std::io::ErrorKind::ConnectionReset,
-            "connection reset by the emulator",
-        )),
-    ];
-    (
-        StatusCode::OK,
-        [(header::CONTENT_TYPE, "application/json")],
-        Body::from_stream(futures_util::stream::iter(chunks)),
-    )
-        .into_response()
 }

@@ -1,5 +1,7 @@
-//! The emulator's persistent data: users, instances, schedules. Saved atomically to a JSON file.
+//! The emulator's persistent data: users, instances, schedules, the panel's server filters.
+//! Saved atomically to a private JSON file (0600 in a 0700 directory).
 
+use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde::{Deserialize, Serialize};
@@ -70,10 +72,20 @@ pub struct EmuSchedule {
     pub name: String,
     /// Days in the API's request encoding (`1,2,3`, 0 = Sunday).
     pub days: String,
-    /// `HH:MM`.
+    /// `HH:MM`, or `H:MM` when the server normalizes (read it with [`stored_time`]).
     pub time: String,
-    /// `YYYY-MM-DD HH:MM:SS`.
+    /// `YYYY-MM-DD`, the date the real server shows. State files written before dates were
+    /// date-only hold `YYYY-MM-DD HH:MM:SS`; they load, and only the date part is served.
     pub create_date: String,
+}
+
+/// A stored schedule time: `HH:MM`, or `H:MM` as a normalizing server keeps it.
+pub fn stored_time(s: &str) -> Option<TimeOfDay> {
+    let s = s.trim();
+    match s.find(':') {
+        Some(1) => format!("0{s}").parse().ok(),
+        _ => s.parse().ok(),
+    }
 }
 
 /// Everything the emulator persists.
@@ -90,6 +102,10 @@ pub struct Data {
     /// Backups made by hand (scheduled ones are synthesized from the schedules).
     #[serde(default)]
     pub manual_backups: Vec<EmuManualBackup>,
+    /// The panel's server filter of each user (lower-case login name -> field -> value); only
+    /// fields with a value are kept. See `emulator::filter`.
+    #[serde(default)]
+    pub filters: BTreeMap<String, BTreeMap<String, String>>,
 }
 
 /// The demo account's login name.
@@ -224,7 +240,8 @@ impl Data {
                 name: name.to_string(),
                 days: days.to_string(),
                 time: time.to_string(),
-                create_date: format!("2026-0{}-1{} 10:00:00", 1 + i % 9, i % 10),
+                // Date-only, as the real server shows it.
+                create_date: format!("2026-0{}-1{}", 1 + i % 9, i % 10),
             })
             .collect();
         let manual_backups = vec![
@@ -247,6 +264,7 @@ impl Data {
             schedules,
             next_schedule_id: 400,
             manual_backups,
+            filters: BTreeMap::new(),
         }
     }
 
@@ -257,8 +275,7 @@ impl Data {
         let data: Data = serde_json::from_str(&text)
             .map_err(|e| format!("state file {} is not valid: {e}", path.display()))?;
         for s in &data.schedules {
-            if Weekdays::from_api_numbers(&s.days).is_err() || s.time.parse::<TimeOfDay>().is_err()
-            {
+            if Weekdays::from_api_numbers(&s.days).is_err() || stored_time(&s.time).is_none() {
                 return Err(format!(
                     "state file {} holds schedule {} with invalid days or time",
                     path.display(),
@@ -269,15 +286,11 @@ impl Data {
         Ok(data)
     }
 
-    /// Writes the state atomically: a temporary file beside it, then a rename.
+    /// Writes the state atomically and privately (0600 file, 0700 directory): a temporary
+    /// file beside it, then a rename.
     pub fn save(&self, path: &Path) -> Result<(), String> {
         let text = serde_json::to_string_pretty(self).map_err(|e| e.to_string())?;
-        let tmp = path.with_extension("json.tmp");
-        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
-        }
-        std::fs::write(&tmp, text).map_err(|e| format!("cannot write {}: {e}", tmp.display()))?;
-        std::fs::rename(&tmp, path).map_err(|e| format!("cannot replace {}: {e}", path.display()))
+        crate::fsutil::write_private_atomic(path, text.as_bytes())
+            .map_err(|e| format!("cannot write state file {}: {e}", path.display()))
     }
 }
