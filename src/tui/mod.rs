@@ -10,4 +10,4 @@ mod run;
 pub mod ui;
 pub mod worker;
 
-pub use run::run;
+pub use run::{NO_TERMINAL, NOT_A_TERMINAL, check_terminal, run};
