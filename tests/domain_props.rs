@@ -66,6 +66,11 @@ proptest! {
     fn names_count_characters_not_bytes(s in "\\PC{0,120}") {
         let trimmed = s.trim();
         let ok = !trimmed.is_empty() && trimmed.chars().count() <= 100;
-        prop_assert_eq!(ScheduleName::new(&s).is_ok(), ok && !trimmed.chars().any(char::is_control));
+        let name = ScheduleName::new(&s);
+        prop_assert_eq!(name.is_ok(), ok && bsched::sanitize::check_name(trimmed).is_ok());
+        // An accepted name is shown as it is: nothing in it needs escaping for a terminal.
+        if let Ok(n) = name {
+            prop_assert!(!n.as_str().chars().any(bsched::sanitize::is_unsafe), "{:?}", n);
+        }
     }
 }

@@ -111,6 +111,64 @@ fn sigterm_and_sighup_give_the_terminal_back() {
 }
 
 #[test]
+fn sigint_and_sigquit_from_outside_give_the_terminal_back() {
+    let bg = Background::start();
+    for sig in ["INT", "QUIT"] {
+        let mut pty = Pty::logged_in(&bg);
+        pty.wait_for("the server list", |t| t.contains("web-1"));
+        pty.signal(sig);
+        assert!(pty.wait_exit(), "SIG{sig} ends bsched with status 0");
+        pty.assert_restored();
+    }
+}
+
+#[test]
+fn ctrl_z_and_sigtstp_stop_with_the_terminal_given_back_and_fg_takes_it_again() {
+    let bg = Background::start();
+    for how in ["Ctrl+Z", "SIGTSTP"] {
+        let mut pty = Pty::logged_in(&bg);
+        pty.wait_for("the server list", |t| {
+            t.contains("web-1") && t.contains("Servers")
+        });
+        assert!(!pty.cooked(), "raw mode while the screen is drawn");
+        let mark = pty.raw_len();
+        match how {
+            "Ctrl+Z" => pty.send("\u{1a}"),
+            _ => pty.signal("TSTP"),
+        }
+        pty.wait_raw(&format!("{how} to leave the alternate screen"), mark, |r| {
+            r.contains("\u{1b}[?1049l")
+        });
+        pty.wait_stopped();
+        assert_eq!(
+            pty.alternate_screen(),
+            (false, false),
+            "{how}: the main screen with a visible cursor while stopped"
+        );
+        assert!(pty.cooked(), "{how}: the shell's line mode while stopped");
+
+        let mark = pty.raw_len();
+        pty.signal("CONT");
+        pty.wait_raw("fg to enter the alternate screen again", mark, |r| {
+            r.contains("\u{1b}[?1049h")
+        });
+        // Entering the alternate screen blanks it: only a full redraw brings the rows back.
+        pty.wait_for("a full redraw after fg", |t| {
+            t.contains("web-1") && t.contains("Servers")
+        });
+        assert!(
+            pty.alternate_screen().0,
+            "{how}: back on the alternate screen"
+        );
+        assert!(!pty.cooked(), "{how}: raw mode again after fg");
+        // A single key acts at once, as only raw mode allows.
+        pty.send("q");
+        assert!(pty.wait_exit(), "{how}: quits with status 0 after fg");
+        pty.assert_restored();
+    }
+}
+
+#[test]
 fn a_panic_gives_the_terminal_back_with_its_message() {
     let bg = Background::start();
     let mut pty = Pty::spawn(&[

@@ -14,6 +14,7 @@ use crate::domain::{
 };
 use crate::journal::Journal;
 use crate::ops::Ops;
+use crate::sanitize::for_terminal;
 
 /// Resolves the profile from `--config`/`--profile` and the environment, prints its warnings,
 /// and refuses to go on without credentials.
@@ -32,7 +33,7 @@ pub fn resolve_profile(cli: &Cli) -> Result<config::Resolved, CliError> {
     let env = |k: &str| std::env::var(k).ok();
     let resolved = config::resolve(cli.config.as_deref(), cli.profile.as_deref(), &env)?;
     for w in &resolved.warnings {
-        eprintln!("warning: {w}");
+        eprintln!("warning: {}", for_terminal(w));
     }
     Ok(resolved)
 }
@@ -110,11 +111,13 @@ fn schedules_table(list: &ScheduleList) -> String {
     text
 }
 
+/// Free text (not a table) that names a schedule: the name is the API's, so it is shown through
+/// [`for_terminal`] like every table cell.
 fn schedule_line(verb: &str, s: &Schedule) -> String {
     format!(
         "{verb} schedule {} '{}' on server {}: {} {}\n",
         s.id,
-        s.name,
+        for_terminal(&s.name),
         s.instance_id,
         s.days.display(),
         s.time
@@ -286,7 +289,11 @@ async fn schedules(cli: &Cli, cmd: &SchedulesCmd, out: &mut dyn Write) -> Result
             let current = find(&ops.client.schedules(*instance).await?, *instance, *id)?;
             let name = match name {
                 Some(n) => n,
-                None => ScheduleName::new(&current.name)?,
+                None => ScheduleName::new(&current.name).map_err(|e| {
+                    CliError::Usage(format!(
+                        "the current name of schedule {id} cannot be sent back as it is ({e}); give a new one with --name"
+                    ))
+                })?,
             };
             let spec = ScheduleSpec::new(
                 name,
@@ -316,10 +323,12 @@ async fn schedules(cli: &Cli, cmd: &SchedulesCmd, out: &mut dyn Write) -> Result
                 Some(inst) => {
                     let s = find(&ops.client.schedules(*inst).await?, *inst, *id)?;
                     (
+                        // The prompt is what `y` answers: a name that moves the cursor or
+                        // erases the line could show one schedule and delete another.
                         format!(
                             "schedule {} '{}' ({} {}) on server {}",
                             s.id,
-                            s.name,
+                            for_terminal(&s.name),
                             s.days.display(),
                             s.time,
                             inst
@@ -338,9 +347,11 @@ async fn schedules(cli: &Cli, cmd: &SchedulesCmd, out: &mut dyn Write) -> Result
     }
 }
 
+/// Asks a yes/no question on stderr. The prompt is shown through [`for_terminal`] as a last
+/// guard; callers sanitize the names they put in it.
 pub(super) fn confirm(prompt: &str) -> Result<bool, CliError> {
     let mut err = std::io::stderr();
-    let _ = write!(err, "{prompt}");
+    let _ = write!(err, "{}", for_terminal(prompt));
     let _ = err.flush();
     let mut answer = String::new();
     std::io::stdin()

@@ -15,6 +15,7 @@ use crate::domain::timing::{
     Zones, countdown, hour_of_week, local_stamp, rfc3339_in, runs_between,
 };
 use crate::domain::{Instance, ScheduleList};
+use crate::sanitize::for_terminal;
 
 /// Every server with its schedules (requests run as concurrently as the client allows).
 pub(super) async fn fleet(client: &Client) -> Result<Vec<(Instance, ScheduleList)>, CliError> {
@@ -247,7 +248,7 @@ pub async fn protection(
         text.push_str(&format!("Times in {}.\n", zones.local_label()));
         print_text(out, &text)?;
     }
-    let bad: Vec<&str> = states
+    let bad: Vec<std::borrow::Cow<str>> = states
         .iter()
         .filter(|s| {
             matches!(
@@ -255,7 +256,7 @@ pub async fn protection(
                 Protection::Missed { .. } | Protection::Unprotected { .. }
             )
         })
-        .map(|s| s.server.as_str())
+        .map(|s| for_terminal(&s.server))
         .collect();
     if check && !bad.is_empty() {
         return Err(CliError::Found(format!(

@@ -28,27 +28,37 @@ pub const EXIT_AUTH: i32 = 4;
 /// Exit status: network error, timeout or an unreadable answer.
 pub const EXIT_NETWORK: i32 = 5;
 
-/// A failed command, with the exit status it maps to.
+/// A failed command, with the exit status it maps to. Its text is shown safely (see
+/// [`shown`]): it can quote the API, a file or the journal, and it ends up on a terminal.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// Bad input or setup; nothing was sent.
-    #[error("{0}")]
+    #[error("{}", shown(.0))]
     Usage(String),
     /// The API or the network failed.
-    #[error("{0}")]
+    #[error("{}", shown(&.0.to_string()))]
     Api(#[from] ApiError),
     /// A check found problems (the output says which).
-    #[error("{0}")]
+    #[error("{}", shown(.0))]
     Found(String),
     /// Some changes of a batch failed (the output says which and why); the exit status is
     /// the one of the first failure.
-    #[error("{message}")]
+    #[error("{}", shown(message))]
     Failed {
         /// What failed.
         message: String,
         /// The exit status of the first failure.
         code: i32,
     },
+}
+
+/// `text` for a terminal: every line through [`crate::sanitize::for_terminal`], the line breaks
+/// of a multi-line message (a file's parse error) kept.
+fn shown(text: &str) -> String {
+    text.split('\n')
+        .map(crate::sanitize::for_terminal)
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 impl From<ConfigError> for CliError {

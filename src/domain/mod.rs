@@ -20,7 +20,8 @@ pub enum DomainError {
     /// A time that is not `HH:MM` in range.
     #[error("time: {0}")]
     Time(String),
-    /// A name that is empty, too long or holds control characters.
+    /// A name that is empty, too long, holds control characters or text-direction controls,
+    /// or shows nothing.
     #[error("name: {0}")]
     Name(String),
     /// A time zone that cannot be read.
@@ -31,7 +32,10 @@ pub enum DomainError {
 /// The longest schedule name, in characters (the panel's limit).
 pub const NAME_MAX_CHARS: usize = 100;
 
-/// A schedule name: trimmed, 1-100 characters, no control characters.
+/// A schedule name: trimmed, 1-100 characters, no control characters, no bidi overrides,
+/// isolates or line separators, and something visible (see [`crate::sanitize::check_name`]).
+/// Every way a name comes in (the CLI, the TUI form, a plan file, a journal entry) builds one,
+/// so a name that could pass for another is refused before anything is sent.
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct ScheduleName(String);
 
@@ -48,11 +52,7 @@ impl ScheduleName {
                 "{chars} characters is too long; at most {NAME_MAX_CHARS} are allowed"
             )));
         }
-        if name.chars().any(char::is_control) {
-            return Err(DomainError::Name(
-                "control characters (such as a line break) are not allowed".into(),
-            ));
-        }
+        crate::sanitize::check_name(name).map_err(DomainError::Name)?;
         Ok(ScheduleName(name.to_string()))
     }
 
@@ -199,6 +199,27 @@ mod tests {
         assert!(ScheduleName::new(&cyr).is_ok());
         assert!(ScheduleName::new(&"ж".repeat(101)).is_err());
         assert!(ScheduleName::new("a\nb").is_err());
+    }
+
+    #[test]
+    fn names_that_could_pass_for_another_are_refused() {
+        for (bad, says) in [
+            ("nightly\u{202e}ylthgin", "text-direction control (U+202E)"),
+            ("a\u{2066}b\u{2069}", "text-direction control (U+2066)"),
+            ("week\u{2028}end", "line break (U+2028)"),
+            ("a\x1b[8mb", "control character"),
+            ("\u{200b}\u{200b}", "no visible characters"),
+            (" \u{feff} ", "no visible characters"),
+        ] {
+            let e = ScheduleName::new(bad).expect_err(bad).to_string();
+            assert!(e.starts_with("name: the name "), "{e}");
+            assert!(e.contains(says), "{bad:?}: {e}");
+            assert!(
+                !e.contains(bad.trim()),
+                "the error never echoes the name: {e}"
+            );
+        }
+        assert!(ScheduleName::new("Щоночі 02:00 (web)").is_ok());
     }
 
     #[test]

@@ -10,7 +10,7 @@ mod run;
 pub mod ui;
 pub mod worker;
 
-pub use run::run;
+pub use run::{NO_TERMINAL, NOT_A_TERMINAL, check_terminal, run};
 
 /// How often the TUI tells the API its session is still in use (BILLmanager ends a session
 /// about an hour after its last request).

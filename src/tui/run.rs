@@ -1,8 +1,11 @@
 //! The event loop: terminal events, API results and ticks in; draw only when something changed.
+//! The terminal is the loop's too: it is given back on every way out, left and taken again
+//! around a stop (Ctrl+Z), and never taken at all when there is no terminal to draw on.
 
+use std::io::{self, IsTerminal};
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, KeyEventKind};
+use crossterm::event::{Event, EventStream, KeyCode, KeyEventKind, KeyModifiers};
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
@@ -15,20 +18,112 @@ use jiff::Timestamp;
 /// How often spinners and notices advance, only while one is visible.
 const TICK: Duration = Duration::from_millis(250);
 
+/// The refusal when standard output is a file or a pipe (`bsched > file`, `bsched | cat`).
+pub const NOT_A_TERMINAL: &str = "standard output is not a terminal, so bsched cannot draw its screen; to script bsched or save its output, use its commands (`bsched --help` lists them)";
+
+/// The refusal when no terminal can be opened at all (no controlling terminal).
+pub const NO_TERMINAL: &str = "there is no terminal to draw on (bsched has no controlling terminal); to script bsched, use its commands (`bsched --help` lists them)";
+
+/// What the terminal asks of the loop, besides the app's messages.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum TermEvent {
+    /// Ctrl+Z or SIGTSTP: give the terminal back and stop until `fg`.
+    Suspend,
+    /// SIGCONT: take the terminal again and draw everything.
+    Continued,
+}
+
+/// Refuses, before anything is drawn or read, when standard output is not a terminal: the
+/// screen would be drawn into a file or a pipe while keys are read from elsewhere.
+pub fn check_terminal() -> io::Result<()> {
+    if io::stdout().is_terminal() {
+        Ok(())
+    } else {
+        Err(io::Error::other(NOT_A_TERMINAL))
+    }
+}
+
+/// An error from taking the terminal, in words where the system only gives a number.
+fn in_words(e: io::Error) -> io::Error {
+    #[cfg(unix)]
+    if matches!(e.raw_os_error(), Some(libc::ENXIO | libc::ENOTTY)) {
+        return io::Error::other(NO_TERMINAL);
+    }
+    e
+}
+
 /// Runs the TUI until the user quits. The terminal is restored on every way out.
-pub async fn run(mut app: App) -> std::io::Result<()> {
+pub async fn run(mut app: App) -> io::Result<()> {
+    check_terminal()?;
     // ratatui::init installs a panic hook that restores the terminal before the message prints.
-    let mut terminal = ratatui::try_init()?;
+    let mut terminal = match ratatui::try_init() {
+        Ok(t) => t,
+        Err(e) => {
+            // Raw mode may be on already when entering the alternate screen failed.
+            let _ = ratatui::try_restore();
+            return Err(in_words(e));
+        }
+    };
     let result = event_loop(&mut terminal, &mut app).await;
     ratatui::try_restore()?;
     result
 }
 
-async fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> std::io::Result<()> {
+/// Leaves the terminal as the shell expects it, stops the process, and takes the terminal
+/// again once it is continued (`fg`), ready for a full redraw.
+fn suspend(terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
+    terminal.show_cursor()?;
+    ratatui::try_restore()?;
+    stop_self();
+    crossterm::terminal::enable_raw_mode()?;
+    crossterm::execute!(io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    redraw_all(terminal)
+}
+
+/// After a stop the loop did not ask for (SIGSTOP from outside), the shell may have reset the
+/// terminal's modes and drawn over the screen: set raw mode again and redraw everything.
+fn continued(terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
+    let _ = crossterm::terminal::disable_raw_mode();
+    crossterm::terminal::enable_raw_mode()?;
+    redraw_all(terminal)
+}
+
+/// Clears the screen and forgets the last frame, so the next draw sends every cell, at the
+/// size the window has now (it may have changed while stopped). Unlike `Terminal::clear`, this
+/// never asks the terminal where its cursor is, which a stalled terminal may never answer.
+fn redraw_all(terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
+    let size = terminal.size()?;
+    terminal.resize(ratatui::layout::Rect::new(0, 0, size.width, size.height))
+}
+
+/// Stops the whole process as SIGTSTP's default action would. SIGSTOP, not SIGTSTP: SIGTSTP is
+/// handled here, and the kernel discards it for a process group without a shell to resume it.
+#[cfg(unix)]
+fn stop_self() {
+    let pid = std::process::id() as libc::pid_t;
+    // SAFETY: kill takes plain integers and touches no memory of this process.
+    unsafe {
+        libc::kill(pid, libc::SIGSTOP);
+    }
+}
+
+#[cfg(not(unix))]
+fn stop_self() {}
+
+/// Sleeps for `d`, or forever without one.
+async fn sleep_for(d: Option<Duration>) {
+    match d {
+        Some(d) => tokio::time::sleep(d).await,
+        None => std::future::pending().await,
+    }
+}
+
+async fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> io::Result<()> {
     let theme = Theme::from_env();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
-    spawn_input(tx.clone());
-    spawn_signals(tx.clone());
+    let (term_tx, mut term_rx) = mpsc::unbounded_channel::<TermEvent>();
+    spawn_input(tx.clone(), term_tx.clone());
+    spawn_signals(tx.clone(), term_tx);
     app.now = Timestamp::now();
     for cmd in app.init() {
         worker::spawn(&app.ctx(), cmd, &tx);
@@ -55,12 +150,17 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> s
         } else {
             None
         };
-        let first = match wake {
-            Some(d) => tokio::select! {
-                m = rx.recv() => m,
-                _ = tokio::time::sleep(d) => Some(Msg::Tick),
-            },
-            None => rx.recv().await,
+        let first = tokio::select! {
+            m = rx.recv() => m,
+            Some(t) = term_rx.recv() => {
+                match t {
+                    TermEvent::Suspend => suspend(terminal)?,
+                    TermEvent::Continued => continued(terminal)?,
+                }
+                dirty = true;
+                continue;
+            }
+            _ = sleep_for(wake) => Some(Msg::Tick),
         };
         let Some(first) = first else { return Ok(()) };
         // Drain everything queued before drawing once.
@@ -84,11 +184,20 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> s
     }
 }
 
-fn spawn_input(tx: mpsc::UnboundedSender<Msg>) {
+fn spawn_input(tx: mpsc::UnboundedSender<Msg>, term: mpsc::UnboundedSender<TermEvent>) {
     tokio::spawn(async move {
         let mut events = EventStream::new();
         while let Some(ev) = events.next().await {
             let msg = match ev {
+                // Raw mode turns Ctrl+Z into a key; it still means "stop", as in every shell.
+                Ok(Event::Key(k))
+                    if k.kind == KeyEventKind::Press
+                        && k.code == KeyCode::Char('z')
+                        && k.modifiers.contains(KeyModifiers::CONTROL) =>
+                {
+                    let _ = term.send(TermEvent::Suspend);
+                    continue;
+                }
                 Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => Msg::Key(k),
                 Ok(Event::Resize(_, _)) => Msg::Resize,
                 Ok(_) => continue,
@@ -101,23 +210,46 @@ fn spawn_input(tx: mpsc::UnboundedSender<Msg>) {
     });
 }
 
+/// SIGTERM, SIGHUP, SIGINT and SIGQUIT quit through the loop, so the terminal is given back
+/// (raw mode turns the keys off, so SIGINT and SIGQUIT only come from outside); SIGTSTP stops
+/// and SIGCONT redraws.
 #[cfg(unix)]
-fn spawn_signals(tx: mpsc::UnboundedSender<Msg>) {
+fn spawn_signals(tx: mpsc::UnboundedSender<Msg>, term: mpsc::UnboundedSender<TermEvent>) {
     use tokio::signal::unix::{SignalKind, signal};
     tokio::spawn(async move {
-        let (Ok(mut term), Ok(mut hup)) = (
+        let (Ok(mut term_sig), Ok(mut hup), Ok(mut int), Ok(mut quit), Ok(mut tstp), Ok(mut cont)) = (
             signal(SignalKind::terminate()),
             signal(SignalKind::hangup()),
+            signal(SignalKind::interrupt()),
+            signal(SignalKind::quit()),
+            signal(SignalKind::from_raw(libc::SIGTSTP)),
+            signal(SignalKind::from_raw(libc::SIGCONT)),
         ) else {
             return;
         };
-        tokio::select! {
-            _ = term.recv() => {}
-            _ = hup.recv() => {}
+        loop {
+            let event = tokio::select! {
+                _ = term_sig.recv() => None,
+                _ = hup.recv() => None,
+                _ = int.recv() => None,
+                _ = quit.recv() => None,
+                _ = tstp.recv() => Some(TermEvent::Suspend),
+                _ = cont.recv() => Some(TermEvent::Continued),
+            };
+            match event {
+                Some(e) => {
+                    if term.send(e).is_err() {
+                        return;
+                    }
+                }
+                None => {
+                    let _ = tx.send(Msg::Quit);
+                    return;
+                }
+            }
         }
-        let _ = tx.send(Msg::Quit);
     });
 }
 
 #[cfg(not(unix))]
-fn spawn_signals(_tx: mpsc::UnboundedSender<Msg>) {}
+fn spawn_signals(_tx: mpsc::UnboundedSender<Msg>, _term: mpsc::UnboundedSender<TermEvent>) {}

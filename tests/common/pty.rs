@@ -23,6 +23,11 @@ pub struct Pty {
 impl Pty {
     /// Starts `bsched` (no arguments) with a clean environment plus `env`.
     pub fn spawn(env: &[(&str, &str)]) -> Pty {
+        Pty::spawn_args(&[], env)
+    }
+
+    /// Starts `bsched ARGS` with a clean environment plus `env`.
+    pub fn spawn_args(args: &[&str], env: &[(&str, &str)]) -> Pty {
         let home = tempfile::tempdir().unwrap();
         let pty = native_pty_system()
             .openpty(PtySize {
@@ -42,6 +47,7 @@ impl Pty {
         for (k, v) in env {
             cmd.env(k, v);
         }
+        cmd.args(args);
         let child = pty.slave.spawn_command(cmd).unwrap();
         drop(pty.slave);
         let mut reader = pty.master.try_clone_reader().unwrap();
@@ -154,6 +160,85 @@ impl Pty {
         let parser = self.parser.lock().unwrap();
         assert!(!parser.screen().alternate_screen());
         assert!(!parser.screen().hide_cursor(), "cursor shown again");
+    }
+
+    /// How many bytes bsched has written so far: a mark for [`Pty::wait_raw`].
+    pub fn raw_len(&self) -> usize {
+        self.raw.lock().unwrap().len()
+    }
+
+    /// Waits until the bytes written after `mark` satisfy `pred`, and returns them.
+    pub fn wait_raw(&self, what: &str, mark: usize, pred: impl Fn(&str) -> bool) -> String {
+        let start = Instant::now();
+        loop {
+            let text = String::from_utf8_lossy(&self.raw.lock().unwrap()[mark..]).into_owned();
+            if pred(&text) {
+                return text;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "timed out waiting for {what}; bytes since the mark: {text:?}"
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    /// Whether the screen is the alternate one, and whether the cursor is hidden.
+    pub fn alternate_screen(&self) -> (bool, bool) {
+        let parser = self.parser.lock().unwrap();
+        (
+            parser.screen().alternate_screen(),
+            parser.screen().hide_cursor(),
+        )
+    }
+
+    /// Whether the terminal is in the shell's cooked mode (line editing and echo on) rather
+    /// than raw mode, read from the pseudo-terminal's settings.
+    pub fn cooked(&self) -> bool {
+        let fd = self.master.as_raw_fd().expect("a pty fd");
+        // SAFETY: a zeroed termios is a valid value to be overwritten by tcgetattr, and fd is
+        // the open master of this pseudo-terminal.
+        let mut t: libc::termios = unsafe { std::mem::zeroed() };
+        let rc = unsafe { libc::tcgetattr(fd, &mut t) };
+        assert_eq!(rc, 0, "tcgetattr on the pty");
+        t.c_lflag & libc::ICANON != 0 && t.c_lflag & libc::ECHO != 0
+    }
+
+    /// Waits until the process is stopped (state `T` in /proc).
+    pub fn wait_stopped(&self) {
+        let pid = self.child.process_id().expect("a pid");
+        let start = Instant::now();
+        loop {
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+            // The state follows the command name, which is in parentheses.
+            let state = stat
+                .rsplit(')')
+                .next()
+                .and_then(|r| r.trim_start().chars().next());
+            if state == Some('T') {
+                return;
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "bsched did not stop; /proc says {stat:?}"
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
+    /// Waits for the process to end and returns its exit code.
+    pub fn wait_code(&mut self) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return s.exit_code();
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "bsched did not exit"
+            );
+            std::thread::sleep(Duration::from_millis(30));
+        }
     }
 
     pub fn signal(&self, sig: &str) {
