@@ -464,7 +464,7 @@ fn a_two_factor_account_without_a_session_exits_4_with_a_hint() {
     );
     assert_eq!(r.code, 4, "{}", r.stderr);
     assert!(r.stderr.contains("one-time code"), "{}", r.stderr);
-    assert!(r.stderr.contains("BSCHED_TOKEN"), "{}", r.stderr);
+    assert!(r.stderr.contains("bsched login"), "{}", r.stderr);
 }
 
 #[test]

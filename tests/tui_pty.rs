@@ -78,7 +78,7 @@ fn with_no_credentials_a_login_screen_asks_for_them_and_the_one_time_code() {
     pty.send("wrong password");
     pty.send("\r");
     pty.wait_for("the refusal", |t| {
-        t.contains("Invalid username or password")
+        t.contains("Wrong username or password")
     });
     // Everything typed is kept: fix the password only.
     for _ in 0.."wrong password".len() {

@@ -92,6 +92,9 @@ struct Inner {
     cfg: ClientConfig,
     session: Mutex<Option<Secret>>,
     permits: Semaphore,
+    /// Held for a whole write (listing, write, listing): the next write waits until the last
+    /// one is reconciled, so it is not sent while the server may still be busy with it.
+    writes: Mutex<()>,
     /// Set once a one-time code was confirmed: the session cannot be renewed with the
     /// password alone.
     totp: AtomicBool,
@@ -153,6 +156,7 @@ impl Client {
                 http,
                 session: Mutex::new(token),
                 permits,
+                writes: Mutex::new(()),
                 totp: AtomicBool::new(false),
                 password,
                 secrets: StdMutex::new(secrets),
@@ -263,6 +267,11 @@ impl Client {
         if !all.contains(s) {
             all.push(s.clone());
         }
+    }
+
+    /// Waits for the writes before this one to be done; hold the guard for the whole write.
+    pub(super) async fn write_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
+        self.inner.writes.lock().await
     }
 
     pub(super) fn page_size(&self) -> u64 {
@@ -600,7 +609,7 @@ impl Client {
             match self.call_with(func, params, token).await {
                 Err(e) if e.is_busy() && !write && tries < BUSY_TRIES => {
                     tracing::debug!(func, tries, "session busy; waiting");
-                    tokio::time::sleep(Duration::from_millis(250 << tries)).await;
+                    tokio::time::sleep(Duration::from_millis(500 << tries)).await;
                     tries += 1;
                 }
                 other => return other,

@@ -144,6 +144,7 @@ impl Client {
         instance: InstanceId,
         spec: &ScheduleSpec,
     ) -> Result<Schedule, ApiError> {
+        let _turn = self.write_turn().await;
         let before: Option<Vec<ScheduleId>> = match self.create_returns_id() {
             Some(true) => None,
             _ => Some(
@@ -211,6 +212,7 @@ impl Client {
         id: ScheduleId,
         spec: &ScheduleSpec,
     ) -> Result<Schedule, ApiError> {
+        let _turn = self.write_turn().await;
         let mut params = Self::spec_params(instance, spec);
         params.push(("elid", id.to_string()));
         let sent = self.send_edit("edit", &params).await?;
@@ -244,6 +246,7 @@ impl Client {
         id: ScheduleId,
         instance: Option<InstanceId>,
     ) -> Result<(), ApiError> {
+        let _turn = self.write_turn().await;
         let sent = self
             .call_write(
                 "instances.fleio_bckps.schedule.delete",
@@ -275,6 +278,7 @@ impl Client {
                 "retention must be between 1 and 10 backups, not {keep}"
             )));
         }
+        let _turn = self.write_turn().await;
         self.call_write(
             "instances.edit",
             &[
