@@ -364,6 +364,10 @@ impl Journal {
     /// Warnings about the file itself, to show when it is opened: other users can read it
     /// (with the `chmod` that fixes it).
     pub fn file_warnings(&self) -> Vec<String> {
+        // Something that is not a regular file is refused when it is read or written.
+        if !std::fs::metadata(&self.path).is_ok_and(|m| m.is_file()) {
+            return Vec::new();
+        }
         crate::fsutil::exposure_warning(&self.path, "the change journal")
             .into_iter()
             .collect()

@@ -41,7 +41,7 @@ fn open_journal(profile: &str) -> Result<Journal, CliError> {
 
 /// Writes the report of changes that were made. Failing to write it must not say "nothing was
 /// sent" (exit 2): the changes stand, so the error says so and exits [`EXIT_OUTPUT`].
-fn print_report(out: &mut dyn Write, text: &str, made: &str) -> Result<(), CliError> {
+pub(super) fn print_report(out: &mut dyn Write, text: &str, made: &str) -> Result<(), CliError> {
     write!(out, "{text}")
         .and_then(|_| out.flush())
         .map_err(|e| CliError::Failed {
