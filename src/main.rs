@@ -75,14 +75,15 @@ fn init_logging(interactive: bool) {
         let Some(dir) = config::data_dir() else {
             return;
         };
-        let _ = std::fs::create_dir_all(&dir);
-        let Ok(file) = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(dir.join("bsched.log"))
-        else {
+        // 0600 in a 0700 directory: a log at debug level names servers and schedules.
+        let log = dir.join("bsched.log");
+        let Ok(file) = bsched::fsutil::open_private_append(&log) else {
             return;
         };
+        // Printed before the TUI takes the screen, so it is there again after quitting.
+        if let Some(w) = bsched::fsutil::exposure_warning(&log, "the log") {
+            eprintln!("warning: {w}");
+        }
         let _ = builder.with_writer(std::sync::Mutex::new(file)).try_init();
     } else {
         let _ = builder.with_writer(std::io::stderr).try_init();

@@ -1,11 +1,14 @@
 //! Changes to the account, recorded in the journal: every write of the TUI, the CLI and bulk
 //! apply goes through here. The intent is journaled before anything is sent; a journal that
-//! cannot be written stops the change with an error (nothing sent).
+//! cannot be written stops the change with an error (nothing sent). A change whose answer was
+//! lost (or whose listing afterwards failed) is recorded as unknown, never as failed: it may
+//! have been applied. An outcome that cannot be written is kept as a warning
+//! ([`Ops::take_warnings`]) for the front end to show.
 
 use crate::api::{ApiError, Client};
 use crate::domain::plan::Change;
 use crate::domain::{InstanceId, Schedule, ScheduleId, ScheduleSpec};
-use crate::journal::{Action, Intent, Journal, Snapshot};
+use crate::journal::{Action, Entry, Intent, Journal, Outcome, Snapshot, restored_by};
 
 /// The client and the journal its changes go to.
 #[derive(Debug, Clone)]
@@ -16,8 +19,68 @@ pub struct Ops {
     pub journal: Journal,
 }
 
+/// What a restore did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Restored {
+    /// The schedule was created again.
+    Created(Schedule),
+    /// The server lists it already, unchanged (same name, days and time); nothing was sent.
+    AlreadyThere(Schedule),
+}
+
+impl Restored {
+    /// The schedule as it is on the server now.
+    pub fn into_schedule(self) -> Schedule {
+        match self {
+            Restored::Created(s) | Restored::AlreadyThere(s) => s,
+        }
+    }
+}
+
 fn journal_error(e: crate::journal::JournalError) -> ApiError {
     ApiError::Setup(format!("{e}; nothing was changed"))
+}
+
+/// How a change's result is recorded: applied, failed (nothing changed) or unknown (it may
+/// have been applied), with the sentence that says so and how to check.
+pub fn outcome_of<T>(
+    result: &Result<T, ApiError>,
+    instance: Option<InstanceId>,
+) -> (Outcome, Option<String>) {
+    match result {
+        Ok(_) => (Outcome::Done, None),
+        Err(e @ ApiError::Unconfirmed(_)) => (Outcome::Unknown, Some(e.to_string())),
+        Err(e) if e.answer_lost() => (
+            Outcome::Unknown,
+            Some(format!("{e}; {}", check_hint(instance))),
+        ),
+        Err(e) => (Outcome::Failed, Some(e.to_string())),
+    }
+}
+
+/// "it may have been applied: list …" for a change whose answer was lost.
+pub fn check_hint(instance: Option<InstanceId>) -> String {
+    match instance {
+        Some(i) => format!(
+            "it may have been applied: check with `bsched schedules list --instance {i}` before trying again"
+        ),
+        None => {
+            "it may have been applied: list the server's schedules to check before trying again"
+                .into()
+        }
+    }
+}
+
+/// Whether `e` is a delete of `profile` that `spec` would restore on `instance`.
+fn restores(e: &Entry, profile: &str, instance: InstanceId, spec: &ScheduleSpec) -> bool {
+    let want = Snapshot::of_spec(spec);
+    e.action == Action::Delete
+        && e.profile == profile
+        && e.instance_id == instance
+        && e.outcome != Outcome::Failed
+        && e.before.as_ref().is_some_and(|b| {
+            b.name.trim() == want.name && b.days == want.days && b.time == want.time
+        })
 }
 
 impl Ops {
@@ -26,18 +89,34 @@ impl Ops {
         Ops { client, journal }
     }
 
+    /// Takes the warnings not shown yet: outcomes that could not be written to the journal.
+    /// The CLI prints them on stderr; the TUI shows them in its status line.
+    pub fn take_warnings(&self) -> Vec<String> {
+        self.journal.take_warnings()
+    }
+
     fn begin(&self, intent: Intent) -> Result<u64, ApiError> {
         self.journal.begin(intent).map_err(journal_error)
     }
 
-    fn finish<T>(&self, id: u64, result: &Result<T, ApiError>, after: Option<Snapshot>) {
-        let (ok, error) = match result {
-            Ok(_) => (true, None),
-            Err(e) => (false, Some(e.to_string())),
-        };
-        if let Err(e) = self.journal.finish(id, ok, after, error) {
-            tracing::warn!(error = %e, "could not record the outcome of a change");
-        }
+    /// Records how change `id` ended. When that cannot be written, the warning says so and is
+    /// kept for [`Ops::take_warnings`] (and returned).
+    fn finish<T>(
+        &self,
+        id: u64,
+        instance: Option<InstanceId>,
+        result: &Result<T, ApiError>,
+        after: Option<Snapshot>,
+    ) -> Option<String> {
+        let (outcome, error) = outcome_of(result, instance);
+        let shown = format!("{outcome:?}").to_lowercase();
+        let e = self.journal.finish(id, outcome, after, error).err()?;
+        let warning = format!(
+            "the change of journal entry {id} ended ({shown}) but that could not be recorded: {e}; `bsched log` shows it as unknown"
+        );
+        tracing::warn!(%warning, "could not record the outcome of a change");
+        self.journal.push_warning(warning.clone());
+        Some(warning)
     }
 
     /// Creates a schedule.
@@ -47,6 +126,16 @@ impl Ops {
         server: Option<&str>,
         spec: &ScheduleSpec,
     ) -> Result<Schedule, ApiError> {
+        self.create_restoring(instance, server, spec, None).await
+    }
+
+    async fn create_restoring(
+        &self,
+        instance: InstanceId,
+        server: Option<&str>,
+        spec: &ScheduleSpec,
+        restores: Option<u64>,
+    ) -> Result<Schedule, ApiError> {
         let id = self.begin(Intent {
             action: Action::Create,
             instance_id: instance,
@@ -54,10 +143,47 @@ impl Ops {
             before: None,
             after: Some(Snapshot::of_spec(spec)),
             retention: None,
+            restores,
         })?;
         let result = self.client.create_schedule(instance, spec).await;
-        self.finish(id, &result, result.as_ref().ok().map(Snapshot::of));
+        self.finish(
+            id,
+            Some(instance),
+            &result,
+            result.as_ref().ok().map(Snapshot::of),
+        );
         result
+    }
+
+    /// Creates again a schedule that was deleted (`bsched restore`, undo in the TUI), unless
+    /// it is back already: when the server lists a schedule with the same name, days and time,
+    /// nothing is sent. `entry` is the delete's journal entry; without it, the newest delete
+    /// of this schedule on this server that was not restored yet is the one recorded.
+    pub async fn restore(
+        &self,
+        instance: InstanceId,
+        server: Option<&str>,
+        spec: &ScheduleSpec,
+        entry: Option<u64>,
+    ) -> Result<Restored, ApiError> {
+        let listed = self.client.schedules(instance).await?;
+        if let Some(s) = listed.schedules.into_iter().find(|s| spec.matches(s)) {
+            return Ok(Restored::AlreadyThere(s));
+        }
+        let entry = match entry {
+            Some(n) => Some(n),
+            None => self.journal.read().ok().and_then(|entries| {
+                entries
+                    .iter()
+                    .rev()
+                    .filter(|e| restores(e, self.journal.profile(), instance, spec))
+                    .find(|d| restored_by(&entries, d.id).is_none())
+                    .map(|d| d.id)
+            }),
+        };
+        self.create_restoring(instance, server, spec, entry)
+            .await
+            .map(Restored::Created)
     }
 
     /// Edits a schedule; `before` is how it was listed.
@@ -75,9 +201,15 @@ impl Ops {
             before: Some(Snapshot::of(before)),
             after: Some(Snapshot::of_spec(spec)),
             retention: None,
+            restores: None,
         })?;
         let result = self.client.edit_schedule(instance, before.id, spec).await;
-        self.finish(id, &result, result.as_ref().ok().map(Snapshot::of));
+        self.finish(
+            id,
+            Some(instance),
+            &result,
+            result.as_ref().ok().map(Snapshot::of),
+        );
         result
     }
 
@@ -95,16 +227,18 @@ impl Ops {
             days: Vec::new(),
             time: String::new(),
         }));
+        let instance = instance.or(before.map(|b| b.instance_id));
         let entry = self.begin(Intent {
             action: Action::Delete,
-            instance_id: instance.or(before.map(|b| b.instance_id)).unwrap_or(0),
+            instance_id: instance.unwrap_or(0),
             server: server.map(str::to_string),
             before: before_snap,
             after: None,
             retention: None,
+            restores: None,
         })?;
         let result = self.client.delete_schedule(id, instance).await;
-        self.finish(entry, &result, None);
+        self.finish(entry, instance, &result, None);
         result
     }
 
@@ -123,9 +257,10 @@ impl Ops {
             before: None,
             after: None,
             retention: Some((before, keep)),
+            restores: None,
         })?;
         let result = self.client.set_retention(instance, keep).await;
-        self.finish(entry, &result, None);
+        self.finish(entry, Some(instance), &result, None);
         result
     }
 

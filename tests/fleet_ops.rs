@@ -432,3 +432,123 @@ fn two_profiles_on_two_emulators() {
     let log = json(&home.run(&["log", "--json"]));
     assert_eq!(log[0]["profile"], "two");
 }
+
+#[test]
+fn a_plan_with_one_name_twice_on_a_server_is_refused_with_both_lines() {
+    let bg = Background::start();
+    let home = Home::for_url(&bg.emu.url());
+    let plan = format!(
+        "server_timezone = \"+03:00\"\n[[server]]\nid = {STAGING}\n[[server.schedule]]\nname = \"Nightly\"\ndays = \"mon\"\ntime = \"01:00\"\n[[server.schedule]]\nname = \"nightly\"\ndays = \"tue\"\ntime = \"02:00\"\n"
+    );
+    let file = home.write("twice.toml", &plan);
+    let r = home.run(&["apply", "-f", file.to_str().unwrap(), "--yes"]);
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("line 5 and line 9"), "{}", r.stderr);
+    assert!(r.stderr.contains("'Nightly' and 'nightly'"), "{}", r.stderr);
+    assert!(r.stderr.contains("nothing was applied"), "{}", r.stderr);
+    assert_eq!(r.stderr.lines().count(), 1, "{}", r.stderr);
+    assert_eq!(writes(&bg), 0);
+}
+
+#[test]
+fn prune_that_empties_a_server_says_so_before_the_confirmation() {
+    let bg = Background::start();
+    let home = Home::for_url(&bg.emu.url());
+    // web-1 keeps its schedule; db-replica and staging (none today) are listed without any.
+    let plan = format!(
+        "server_timezone = \"+03:00\"\n[[server]]\nid = {WEB1}\n[[server.schedule]]\nname = \"nightly\"\ndays = \"mon-fri\"\ntime = \"02:01\"\n[[server]]\nid = {DB_REPLICA}\n[[server]]\nid = {STAGING}\n"
+    );
+    let file = home.write("prune.toml", &plan);
+    let f = file.to_str().unwrap();
+    for args in [
+        vec!["apply", "-f", f, "--prune", "--dry-run"],
+        // Without a terminal the confirmation is refused: the line came before it.
+        vec!["apply", "-f", f, "--prune"],
+    ] {
+        let r = home.run(&args);
+        let warned: Vec<&str> = r
+            .stdout
+            .lines()
+            .filter(|l| l.contains("deletes every schedule"))
+            .collect();
+        assert_eq!(
+            warned,
+            vec![
+                "! --prune deletes every schedule of db-replica (5203773): all 1; it will have no scheduled backups"
+            ],
+            "{}",
+            r.stdout
+        );
+        let at = r.stdout.find("deletes every schedule").unwrap();
+        assert!(at < r.stdout.find("Plan: ").unwrap(), "{}", r.stdout);
+    }
+    assert_eq!(writes(&bg), 0);
+}
+
+#[test]
+fn text_output_shows_escape_sequences_from_the_api_visibly() {
+    let bg = Background::start();
+    let home = Home::for_url(&bg.emu.url());
+    let evil_server = "web\x1b[2K\r-1";
+    let evil_name = "night\x1b[8mly\u{202e}";
+    bg.emu.with(|w| {
+        w.data
+            .instances
+            .iter_mut()
+            .find(|i| i.id == WEB1)
+            .unwrap()
+            .servername = evil_server.into();
+        let s = w.data.schedules.iter_mut().find(|s| s.id == 301).unwrap();
+        s.name = evil_name.into();
+        let mut twin = s.clone();
+        twin.id = 999;
+        w.data.schedules.push(twin);
+    });
+    let raw = |text: &str| {
+        text.chars()
+            .any(|c| c == '\x1b' || c == '\r' || c == '\u{202e}')
+    };
+
+    let plan = format!("server_timezone = \"+03:00\"\n[[server]]\nid = {WEB1}\n");
+    let file = home.write("prune.toml", &plan);
+    let dry = home.run(&[
+        "apply",
+        "-f",
+        file.to_str().unwrap(),
+        "--prune",
+        "--dry-run",
+    ]);
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert!(!raw(&dry.stdout), "{:?}", dry.stdout);
+    assert!(
+        dry.stdout.contains("- delete 'night^[[8mly\\u{202e}'"),
+        "{}",
+        dry.stdout
+    );
+    assert!(
+        dry.stdout.contains("web^[[2K^M-1 (5203770)"),
+        "{}",
+        dry.stdout
+    );
+
+    let lint = home.run(&["lint"]);
+    assert_eq!(lint.code, 1, "{}", lint.stderr);
+    assert!(!raw(&lint.stdout), "{:?}", lint.stdout);
+    assert!(lint.stdout.contains("night^[[8mly"), "{}", lint.stdout);
+
+    let applied = home.run(&["apply", "-f", file.to_str().unwrap(), "--prune", "--yes"]);
+    assert_eq!(applied.code, 0, "{}", applied.stderr);
+    assert!(!raw(&applied.stdout), "{:?}", applied.stdout);
+    let log = home.run(&["log"]);
+    assert_eq!(log.code, 0, "{}", log.stderr);
+    assert!(!raw(&log.stdout), "{:?}", log.stdout);
+    assert!(log.stdout.contains("night^[[8mly"), "{}", log.stdout);
+    // JSON keeps the exact strings.
+    let log = json(&home.run(&["log", "--json"]));
+    assert_eq!(log[0]["before"]["name"], evil_name);
+    assert_eq!(log[0]["server"], evil_server);
+
+    let restore = home.run(&["restore", "1"]);
+    assert!(!raw(&restore.stdout), "{:?}", restore.stdout);
+    assert!(!raw(&restore.stderr), "{:?}", restore.stderr);
+}

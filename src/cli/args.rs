@@ -87,7 +87,7 @@ pub enum Command {
         /// Print JSON.
         #[arg(long)]
         json: bool,
-        /// Show at most this many entries.
+        /// Show the newest N entries (0: every entry).
         #[arg(long, default_value_t = 50, value_name = "N")]
         limit: usize,
     },

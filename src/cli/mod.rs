@@ -25,8 +25,15 @@ pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_REFUSED: i32 = 3;
 /// Exit status: authentication failed.
 pub const EXIT_AUTH: i32 = 4;
-/// Exit status: network error, timeout or an unreadable answer.
+/// Exit status: network error, timeout or an unreadable answer; also a change whose result is
+/// unknown (sent, answer lost: it may have been applied).
 pub const EXIT_NETWORK: i32 = 5;
+/// Exit status: the change was made, but its report could not be written (a closed pipe, a
+/// full disk); the journal (`bsched log`) has it.
+pub const EXIT_OUTPUT: i32 = 6;
+/// Exit status: `apply` was stopped by Ctrl+C; the changes in flight were finished and
+/// recorded, the others were not sent.
+pub const EXIT_INTERRUPTED: i32 = 130;
 
 /// A failed command, with the exit status it maps to. Its text is shown safely (see
 /// [`shown`]): it can quote the API, a file or the journal, and it ends up on a terminal.

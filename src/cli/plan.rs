@@ -2,21 +2,55 @@
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures_util::future::{join_all, try_join_all};
 use serde::Serialize;
 
 use super::commands::{confirm, journal_for, print_json, print_text, resolve_with_credentials};
 use super::fleet::fleet;
-use super::{Cli, CliError, table};
-use crate::api::Client;
+use super::{Cli, CliError, EXIT_INTERRUPTED, EXIT_OUTPUT, table};
+use crate::api::{ApiError, Client};
 use crate::domain::plan::{
     Change, Finding, Plan, PlanFormat, PlanSchedule, PlanServer, diff, lint as lint_server,
 };
 use crate::domain::timing::{local_stamp, parse_zone};
-use crate::domain::{Instance, ScheduleName, ScheduleSpec};
-use crate::journal::{Action, Entry, Outcome};
-use crate::ops::Ops;
+use crate::domain::{Instance, Schedule, ScheduleName, ScheduleSpec};
+use crate::journal::{Action, Entry, Journal, Outcome, restored_by};
+use crate::ops::{Ops, Restored, check_hint};
+use crate::sanitize::for_terminal;
+
+/// Text from the API, the journal or a plan file, safe to print.
+fn safe(s: &str) -> String {
+    for_terminal(s).into_owned()
+}
+
+/// Prints warnings on stderr, one line each.
+fn warn_all(warnings: impl IntoIterator<Item = String>) {
+    for w in warnings {
+        eprintln!("warning: {}", for_terminal(&w));
+    }
+}
+
+/// The journal of `profile`, with its file warnings printed (readable by others).
+fn open_journal(profile: &str) -> Result<Journal, CliError> {
+    let journal = journal_for(profile)?;
+    warn_all(journal.file_warnings());
+    Ok(journal)
+}
+
+/// Writes the report of changes that were made. Failing to write it must not say "nothing was
+/// sent" (exit 2): the changes stand, so the error says so and exits [`EXIT_OUTPUT`].
+pub(super) fn print_report(out: &mut dyn Write, text: &str, made: &str) -> Result<(), CliError> {
+    write!(out, "{text}")
+        .and_then(|_| out.flush())
+        .map_err(|e| CliError::Failed {
+            message: format!(
+                "{made}, but the report could not be written ({e}); `bsched log` shows what was done"
+            ),
+            code: EXIT_OUTPUT,
+        })
+}
 
 fn format_of(name: &str) -> Result<PlanFormat, CliError> {
     match name.to_lowercase().as_str() {
@@ -109,8 +143,9 @@ pub async fn apply(
     };
     let plan = Plan::parse(&text, format).map_err(|e| {
         CliError::Usage(format!(
-            "plan file {}: {e}; nothing was applied",
-            file.display()
+            "plan file {}: {}; nothing was applied",
+            file.display(),
+            safe(&e.to_string())
         ))
     })?;
     let resolved = resolve_with_credentials(cli)?;
@@ -124,12 +159,12 @@ pub async fn apply(
         return Err(CliError::Usage(format!(
             "plan file {}: its times are in {} but profile '{}' keeps schedules in {}; set server_timezone to match; nothing was applied",
             file.display(),
-            plan.server_timezone,
+            safe(&plan.server_timezone),
             resolved.profile,
             resolved.zones.server_label()
         )));
     }
-    let journal = journal_for(&resolved.profile)?;
+    let journal = open_journal(&resolved.profile)?;
     let ops = Ops::new(Client::new(resolved.client)?, journal);
     let servers = ops.client.instances().await?;
     let name_of = |id: u64| -> Option<&Instance> { servers.iter().find(|s| s.id == id) };
@@ -149,18 +184,29 @@ pub async fn apply(
     // The diff, per server.
     let mut text = String::new();
     let mut counts = std::collections::BTreeMap::<&str, usize>::new();
-    for (entry, changes) in &per_server {
-        let name = name_of(entry.id).map(|s| s.name.as_str()).unwrap_or("?");
+    let mut emptied = Vec::new();
+    for ((entry, changes), list) in per_server.iter().zip(&lists) {
+        let name = safe(name_of(entry.id).map(|s| s.name.as_str()).unwrap_or("?"));
         let real: Vec<&Change> = changes.iter().filter(|c| c.is_change()).collect();
         for c in changes {
             *counts.entry(c.verb()).or_default() += 1;
+        }
+        let deletes = changes
+            .iter()
+            .filter(|c| matches!(c, Change::Delete { .. }))
+            .count();
+        if prune && !list.schedules.is_empty() && deletes == list.schedules.len() {
+            emptied.push(format!(
+                "! --prune deletes every schedule of {name} ({}): all {deletes}; it will have no scheduled backups\n",
+                entry.id
+            ));
         }
         if real.is_empty() {
             continue;
         }
         text.push_str(&format!("{name} ({})\n", entry.id));
         for c in real {
-            text.push_str(&format!("  {c}\n"));
+            text.push_str(&format!("  {}\n", safe(&c.to_string())));
         }
     }
     let total: usize = counts
@@ -176,6 +222,9 @@ pub async fn apply(
                 counts.get("unchanged").copied().unwrap_or(0)
             ),
         );
+    }
+    for line in emptied {
+        text.push_str(&line);
     }
     let summary: Vec<String> = counts.iter().map(|(k, n)| format!("{n} {k}")).collect();
     text.push_str(&format!("Plan: {}.\n", summary.join(", ")));
@@ -195,49 +244,131 @@ pub async fn apply(
         }
     }
 
-    // Servers in parallel (bounded by the client), each server's changes in order.
-    let results = join_all(per_server.iter().map(|(entry, changes)| {
-        let ops = &ops;
-        let name = name_of(entry.id).map(|s| s.name.clone());
-        async move {
-            let mut res = Vec::new();
-            for c in changes.iter().filter(|c| c.is_change()) {
-                res.push((c, ops.apply(c, name.as_deref()).await));
-            }
-            res
-        }
-    }))
-    .await;
-    let mut failed = Vec::new();
+    let (results, interrupted) = run_changes(&ops, &per_server, &name_of).await?;
+    warn_all(ops.take_warnings());
+    let (mut failed, mut failed_on) = (0, Vec::<String>::new());
     let mut first_code = None;
-    let mut done = 0;
+    let (mut done, mut unknown, mut not_sent) = (0, 0, 0);
     let mut report = String::new();
     for ((entry, _), res) in per_server.iter().zip(results) {
-        let name = name_of(entry.id).map(|s| s.name.as_str()).unwrap_or("?");
+        let name = safe(name_of(entry.id).map(|s| s.name.as_str()).unwrap_or("?"));
         for (c, r) in res {
+            let c = safe(&c.to_string());
             match r {
-                Ok(_) => done += 1,
-                Err(e) => {
-                    report.push_str(&format!("failed: {name} ({}): {c}: {e}\n", entry.id));
-                    failed.push(name.to_string());
+                None => not_sent += 1,
+                Some(Ok(_)) => done += 1,
+                Some(Err(e)) => {
+                    let why = match &e {
+                        ApiError::Unconfirmed(_) => e.to_string(),
+                        e if e.answer_lost() => format!("{e}; {}", check_hint(Some(entry.id))),
+                        e => e.to_string(),
+                    };
+                    let what = if e.answer_lost() { "unknown" } else { "failed" };
+                    unknown += usize::from(e.answer_lost());
+                    report.push_str(&format!(
+                        "{what}: {name} ({}): {c}: {}\n",
+                        entry.id,
+                        safe(&why)
+                    ));
+                    failed += 1;
+                    if !failed_on.contains(&name) {
+                        failed_on.push(name.clone());
+                    }
                     first_code.get_or_insert(CliError::Api(e).exit_code());
                 }
             }
         }
     }
     report.push_str(&format!("Applied {done} of {total} changes.\n"));
-    print_text(out, &report)?;
-    if failed.is_empty() {
-        Ok(())
-    } else {
-        Err(CliError::Failed {
+    if interrupted {
+        report.push_str(&format!(
+            "Interrupted: {not_sent} change(s) not sent; run the same apply again to finish.\n"
+        ));
+    }
+    let printed = print_report(
+        out,
+        &report,
+        &format!("{done} of {total} changes were applied"),
+    );
+    let retry = "run the same apply again to retry them: it lists the servers first, so a change that was applied after all is not repeated";
+    if interrupted {
+        return Err(CliError::Failed {
             message: format!(
-                "{} change(s) failed on {}; run the same apply again to retry them (applied changes are not repeated)",
-                failed.len(),
-                failed.join(", ")
+                "interrupted: {done} of {total} changes applied, {failed} failed or unknown, {not_sent} not sent (nothing was sent for those); {retry}"
             ),
-            code: first_code.unwrap_or(super::EXIT_REFUSED),
-        })
+            code: EXIT_INTERRUPTED,
+        });
+    }
+    if failed == 0 {
+        return printed;
+    }
+    let unknown_note = if unknown > 0 {
+        format!(" ({unknown} may have been applied: `bsched log` marks them unknown)")
+    } else {
+        String::new()
+    };
+    Err(CliError::Failed {
+        message: format!(
+            "{failed} change(s) failed on {}{unknown_note}; {retry}{}",
+            failed_on.join(", "),
+            if printed.is_err() {
+                "; the report could not be written"
+            } else {
+                ""
+            }
+        ),
+        code: first_code.unwrap_or(super::EXIT_REFUSED),
+    })
+}
+
+/// What each planned change came to: `None` when it was never sent (Ctrl+C came first).
+type Results<'a> = Vec<Vec<(&'a Change, Option<Result<Option<Schedule>, ApiError>>)>>;
+
+/// Applies the changes: servers in parallel, each server's changes in order, and no more
+/// changes begun at once than the client sends at once (so a change is journaled only when
+/// it can be sent). Ctrl+C stops sending: the changes in flight finish and are recorded, the
+/// others are reported as not sent; a second Ctrl+C quits at once.
+async fn run_changes<'a>(
+    ops: &Ops,
+    per_server: &'a [(&'a PlanServer, Vec<Change>)],
+    name_of: &(dyn Fn(u64) -> Option<&'a Instance> + Sync),
+) -> Result<(Results<'a>, bool), CliError> {
+    let stop = AtomicBool::new(false);
+    let slots =
+        tokio::sync::Semaphore::new(ops.client.settings_without_secrets().concurrency.max(1));
+    let work = join_all(per_server.iter().map(|(entry, changes)| {
+        let (stop, slots) = (&stop, &slots);
+        let name = name_of(entry.id).map(|s| s.name.clone());
+        async move {
+            let mut res = Vec::new();
+            for c in changes.iter().filter(|c| c.is_change()) {
+                let _slot = slots.acquire().await;
+                if stop.load(Ordering::SeqCst) {
+                    res.push((c, None));
+                    continue;
+                }
+                res.push((c, Some(ops.apply(c, name.as_deref()).await)));
+            }
+            res
+        }
+    }));
+    tokio::pin!(work);
+    tokio::select! {
+        results = &mut work => Ok((results, false)),
+        _ = tokio::signal::ctrl_c() => {
+            stop.store(true, Ordering::SeqCst);
+            eprintln!("Stopping: the changes in flight finish and are recorded; nothing more is sent (Ctrl+C again quits at once).");
+            tokio::select! {
+                results = &mut work => Ok((results, true)),
+                _ = tokio::signal::ctrl_c() => {
+                    warn_all(ops.take_warnings());
+                    Err(CliError::Failed {
+                        message: "interrupted twice: the changes in flight may or may not have been applied (`bsched log` shows them as unknown); the others were not sent".into(),
+                        code: EXIT_INTERRUPTED,
+                    })
+                }
+            }
+        }
     }
 }
 
@@ -271,14 +402,21 @@ fn entry_change(e: &Entry) -> String {
     }
 }
 
-/// `bsched log`: the journal, newest last.
+/// `bsched log`: the journal, newest last; `--limit 0` shows every entry.
 pub fn log(cli: &Cli, json: bool, limit: usize, out: &mut dyn Write) -> Result<(), CliError> {
     let profile = super::resolve_profile(cli)
         .map(|r| r.profile)
         .unwrap_or_else(|_| crate::config::DEFAULT_PROFILE.to_string());
-    let journal = journal_for(&profile)?;
-    let entries = journal.read().map_err(|e| CliError::Usage(e.to_string()))?;
-    let shown = &entries[entries.len().saturating_sub(limit)..];
+    let journal = open_journal(&profile)?;
+    let contents = journal
+        .load()
+        .map_err(|e| CliError::Usage(safe(&e.to_string())))?;
+    warn_all(contents.warning(journal.path()));
+    let entries = &contents.entries;
+    let shown = match limit {
+        0 => &entries[..],
+        n => &entries[entries.len().saturating_sub(n)..],
+    };
     if json {
         return print_json(out, &shown);
     }
@@ -295,15 +433,16 @@ pub fn log(cli: &Cli, json: bool, limit: usize, out: &mut dyn Write) -> Result<(
             vec![
                 e.id.to_string(),
                 local_stamp(&tz, e.time),
-                e.profile.clone(),
+                safe(&e.profile),
                 format!("{:?}", e.action).to_lowercase(),
                 match &e.server {
-                    Some(s) => format!("{s} ({})", e.instance_id),
+                    Some(s) => format!("{} ({})", safe(s), e.instance_id),
                     None => e.instance_id.to_string(),
                 },
-                entry_change(e),
+                safe(&entry_change(e)),
                 match (&e.outcome, &e.error) {
-                    (Outcome::Failed, Some(err)) => format!("failed: {err}"),
+                    (Outcome::Failed, Some(err)) => format!("failed: {}", safe(err)),
+                    (Outcome::Unknown, Some(err)) => format!("unknown: {}", safe(err)),
                     (o, _) => format!("{o:?}").to_lowercase(),
                 },
             ]
@@ -320,11 +459,16 @@ pub fn log(cli: &Cli, json: bool, limit: usize, out: &mut dyn Write) -> Result<(
     )
 }
 
-/// `bsched restore ENTRY`: creates again the schedule a journal entry deleted.
+/// `bsched restore ENTRY`: creates again the schedule a journal entry deleted, unless it was
+/// restored already or the server has it again (then nothing is sent).
 pub async fn restore(cli: &Cli, entry: u64, out: &mut dyn Write) -> Result<(), CliError> {
     let resolved = resolve_with_credentials(cli)?;
-    let journal = journal_for(&resolved.profile)?;
-    let entries = journal.read().map_err(|e| CliError::Usage(e.to_string()))?;
+    let journal = open_journal(&resolved.profile)?;
+    let contents = journal
+        .load()
+        .map_err(|e| CliError::Usage(safe(&e.to_string())))?;
+    warn_all(contents.warning(journal.path()));
+    let entries = &contents.entries;
     let e = entries.iter().find(|e| e.id == entry).ok_or_else(|| {
         CliError::Usage(format!(
             "there is no journal entry {entry} (see `bsched log`)"
@@ -336,17 +480,33 @@ pub async fn restore(cli: &Cli, entry: u64, out: &mut dyn Write) -> Result<(), C
             format!("{:?}", e.action).to_lowercase()
         )));
     }
-    if e.outcome != Outcome::Done {
+    // A delete whose outcome is unknown may have applied: restoring it is safe, since a
+    // schedule that is still there is found below and nothing is sent.
+    if e.outcome == Outcome::Failed {
         return Err(CliError::Usage(format!(
-            "entry {entry} did not delete anything (its outcome is {})",
-            format!("{:?}", e.outcome).to_lowercase()
+            "entry {entry} did not delete anything (its outcome is failed)"
         )));
     }
     if e.profile != resolved.profile {
+        let p = safe(&e.profile);
         return Err(CliError::Usage(format!(
-            "entry {entry} was made on profile '{}'; run with --profile {}",
-            e.profile, e.profile
+            "entry {entry} was made on profile '{p}'; run with --profile {p}"
         )));
+    }
+    if let Some(by) = restored_by(entries, entry) {
+        let what = by
+            .after
+            .as_ref()
+            .and_then(|s| s.id)
+            .map(|id| format!(" as schedule {id}"))
+            .unwrap_or_default();
+        return print_text(
+            out,
+            &format!(
+                "Entry {entry} was restored already by entry {}{what}; nothing was sent. (If it was deleted again since, restore that later delete instead.)\n",
+                by.id
+            ),
+        );
     }
     let spec = e
         .before
@@ -355,24 +515,43 @@ pub async fn restore(cli: &Cli, entry: u64, out: &mut dyn Write) -> Result<(), C
         .spec()
         .map_err(|why| {
             CliError::Usage(format!(
-                "entry {entry} does not hold the whole schedule (it was deleted without --instance): {why}"
+                "entry {entry} does not hold the whole schedule (it was deleted without --instance): {}",
+                safe(&why)
             ))
         })?;
     let ops = Ops::new(Client::new(resolved.client)?, journal);
-    let created = ops
-        .create(e.instance_id, e.server.as_deref(), &spec)
-        .await?;
-    print_text(
-        out,
-        &format!(
-            "Restored '{}' ({} {}) on server {} as schedule {}.\n",
-            created.name,
-            created.days.display(),
-            created.time,
-            e.instance_id,
-            created.id
+    let restored = ops
+        .restore(e.instance_id, e.server.as_deref(), &spec, Some(entry))
+        .await;
+    warn_all(ops.take_warnings());
+    match restored? {
+        Restored::AlreadyThere(s) => print_text(
+            out,
+            &format!(
+                "'{}' ({} {}) is already on server {} as schedule {}; nothing was sent.\n",
+                safe(&s.name),
+                s.days.display(),
+                s.time,
+                e.instance_id,
+                s.id
+            ),
         ),
-    )
+        Restored::Created(created) => print_report(
+            out,
+            &format!(
+                "Restored '{}' ({} {}) on server {} as schedule {}.\n",
+                safe(&created.name),
+                created.days.display(),
+                created.time,
+                e.instance_id,
+                created.id
+            ),
+            &format!(
+                "schedule {} was restored on server {}",
+                created.id, e.instance_id
+            ),
+        ),
+    }
 }
 
 #[derive(Serialize)]
@@ -410,14 +589,23 @@ pub async fn lint(cli: &Cli, within: u16, json: bool, out: &mut dyn Write) -> Re
                 .iter()
                 .find(|(s, _)| s.name == server)
                 .and_then(|(_, l)| l.schedules.iter().find(|x| x.id == id))
-                .map(|x| format!("{} '{}' ({} {})", x.id, x.name, x.days.display(), x.time))
+                .map(|x| {
+                    format!(
+                        "{} '{}' ({} {})",
+                        x.id,
+                        safe(&x.name),
+                        x.days.display(),
+                        x.time
+                    )
+                })
                 .unwrap_or_else(|| id.to_string())
         };
         let mut text = String::new();
         for (server, f) in &found {
+            let shown = safe(server);
             text.push_str(&match f {
                 Finding::Duplicate { first, second, .. } => format!(
-                    "{server}: duplicate: {} and {} run at the same days and time\n",
+                    "{shown}: duplicate: {} and {} run at the same days and time\n",
                     name_of(server, *first),
                     name_of(server, *second)
                 ),
@@ -428,7 +616,7 @@ pub async fn lint(cli: &Cli, within: u16, json: bool, out: &mut dyn Write) -> Re
                     days,
                     ..
                 } => format!(
-                    "{server}: overlap: {} and {} start {minutes} min apart ({days})\n",
+                    "{shown}: overlap: {} and {} start {minutes} min apart ({days})\n",
                     name_of(server, *first),
                     name_of(server, *second)
                 ),

@@ -155,7 +155,10 @@ pub async fn execute(ctx: &Ctx, cmd: Cmd) -> Option<Msg> {
         } => Msg::Restored {
             instance,
             result: match &ops {
-                Some(ops) => ops.create(instance, Some(&server), &spec).await,
+                Some(ops) => ops
+                    .restore(instance, Some(&server), &spec, None)
+                    .await
+                    .map(crate::ops::Restored::into_schedule),
                 None => Err(no_journal()),
             },
         },
