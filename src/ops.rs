@@ -49,8 +49,10 @@ pub fn outcome_of<T>(
 ) -> (Outcome, Option<String>) {
     match result {
         Ok(_) => (Outcome::Done, None),
-        Err(e @ ApiError::Unconfirmed(_)) => (Outcome::Unknown, Some(e.to_string())),
-        Err(e) if e.answer_lost() => (
+        // The client turns every write it sent but could not confirm (a lost answer it could
+        // not reconcile by listing) into `Unconfirmed`; any other error means not applied:
+        // refused, failed before the write, or reconciled by listing and found not done.
+        Err(e @ ApiError::Unconfirmed(_)) => (
             Outcome::Unknown,
             Some(format!("{e}; {}", check_hint(instance))),
         ),

@@ -77,9 +77,7 @@ fn with_no_credentials_a_login_screen_asks_for_them_and_the_one_time_code() {
     pty.send("\t");
     pty.send("wrong password");
     pty.send("\r");
-    pty.wait_for("the refusal", |t| {
-        t.contains("Wrong username or password")
-    });
+    pty.wait_for("the refusal", |t| t.contains("Wrong username or password"));
     // Everything typed is kept: fix the password only.
     for _ in 0.."wrong password".len() {
         pty.send("\u{7f}");

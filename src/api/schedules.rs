@@ -267,6 +267,8 @@ impl Client {
                     false => Ok(()),
                 }
             }
+            // No server to list: whether it applied cannot be known.
+            (Err(e), None) if e.answer_lost() => Err(ApiError::Unconfirmed(e.to_string())),
             (Err(e), _) => Err(e),
         }
     }

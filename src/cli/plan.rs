@@ -258,13 +258,14 @@ pub async fn apply(
                 None => not_sent += 1,
                 Some(Ok(_)) => done += 1,
                 Some(Err(e)) => {
-                    let why = match &e {
-                        ApiError::Unconfirmed(_) => e.to_string(),
-                        e if e.answer_lost() => format!("{e}; {}", check_hint(Some(entry.id))),
-                        e => e.to_string(),
+                    let unconfirmed = matches!(e, ApiError::Unconfirmed(_));
+                    let why = if unconfirmed {
+                        format!("{e}; {}", check_hint(Some(entry.id)))
+                    } else {
+                        e.to_string()
                     };
-                    let what = if e.answer_lost() { "unknown" } else { "failed" };
-                    unknown += usize::from(e.answer_lost());
+                    let what = if unconfirmed { "unknown" } else { "failed" };
+                    unknown += usize::from(unconfirmed);
                     report.push_str(&format!(
                         "{what}: {name} ({}): {c}: {}\n",
                         entry.id,
