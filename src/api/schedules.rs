@@ -139,6 +139,11 @@ impl Client {
     /// Creates a schedule. When this server's creates answer with the new id, the write alone
     /// is enough; otherwise the list is read before and after and the new schedule is the one
     /// new id. A create whose answer was lost is reconciled by listing, never sent twice.
+    ///
+    /// Whether the schedule function answers with an id is not known (api.md 8.4, 8a.5:
+    /// BILLmanager's `*.edit` usually does). Both answers are handled: without an id the
+    /// listings decide, and what was seen is learned and kept with the session, so a server
+    /// that changes its mind costs one extra listing, never a wrong result.
     pub async fn create_schedule(
         &self,
         instance: InstanceId,
