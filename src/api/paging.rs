@@ -63,6 +63,8 @@ impl Client {
         let mut claimed: Option<u64> = None;
         let mut last_ids: Option<Vec<String>> = None;
         let mut page: u64 = 1;
+        // Elements per page as the server really sends them (it may cap `p_cnt` silently).
+        let mut per_page: Option<u64> = None;
         loop {
             let mut p = params.to_vec();
             p.push(("p_num", page.to_string()));
@@ -115,9 +117,7 @@ impl Client {
                 )));
             }
             // No more pages than the claimed count allows at the page size the server used.
-            let per_page = doc::paging_size(first_doc.as_ref().unwrap_or(&Value::Null))
-                .filter(|n| *n > 0)
-                .unwrap_or(got.max(1));
+            let per_page = *per_page.get_or_insert(got.max(1));
             if page > total / per_page + 1 {
                 return Err(Broken::Fatal(ApiError::Malformed(format!(
                     "the server sent {page} pages of a list of {total}; stopped"
