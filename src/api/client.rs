@@ -10,7 +10,7 @@ use reqwest::Url;
 use serde_json::Value;
 use tokio::sync::{Mutex, OnceCell, Semaphore};
 
-use super::doc::{self, decode_body};
+use super::doc::{self, Page, decode_page};
 use super::scrub::Scrubber;
 use super::session_store::{Kept, SessionStore};
 use super::{ApiError, Secret};
@@ -381,8 +381,9 @@ impl Client {
             ApiError::Refused { message, .. } => ApiError::Auth(message),
             other => other,
         });
-        let token = result.and_then(|doc| {
-            doc.get("auth")
+        let token = result.and_then(|page| {
+            page.doc
+                .get("auth")
                 .and_then(|a| doc::attr(a, "id").or_else(|| doc::text(a)))
                 .filter(|t| !t.is_empty())
                 .map(Secret::new)
@@ -443,8 +444,9 @@ impl Client {
     /// `ok = func=totp.confirm`).
     pub async fn needs_totp(&self) -> Result<bool, ApiError> {
         let token = self.session().await?;
-        let doc = self.call_with("whoami", &[], &token).await?;
-        Ok(doc
+        let page = self.call_with("whoami", &[], &token).await?;
+        Ok(page
+            .doc
             .get("ok")
             .and_then(doc::text)
             .is_some_and(|t| t.trim() == "func=totp.confirm"))
@@ -465,8 +467,9 @@ impl Client {
             ("clicked_button", "ok".to_string()),
             ("qrcode", code.to_string()),
         ];
-        let doc = self.call_with("totp.confirm", &params, &token).await?;
-        let fresh = doc
+        let page = self.call_with("totp.confirm", &params, &token).await?;
+        let fresh = page
+            .doc
             .get("auth")
             .and_then(|a| doc::attr(a, "id").or_else(|| doc::text(a)))
             .filter(|t| !t.is_empty())
@@ -532,7 +535,45 @@ impl Client {
     /// out (at most three tries in all); a refused session is renewed once and the call retried
     /// once: a call refused for access did not apply.
     pub async fn call(&self, func: &str, params: &[(&str, String)]) -> Result<Value, ApiError> {
+        let page = self.call_as(func, params, false).await?;
+        self.whole(page)
+    }
+
+    /// [`Client::call`] for a list: the elements stay JSON text until read ([`Page`]).
+    pub(super) async fn call_page(
+        &self,
+        func: &str,
+        params: &[(&str, String)],
+    ) -> Result<Page, ApiError> {
         self.call_as(func, params, false).await
+    }
+
+    /// One element of a list as a document, with every known secret removed.
+    pub(super) fn element(&self, raw: &serde_json::value::RawValue) -> Result<Value, ApiError> {
+        let mut v: Value = serde_json::from_str(raw.get())
+            .map_err(|_| ApiError::Malformed("an element of the list is not JSON".into()))?;
+        self.scrubber().value(&mut v);
+        Ok(v)
+    }
+
+    /// A page with its elements put back into the document (for small answers).
+    fn whole(&self, page: Page) -> Result<Value, ApiError> {
+        let Page { mut doc, elems } = page;
+        if !elems.is_empty() {
+            let mut items = elems
+                .iter()
+                .map(|e| self.element(e))
+                .collect::<Result<Vec<Value>, _>>()?;
+            let elem = if items.len() == 1 {
+                items.remove(0)
+            } else {
+                Value::Array(items)
+            };
+            if let Some(m) = doc.as_object_mut() {
+                m.insert("elem".into(), elem);
+            }
+        }
+        Ok(doc)
     }
 
     /// Calls a write: like [`Client::call`], but a "request in process" refusal is returned,
@@ -542,7 +583,8 @@ impl Client {
         func: &str,
         params: &[(&str, String)],
     ) -> Result<Value, ApiError> {
-        self.call_as(func, params, true).await
+        let page = self.call_as(func, params, true).await?;
+        self.whole(page)
     }
 
     async fn call_as(
@@ -550,7 +592,7 @@ impl Client {
         func: &str,
         params: &[(&str, String)],
         write: bool,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Page, ApiError> {
         let _permit = self
             .inner
             .permits
@@ -603,7 +645,7 @@ impl Client {
         params: &[(&str, String)],
         token: &Secret,
         write: bool,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Page, ApiError> {
         let mut tries = 1;
         loop {
             match self.call_with(func, params, token).await {
@@ -622,7 +664,7 @@ impl Client {
         func: &str,
         params: &[(&str, String)],
         token: &Secret,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Page, ApiError> {
         let mut form: Vec<(&str, &str)> = vec![
             ("func", func),
             ("out", "json"),
@@ -635,7 +677,7 @@ impl Client {
     }
 
     /// One POST: no redirect followed, the answer read up to the cap, decoded, scrubbed.
-    async fn send(&self, form: &[(&str, &str)]) -> Result<Value, ApiError> {
+    async fn send(&self, form: &[(&str, &str)]) -> Result<Page, ApiError> {
         let timeout = self.inner.cfg.request_timeout.as_secs().max(1);
         if locked(&self.inner.trace).is_some() {
             let shown: Vec<String> = form
@@ -674,8 +716,8 @@ impl Client {
         // The secrets known before this answer: a session it hands out is kept intact in the
         // document (the caller needs it) but masked in the trace and in every later answer.
         let scrub = self.scrubber();
-        let decoded = decode_body(status.as_u16(), &body);
-        if let Ok(doc) = &decoded
+        let decoded = decode_page(status.as_u16(), &body);
+        if let Ok(Page { doc, .. }) = &decoded
             && let Some(fresh) = doc
                 .get("auth")
                 .and_then(|a| doc::attr(a, "id").or_else(|| doc::text(a)))
@@ -688,13 +730,14 @@ impl Client {
         }
         drop(body);
         match decoded {
-            Ok(mut doc) => {
+            Ok(Page { mut doc, elems }) => {
                 if let Some(m) = doc.as_object_mut() {
                     // The echo of the request (session id included) is of no use to us.
                     m.remove("tparams");
                 }
+                // Elements are scrubbed one by one when they are read (`Client::element`).
                 scrub.value(&mut doc);
-                Ok(doc)
+                Ok(Page { doc, elems })
             }
             Err(e) => {
                 let e = scrub.error(e);

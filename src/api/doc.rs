@@ -3,13 +3,49 @@
 //! Text sits under `"$"`, attributes under `"$name"`, a list of one is an object, an empty list
 //! has no key at all, an empty value is `{}`, and a scalar may arrive wrapped in an array.
 
-use serde_json::Value;
+use std::fmt;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde_json::value::RawValue;
+use serde_json::{Map, Value};
 
 use super::ApiError;
+
+/// A decoded answer: the document without its list, and the list's elements still as JSON
+/// text. A large list is never held as one tree: each element is parsed when it is read and
+/// dropped after, so decoding costs a small multiple of the answer, not tens of times it.
+#[derive(Debug)]
+pub struct Page {
+    /// `doc` without `elem`.
+    pub doc: Value,
+    /// The elements of `doc.elem` (one, many or none), unparsed.
+    pub elems: Vec<Box<RawValue>>,
+}
 
 /// Turns an HTTP answer into the `doc` object, or a clear error. Never echoes the body: it
 /// carries the session token in `tparams`.
 pub fn decode_body(status: u16, body: &[u8]) -> Result<Value, ApiError> {
+    let Page { mut doc, elems } = decode_page(status, body)?;
+    if !elems.is_empty() {
+        let mut items = elems
+            .iter()
+            .map(|e| serde_json::from_str::<Value>(e.get()))
+            .collect::<Result<Vec<Value>, _>>()
+            .map_err(|_| ApiError::Malformed("an element of the list is not JSON".into()))?;
+        let elem = if items.len() == 1 {
+            items.remove(0)
+        } else {
+            Value::Array(items)
+        };
+        if let Some(m) = doc.as_object_mut() {
+            m.insert("elem".into(), elem);
+        }
+    }
+    Ok(doc)
+}
+
+/// Like [`decode_body`], but keeps the list's elements as JSON text (see [`Page`]).
+pub fn decode_page(status: u16, body: &[u8]) -> Result<Page, ApiError> {
     if status == 403 || status == 460 {
         return Err(ApiError::Blocked(status));
     }
@@ -23,21 +59,98 @@ pub fn decode_body(status: u16, body: &[u8]) -> Result<Value, ApiError> {
     if text.first() == Some(&b'<') {
         return Err(ApiError::Html);
     }
-    let mut root: Value = serde_json::from_slice(text).map_err(|e| {
+    let malformed = |e: serde_json::Error| {
         ApiError::Malformed(if e.is_eof() {
             "the JSON ends too early (truncated answer)".into()
+        } else if e.is_data() {
+            "the JSON has no `doc` object".into()
         } else {
             format!("invalid JSON at line {} column {}", e.line(), e.column())
         })
-    })?;
-    let doc = match root.get_mut("doc") {
-        Some(doc) if doc.is_object() => doc.take(),
-        _ => return Err(ApiError::Malformed("the JSON has no `doc` object".into())),
+    };
+    let mut de = serde_json::Deserializer::from_slice(text);
+    let found = de.deserialize_map(RootVisitor).map_err(malformed)?;
+    de.end().map_err(malformed)?;
+    let Some((doc, elem)) = found else {
+        return Err(ApiError::Malformed("the JSON has no `doc` object".into()));
     };
     if let Some(err) = doc.get("error") {
         return Err(decode_error(err));
     }
-    Ok(doc)
+    let elems = match elem {
+        None => Vec::new(),
+        Some(raw) => match raw.get().trim_start().as_bytes().first() {
+            Some(b'[') => serde_json::from_str::<Vec<&RawValue>>(raw.get())
+                .map_err(malformed)?
+                .into_iter()
+                .map(RawValue::to_owned)
+                .collect(),
+            Some(b'n') => Vec::new(),
+            _ => vec![raw.to_owned()],
+        },
+    };
+    Ok(Page {
+        doc: Value::Object(doc),
+        elems,
+    })
+}
+
+type Split<'de> = (Map<String, Value>, Option<&'de RawValue>);
+
+/// The root object: only `doc` matters.
+struct RootVisitor;
+
+impl<'de> Visitor<'de> for RootVisitor {
+    type Value = Option<Split<'de>>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("an object with a `doc` object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut found = None;
+        while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+            if key == "doc" && found.is_none() {
+                found = Some(map.next_value_seed(DocSeed)?);
+            } else {
+                map.next_value::<IgnoredAny>()?;
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// `doc`: every field as a value, except `elem`, kept as text.
+struct DocSeed;
+
+impl<'de> DeserializeSeed<'de> for DocSeed {
+    type Value = Split<'de>;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_map(self)
+    }
+}
+
+impl<'de> Visitor<'de> for DocSeed {
+    type Value = Split<'de>;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("the `doc` object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+        let mut rest = Map::new();
+        let mut elem = None;
+        while let Some(key) = map.next_key::<String>()? {
+            if key == "elem" {
+                elem = Some(map.next_value::<&'de RawValue>()?);
+            } else {
+                let v: Value = map.next_value()?;
+                rest.insert(key, v);
+            }
+        }
+        Ok((rest, elem))
+    }
 }
 
 /// Reads `doc.error` into a typed error.

@@ -7,8 +7,9 @@
 //! server that repeats a page or claims an absurd count is stopped with a clear error.
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
-use super::doc;
+use super::doc::{self, Page};
 use super::{ApiError, Client};
 
 /// Elements asked for per page unless the config says otherwise.
@@ -37,7 +38,7 @@ impl Client {
         &self,
         func: &str,
         params: &[(&str, String)],
-    ) -> Result<(Vec<Value>, Value), ApiError> {
+    ) -> Result<(Vec<Box<RawValue>>, Value), ApiError> {
         match self.walk(func, params).await {
             Ok(done) => Ok(done),
             Err(Broken::Fatal(e)) => Err(e),
@@ -57,11 +58,11 @@ impl Client {
         &self,
         func: &str,
         params: &[(&str, String)],
-    ) -> Result<(Vec<Value>, Value), Broken> {
-        let mut all: Vec<Value> = Vec::new();
+    ) -> Result<(Vec<Box<RawValue>>, Value), Broken> {
+        let mut all: Vec<Box<RawValue>> = Vec::new();
         let mut first_doc: Option<Value> = None;
         let mut claimed: Option<u64> = None;
-        let mut last_ids: Option<Vec<String>> = None;
+        let mut last_page: Option<(usize, String, String)> = None;
         let mut page: u64 = 1;
         // Elements per page as the server really sends them (it may cap `p_cnt` silently).
         let mut per_page: Option<u64> = None;
@@ -69,7 +70,7 @@ impl Client {
             let mut p = params.to_vec();
             p.push(("p_num", page.to_string()));
             p.push(("p_cnt", self.page_size().to_string()));
-            let mut doc = self.call(func, &p).await?;
+            let Page { doc, elems: items } = self.call_page(func, &p).await?;
             let (p_num, total) = doc::paging(&doc);
             if let Some(n) = p_num.filter(|n| *n != page) {
                 return Err(Broken::Moved(format!(
@@ -87,12 +88,19 @@ impl Client {
                 }
                 claimed = Some(t);
             }
-            let items = take_elems(&mut doc);
-            let ids: Vec<String> = items
-                .iter()
-                .map(|e| doc::field_or_empty(e, "id").to_string())
-                .collect();
-            if !items.is_empty() && last_ids.as_ref() == Some(&ids) {
+            // A page is known by its size and its first and last elements, as sent.
+            let fingerprint = (
+                items.len(),
+                items
+                    .first()
+                    .map(|e| e.get().to_string())
+                    .unwrap_or_default(),
+                items
+                    .last()
+                    .map(|e| e.get().to_string())
+                    .unwrap_or_default(),
+            );
+            if !items.is_empty() && last_page.as_ref() == Some(&fingerprint) {
                 return Err(Broken::Fatal(ApiError::Malformed(format!(
                     "the server answered page {page} with the same elements as page {}; stopped instead of reading forever",
                     page - 1
@@ -123,17 +131,9 @@ impl Client {
                     "the server sent {page} pages of a list of {total}; stopped"
                 ))));
             }
-            last_ids = Some(ids);
+            last_page = Some(fingerprint);
             page += 1;
         }
         Ok((all, first_doc.unwrap_or(Value::Null)))
-    }
-}
-
-fn take_elems(doc: &mut Value) -> Vec<Value> {
-    match doc.as_object_mut().and_then(|m| m.remove("elem")) {
-        None | Some(Value::Null) => Vec::new(),
-        Some(Value::Array(items)) => items,
-        Some(one) => vec![one],
     }
 }

@@ -6,8 +6,9 @@
 //! schedule; a difference is a warning.
 
 use serde_json::Value;
+use serde_json::value::RawValue;
 
-use super::doc::{self, decode_body};
+use super::doc;
 use super::{ApiError, Client};
 use crate::domain::backups::{Backup, BackupKind, parse_api_datetime};
 use crate::domain::{
@@ -79,23 +80,29 @@ impl Client {
         ))
     }
 
+    /// Every element that can be read, each parsed on its own and dropped after; the others
+    /// are skipped and named in a warning.
     fn readable<T>(
         &self,
-        elems: &[Value],
+        elems: &[Box<RawValue>],
         list: &str,
         parse: impl Fn(&Value) -> Result<T, ApiError>,
     ) -> Vec<T> {
         elems
             .iter()
-            .filter_map(|e| match parse(e) {
-                Ok(t) => Some(t),
-                Err(err) => {
-                    let id = doc::field(e, "id").unwrap_or("without an id");
-                    let id: String = crate::sanitize::for_terminal(id).chars().take(40).collect();
-                    self.warn(format!(
-                        "{list}: element {id} could not be read and is not shown ({err})"
-                    ));
-                    None
+            .filter_map(|raw| {
+                let e = self.element(raw).unwrap_or(Value::Null);
+                match parse(&e) {
+                    Ok(t) => Some(t),
+                    Err(err) => {
+                        let id = doc::field(&e, "id").unwrap_or("without an id");
+                        let id: String =
+                            crate::sanitize::for_terminal(id).chars().take(40).collect();
+                        self.warn(format!(
+                            "{list}: element {id} could not be read and is not shown ({err})"
+                        ));
+                        None
+                    }
                 }
             })
             .collect()
@@ -421,10 +428,15 @@ pub fn decode_schedule_page(
     body: &[u8],
     instance: InstanceId,
 ) -> Result<Vec<Schedule>, ApiError> {
-    let doc = decode_body(status, body)?;
-    doc::elems(&doc)
-        .into_iter()
-        .map(|e| parse_schedule(e, instance))
+    let page = doc::decode_page(status, body)?;
+    page.elems
+        .iter()
+        .map(|raw| {
+            let mut e: Value = serde_json::from_str(raw.get())
+                .map_err(|_| ApiError::Malformed("an element of the list is not JSON".into()))?;
+            super::scrub::Scrubber::default().value(&mut e);
+            parse_schedule(&e, instance)
+        })
         .collect()
 }
 
