@@ -80,10 +80,7 @@ fn init_logging(interactive: bool) {
         let Ok(file) = bsched::fsutil::open_private_append(&log) else {
             return;
         };
-        // Printed before the TUI takes the screen, so it is there again after quitting.
-        if let Some(w) = bsched::fsutil::exposure_warning(&log, "the log") {
-            eprintln!("warning: {w}");
-        }
+        // A log others can read is warned about with bsched's other files (`exposed_files`).
         let _ = builder.with_writer(std::sync::Mutex::new(file)).try_init();
     } else {
         let _ = builder.with_writer(std::io::stderr).try_init();
@@ -100,8 +97,58 @@ async fn tui_on(app: App) -> Result<(), CliError> {
         .map_err(|e| CliError::Usage(format!("terminal error: {e}")))
 }
 
+/// Refuses, before anything is started, read or created, when the screen cannot be drawn
+/// (`bsched > file`, `bsched demo | cat`).
+fn terminal_or_refuse() -> Result<(), CliError> {
+    tui::check_terminal().map_err(|e| CliError::Usage(e.to_string()))
+}
+
+/// Warnings for bsched's own files that other users can read, each with the `chmod` that fixes
+/// it: the stored sessions (every profile's: the TUI can switch), the journals, the log and the
+/// demo's state.
+fn exposed_files() -> Vec<String> {
+    let Some(dir) = config::data_dir() else {
+        return Vec::new();
+    };
+    let mut files = vec![
+        (dir.join("journal.jsonl"), "the change journal"),
+        (dir.join("demo-journal.jsonl"), "the demo's change journal"),
+        (dir.join("bsched.log"), "the log"),
+        (dir.join("demo-state.json"), "the demo's state"),
+    ];
+    if let Some(Ok(entries)) = config::sessions_dir().map(std::fs::read_dir) {
+        let mut sessions: Vec<_> = entries.flatten().map(|e| e.path()).collect();
+        sessions.sort();
+        files.extend(sessions.into_iter().map(|p| (p, "a stored session")));
+    }
+    files
+        .iter()
+        .filter(|(p, _)| p.is_file())
+        .filter_map(|(p, what)| bsched::fsutil::exposure_warning(p, what))
+        .collect()
+}
+
+/// Prints [`exposed_files`] on stderr, before anything rewrites them and before the TUI takes
+/// the screen (so they are there again after quitting); [`show_exposed`] puts them in the
+/// TUI's status line too.
+fn warn_exposed() -> Vec<String> {
+    let warnings = exposed_files();
+    for w in &warnings {
+        eprintln!("warning: {}", bsched::sanitize::for_terminal(w));
+    }
+    warnings
+}
+
+fn show_exposed(app: &mut App, warnings: Vec<String>) {
+    if !warnings.is_empty() {
+        app.update(tui::msg::Msg::Warnings(warnings));
+    }
+}
+
 /// The TUI for the configured profile; with no credentials anywhere, it opens on a login screen.
 async fn run_tui(cli: &Cli) -> Result<(), CliError> {
+    terminal_or_refuse()?;
+    let exposed = warn_exposed();
     let resolved = cli::resolve_profile(cli)?;
     let keys = keymap(&resolved.keys)?;
     let journal = cli::journal_for(&resolved.profile)?;
@@ -125,10 +172,13 @@ async fn run_tui(cli: &Cli) -> Result<(), CliError> {
     // The file was read once already to resolve the profile, so this cannot fail for a new
     // reason; without a file there is nothing to switch to.
     app.profiles = config::profile_names(cli.config.as_deref()).unwrap_or_default();
+    show_exposed(&mut app, exposed);
     tui_on(app).await
 }
 
 async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
+    terminal_or_refuse()?;
+    let exposed = warn_exposed();
     let dir = config::data_dir()
         .ok_or_else(|| CliError::Usage("cannot find a data directory for the demo".into()))?;
     let opts = emulator::Options {
@@ -159,6 +209,7 @@ async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
         server: emulator::backups::zone(),
         ..zones
     };
+    show_exposed(&mut app, exposed);
     tui_on(app).await
 }
 

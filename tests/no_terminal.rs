@@ -70,6 +70,12 @@ fn with_stdout_to_a_pipe_the_screen_is_refused_in_one_sentence() {
             "{what}: {stderr}"
         );
         assert!(stderr.contains("bsched --help"), "{what}: {stderr}");
+        // Refused before anything was started: the demo's emulator never wrote its state.
+        let data = home.path().join("data/bsched");
+        assert!(
+            !data.join("demo-state.json").exists(),
+            "{what}: the demo's state was not created"
+        );
     }
 }
 

@@ -308,3 +308,50 @@ fn help_fits_a_small_terminal_in_two_columns() {
         assert!(text.contains(word), "{word}: {text}");
     }
 }
+
+/// An app whose last server list came with the panel's server filter on `fields`.
+fn with_panel_filter(fields: &[&str]) -> App {
+    let mut app = loaded();
+    let cmds = press(&mut app, [ch('r')]);
+    let Some(bsched::tui::msg::Cmd::LoadInstances { req }) = cmds.first().cloned() else {
+        panic!("{cmds:?}")
+    };
+    app.update(Msg::PanelFilter {
+        req,
+        fields: fields.iter().map(|f| f.to_string()).collect(),
+    });
+    answer(&mut app, cmds);
+    app
+}
+
+#[test]
+fn the_panel_filter_is_marked_on_every_view_of_the_server_list() {
+    let app = with_panel_filter(&["datacenter"]);
+    let narrow = screen(&app, 80, 24);
+    assert!(narrow.contains("⚠ panel filter on"), "{narrow}");
+    insta::assert_snapshot!("panel_filter_80x24", narrow);
+    let wide = screen(&app, 120, 40);
+    assert!(
+        wide.contains("panel filter on: some servers may be hidden"),
+        "{wide}"
+    );
+    insta::assert_snapshot!("panel_filter_120x40", wide);
+    let wider = screen(&app, 160, 30);
+    assert!(
+        wider.contains("⚠ panel filter on (datacenter): some servers may be hidden"),
+        "{wider}"
+    );
+    // The upcoming view covers the list: it carries the mark too.
+    let mut up = with_panel_filter(&["datacenter"]);
+    press(&mut up, [ch('t')]);
+    let text = screen(&up, 80, 24);
+    assert!(text.contains("⚠ panel filter on"), "{text}");
+    // Off: no mark anywhere.
+    let off = with_panel_filter(&[]);
+    assert!(!screen(&off, 120, 40).contains("panel filter"));
+    // Every size keeps the mark inside its border, down to the smallest layout.
+    for w in 60..=80 {
+        let text = screen(&app, w, 16);
+        assert!(text.contains("⚠ panel filter on"), "{w}: {text}");
+    }
+}

@@ -781,3 +781,97 @@ fn a_session_that_cannot_be_renewed_reopens_the_login_screen() {
     assert!(login.error.as_deref().unwrap().starts_with("Log in again"));
     assert_eq!(app.servers.len(), 5, "what was loaded stays");
 }
+
+#[test]
+fn warnings_show_an_error_notice_with_how_many_more() {
+    let mut app = loaded();
+    app.update(Msg::Warnings(vec![
+        "the change of journal entry 7 ended (done) but that could not be recorded: disk full; `bsched log` shows it as unknown".into(),
+        "server 2: element 9 could not be read and is not shown".into(),
+    ]));
+    let notice = app.notice.as_ref().expect("a notice");
+    assert!(notice.error);
+    assert!(
+        notice
+            .text
+            .contains("journal entry 7 ended (done) but that could not be recorded"),
+        "{}",
+        notice.text
+    );
+    assert!(notice.text.ends_with("(and 1 more)"), "{}", notice.text);
+    // No warnings, no notice change.
+    app.notice = None;
+    app.update(Msg::Warnings(Vec::new()));
+    assert!(app.notice.is_none());
+}
+
+#[test]
+fn the_panel_filter_is_kept_with_the_list_it_came_with() {
+    let mut app = loaded();
+    assert!(app.panel_filter.is_empty());
+    let cmds = press(&mut app, [ch('r')]);
+    let Cmd::LoadInstances { req } = cmds[0] else {
+        panic!("{cmds:?}")
+    };
+    // An answer to an older request is dropped, like its list.
+    app.update(Msg::PanelFilter {
+        req: req - 1,
+        fields: vec!["ip".into()],
+    });
+    assert!(app.panel_filter.is_empty());
+    app.update(Msg::PanelFilter {
+        req,
+        fields: vec!["datacenter".into(), "status".into()],
+    });
+    app.update(Msg::Instances {
+        req,
+        result: Ok(servers()),
+    });
+    assert_eq!(app.panel_filter, vec!["datacenter", "status"]);
+    // A list that arrives without news of the filter keeps the mark; one that says it is off
+    // drops it.
+    let Cmd::LoadInstances { req } = press(&mut app, [ch('r')])[0] else {
+        panic!()
+    };
+    app.update(Msg::Instances {
+        req,
+        result: Ok(servers()),
+    });
+    assert_eq!(app.panel_filter.len(), 2);
+    let Cmd::LoadInstances { req } = press(&mut app, [ch('r')])[0] else {
+        panic!()
+    };
+    app.update(Msg::PanelFilter {
+        req,
+        fields: Vec::new(),
+    });
+    assert!(app.panel_filter.is_empty());
+}
+
+#[test]
+fn switching_profile_forgets_the_panel_filter() {
+    let mut app = loaded();
+    let Cmd::LoadInstances { req } = press(&mut app, [ch('r')])[0] else {
+        panic!()
+    };
+    app.update(Msg::PanelFilter {
+        req,
+        fields: vec!["datacenter".into()],
+    });
+    assert!(!app.panel_filter.is_empty());
+    let url = bsched::api::checked_url("http://127.0.0.1:9/").unwrap();
+    let acc = bsched::tui::msg::Account {
+        profile: "work".into(),
+        account: "ops@example.test".into(),
+        client: bsched::api::Client::new(bsched::api::ClientConfig::new(url)).unwrap(),
+        journal: bsched::journal::Journal::at(std::env::temp_dir().join("unused.jsonl"), "work"),
+        zones: test_zones(),
+    };
+    app.update(Msg::Switched {
+        result: Ok(Box::new(acc)),
+    });
+    assert!(
+        app.panel_filter.is_empty(),
+        "another account, another filter"
+    );
+}

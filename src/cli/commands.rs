@@ -5,6 +5,7 @@ use std::io::{IsTerminal, Write};
 use serde_json::json;
 
 use super::args::{Cli, Command, SchedulesCmd};
+use super::plan::print_report;
 use super::{CliError, table};
 use crate::api::{ApiError, Client};
 use crate::config;
@@ -25,7 +26,21 @@ pub fn resolve_with_credentials(cli: &Cli) -> Result<config::Resolved, CliError>
             "no credentials: set BSCHED_USERNAME and BSCHED_PASSWORD (or BSCHED_TOKEN), or a profile in the config file; `bsched demo` tries bsched without an account".into(),
         ));
     }
+    // The stored session this run reuses is as good as the password to whoever reads it.
+    if let Some(store) = &resolved.client.session_store {
+        warn_all(crate::fsutil::exposure_warning(
+            &store.path,
+            "a stored session",
+        ));
+    }
     Ok(resolved)
+}
+
+/// Prints warnings on stderr, one line each, shown safely (they can quote a path or the API).
+fn warn_all(warnings: impl IntoIterator<Item = String>) {
+    for w in warnings {
+        eprintln!("warning: {}", for_terminal(&w));
+    }
 }
 
 /// Resolves the profile from the config file and the environment, printing its warnings.
@@ -48,11 +63,20 @@ pub fn journal_for(profile: &str) -> Result<Journal, CliError> {
     })
 }
 
-/// Resolves the profile and builds a client whose changes are journaled.
+/// Resolves the profile and builds a client whose changes are journaled; warns when others
+/// can read the journal. After each change, print [`Ops::take_warnings`] (see [`changed`]).
 pub fn ops_for(cli: &Cli) -> Result<Ops, CliError> {
     let resolved = resolve_with_credentials(cli)?;
     let journal = journal_for(&resolved.profile)?;
+    warn_all(journal.file_warnings());
     Ok(Ops::new(Client::new(resolved.client)?, journal))
+}
+
+/// The result of a change, after printing what the journal could not record about it (an
+/// outcome not written): shown whether the change worked or not.
+fn changed<T>(ops: &Ops, result: Result<T, ApiError>) -> Result<T, CliError> {
+    warn_all(ops.take_warnings());
+    Ok(result?)
 }
 
 /// Resolves the profile and builds a client; refuses to go on without credentials.
@@ -68,6 +92,18 @@ pub(super) fn print_json(out: &mut dyn Write, v: &impl serde::Serialize) -> Resu
 
 pub(super) fn print_text(out: &mut dyn Write, text: &str) -> Result<(), CliError> {
     write!(out, "{text}").map_err(|e| CliError::Usage(format!("cannot write output: {e}")))
+}
+
+/// The JSON text of `v`, as [`print_json`] writes it.
+fn json_text(v: &impl serde::Serialize) -> Result<String, CliError> {
+    serde_json::to_string_pretty(v)
+        .map(|t| t + "\n")
+        .map_err(|e| CliError::Usage(format!("cannot format JSON: {e}")))
+}
+
+/// `v` as JSON when `json`, else `text`: what a command reports.
+fn shown_as(json: bool, v: &impl serde::Serialize, text: String) -> Result<String, CliError> {
+    if json { json_text(v) } else { Ok(text) }
 }
 
 fn instances_table(list: &[Instance]) -> String {
@@ -160,35 +196,48 @@ pub async fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), CliError> {
             set,
             json,
         }) => {
-            let client = match set {
+            let (client, made) = match set {
                 Some(n) => {
                     let ops = ops_for(cli)?;
                     let before = ops.client.schedules(*instance).await?.backup_rotation;
-                    if before != Some(*n) {
-                        ops.set_retention(*instance, None, before, *n).await?;
+                    let made = before != Some(*n);
+                    if made {
+                        let result = ops.set_retention(*instance, None, before, *n).await;
+                        changed(&ops, result)?;
                     }
-                    ops.client
+                    (ops.client, made.then_some(*n))
                 }
-                None => client_for(cli)?,
+                None => (client_for(cli)?, None),
             };
             // Read back, so what is printed is what the API holds.
-            let keep = client.schedules(*instance).await?.backup_rotation;
-            if *json {
-                print_json(
-                    out,
-                    &json!({"instance_id": instance, "backup_rotation": keep}),
-                )
-            } else {
-                match keep {
-                    Some(k) => print_text(
-                        out,
-                        &format!("Server {instance} keeps {k} scheduled backups.\n"),
-                    ),
-                    None => print_text(
-                        out,
-                        &format!("The API did not say how many backups server {instance} keeps.\n"),
-                    ),
+            let keep = match client.schedules(*instance).await {
+                Ok(list) => list.backup_rotation,
+                Err(e) => {
+                    return match made {
+                        // The change stands; only reading it back failed.
+                        Some(n) => Err(CliError::Failed {
+                            message: format!(
+                                "server {instance} was set to keep {n} scheduled backups, but reading it back failed: {e}"
+                            ),
+                            code: CliError::Api(e).exit_code(),
+                        }),
+                        None => Err(e.into()),
+                    };
                 }
+            };
+            let value = json!({"instance_id": instance, "backup_rotation": keep});
+            let text = match keep {
+                Some(k) => format!("Server {instance} keeps {k} scheduled backups.\n"),
+                None => format!("The API did not say how many backups server {instance} keeps.\n"),
+            };
+            match made {
+                Some(n) => print_report(
+                    out,
+                    &shown_as(*json, &value, text)?,
+                    &format!("server {instance} was set to keep {n} scheduled backups"),
+                ),
+                None if *json => print_json(out, &value),
+                None => print_text(out, &text),
             }
         }
         Some(Command::Upcoming {
@@ -262,12 +311,18 @@ async fn schedules(cli: &Cli, cmd: &SchedulesCmd, out: &mut dyn Write) -> Result
                 Weekdays::parse_user(days)?,
                 parse_time(time)?,
             )?;
-            let created = ops_for(cli)?.create(*instance, None, &spec).await?;
-            if *json {
-                print_json(out, &created.to_json())
-            } else {
-                print_text(out, &schedule_line("Created", &created))
-            }
+            let ops = ops_for(cli)?;
+            let result = ops.create(*instance, None, &spec).await;
+            let created = changed(&ops, result)?;
+            print_report(
+                out,
+                &shown_as(
+                    *json,
+                    &created.to_json(),
+                    schedule_line("Created", &created),
+                )?,
+                &format!("schedule {} was created on server {instance}", created.id),
+            )
         }
         SchedulesCmd::Edit {
             instance,
@@ -300,16 +355,20 @@ async fn schedules(cli: &Cli, cmd: &SchedulesCmd, out: &mut dyn Write) -> Result
                 days.unwrap_or(current.days),
                 time.unwrap_or(current.time),
             )?;
-            let edited = if spec.matches(&current) {
-                current
-            } else {
-                ops.edit(*instance, None, &current, &spec).await?
-            };
-            if *json {
-                print_json(out, &edited.to_json())
-            } else {
-                print_text(out, &schedule_line("Updated", &edited))
+            if spec.matches(&current) {
+                return if *json {
+                    print_json(out, &current.to_json())
+                } else {
+                    print_text(out, &schedule_line("Updated", &current))
+                };
             }
+            let result = ops.edit(*instance, None, &current, &spec).await;
+            let edited = changed(&ops, result)?;
+            print_report(
+                out,
+                &shown_as(*json, &edited.to_json(), schedule_line("Updated", &edited))?,
+                &format!("schedule {} on server {instance} was changed", edited.id),
+            )
         }
         SchedulesCmd::Rm { id, instance, yes } => {
             let interactive = std::io::stdin().is_terminal();
@@ -341,8 +400,13 @@ async fn schedules(cli: &Cli, cmd: &SchedulesCmd, out: &mut dyn Write) -> Result
             if !yes && !confirm(&format!("Delete {what}? [y/N] "))? {
                 return print_text(out, "Nothing deleted.\n");
             }
-            ops.delete(*instance, None, *id, before.as_ref()).await?;
-            print_text(out, &format!("Deleted {what}.\n"))
+            let result = ops.delete(*instance, None, *id, before.as_ref()).await;
+            changed(&ops, result)?;
+            print_report(
+                out,
+                &format!("Deleted {what}.\n"),
+                &format!("{what} was deleted"),
+            )
         }
     }
 }

@@ -220,6 +220,9 @@ pub struct App {
     pub servers_loading: Option<ReqId>,
     /// Why the last server load failed.
     pub servers_error: Option<String>,
+    /// The fields of the panel's server filter that are set (empty: off, or not known). While
+    /// it is on, the server list may be missing servers, and every view of it says so.
+    pub panel_filter: Vec<String>,
     /// The server filter.
     pub filter: String,
     /// Whether the filter is being typed.
@@ -310,6 +313,7 @@ impl App {
             servers_loaded: false,
             servers_loading: None,
             servers_error: None,
+            panel_filter: Vec::new(),
             filter: String::new(),
             filter_editing: false,
             visible: Vec::new(),
@@ -637,6 +641,13 @@ impl App {
                         Vec::new()
                     }
                 }
+            }
+            Msg::PanelFilter { req, fields } => {
+                // Same rule as the list it belongs to: an answer to an older request is dropped.
+                if self.servers_loading == Some(req) {
+                    self.panel_filter = fields;
+                }
+                Vec::new()
             }
             Msg::Instances { req, result } => self.on_instances(req, result),
             Msg::Schedules {
@@ -1588,6 +1599,7 @@ impl App {
         self.servers_loaded = false;
         self.servers_error = None;
         self.servers_updated = None;
+        self.panel_filter.clear();
         self.schedules.clear();
         self.backups.clear();
         self.loads = 0;

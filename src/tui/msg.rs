@@ -23,9 +23,18 @@ pub enum Msg {
     Tick,
     /// Quit (a signal arrived).
     Quit,
-    /// Things the API client noted that did not stop a call (a list element that could not be
-    /// read and was skipped, a value the server stored differently).
+    /// Things noted that did not stop a command: by the API client (a list element that could
+    /// not be read and was skipped, a value the server stored differently) or by the journal
+    /// (a change's outcome that could not be recorded).
     Warnings(Vec<String>),
+    /// What the client knows of the panel's server filter (`instances.filter`), sent just
+    /// before the server list of request `req`: the fields set, empty when the filter is off.
+    PanelFilter {
+        /// The server list request it belongs to.
+        req: ReqId,
+        /// The fields of the filter that are set.
+        fields: Vec<String>,
+    },
     /// A login finished: the client holds the new session; `true` when the account still
     /// asks for a one-time code.
     LoggedIn {

@@ -21,17 +21,44 @@ pub fn spawn(ctx: &Ctx, cmd: Cmd, tx: &UnboundedSender<Msg>) {
     let ctx = ctx.clone();
     let tx = tx.clone();
     tokio::spawn(async move {
+        // The loop may have ended; then nobody needs the answers.
         if let Some(msg) = execute(&ctx, cmd).await {
-            // The loop may have ended; then nobody needs the answer.
+            if let Some(filter) = panel_filter_of(&ctx, &msg) {
+                let _ = tx.send(filter);
+            }
             let _ = tx.send(msg);
         }
-        if let Some(client) = &ctx.client {
-            let warnings = client.take_warnings();
-            if !warnings.is_empty() {
-                let _ = tx.send(Msg::Warnings(warnings));
-            }
+        let warnings = warnings_of(&ctx);
+        if !warnings.is_empty() {
+            let _ = tx.send(Msg::Warnings(warnings));
         }
     });
+}
+
+/// After a server list arrived, what the client knows of the panel's server filter, sent just
+/// before the list itself (so it carries the list's request id and is dropped with it).
+fn panel_filter_of(ctx: &Ctx, msg: &Msg) -> Option<Msg> {
+    let Msg::Instances {
+        req, result: Ok(_), ..
+    } = msg
+    else {
+        return None;
+    };
+    let fields = ctx.client.as_ref()?.known_panel_filter()?;
+    Some(Msg::PanelFilter { req: *req, fields })
+}
+
+/// What the client noted (an element skipped, a value stored differently) and what the journal
+/// could not record (an outcome that was not written), not shown yet.
+pub fn warnings_of(ctx: &Ctx) -> Vec<String> {
+    let mut warnings = Vec::new();
+    if let Some(client) = &ctx.client {
+        warnings.extend(client.take_warnings());
+    }
+    if let Some(journal) = &ctx.journal {
+        warnings.extend(journal.take_warnings());
+    }
+    warnings
 }
 
 fn no_journal() -> ApiError {

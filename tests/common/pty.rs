@@ -28,7 +28,12 @@ impl Pty {
 
     /// Starts `bsched ARGS` with a clean environment plus `env`.
     pub fn spawn_args(args: &[&str], env: &[(&str, &str)]) -> Pty {
-        let home = tempfile::tempdir().unwrap();
+        Pty::spawn_in(tempfile::tempdir().unwrap(), args, env)
+    }
+
+    /// Starts `bsched ARGS` in `home` (prepared by the test) with a clean environment plus
+    /// `env`.
+    pub fn spawn_in(home: tempfile::TempDir, args: &[&str], env: &[(&str, &str)]) -> Pty {
         let pty = native_pty_system()
             .openpty(PtySize {
                 rows: 30,

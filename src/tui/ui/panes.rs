@@ -5,6 +5,7 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, fit, spinner, truncate};
 use crate::domain::backups::Protection;
@@ -46,6 +47,26 @@ fn freshness(
     Some(Line::styled(text, style).right_aligned())
 }
 
+/// The mark on every view of the server list while the panel's server filter is on (it hides
+/// servers from bsched too): the longest wording that fits a border `width` cells wide. The
+/// status line's notice says how to clear it.
+pub(super) fn panel_filter_mark(app: &App, width: u16, theme: Theme) -> Option<Line<'static>> {
+    if app.panel_filter.is_empty() {
+        return None;
+    }
+    let fields = crate::sanitize::for_terminal(&app.panel_filter.join(", ")).into_owned();
+    let room = (width as usize).saturating_sub(4);
+    let text = [
+        format!(" ⚠ panel filter on ({fields}): some servers may be hidden "),
+        " ⚠ panel filter on: some servers may be hidden ".to_string(),
+        " ⚠ panel filter on: some hidden ".to_string(),
+    ]
+    .into_iter()
+    .find(|t| t.width() <= room)
+    .unwrap_or_else(|| truncate(" ⚠ panel filter on ", room));
+    Some(Line::styled(text, theme.warn()))
+}
+
 /// The style of a row: reversed when selected in the focused pane, underlined in the other.
 fn row_style(selected: bool, focused: bool, theme: Theme) -> Style {
     match (selected, focused) {
@@ -81,6 +102,9 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         theme,
     ) {
         b = b.title_top(mark);
+    }
+    if let Some(mark) = panel_filter_mark(app, area.width, theme) {
+        b = b.title_bottom(mark);
     }
     let inner = b.inner(area);
     f.render_widget(b, area);

@@ -27,7 +27,10 @@ pub fn render(app: &App, up: &Upcoming, theme: Theme, area: Rect, f: &mut Frame)
         " Upcoming backups · next 7 days · {} time{filter} · t/Esc closes ",
         app.zones.local_label()
     );
-    let b = Block::bordered().title(title).border_style(theme.accent());
+    let mut b = Block::bordered().title(title).border_style(theme.accent());
+    if let Some(mark) = super::panes::panel_filter_mark(app, area.width, theme) {
+        b = b.title_bottom(mark);
+    }
     let inner = b.inner(area);
     f.render_widget(b, area);
     let (list_area, heat_area) = if inner.width >= HEAT_W + 50 {
