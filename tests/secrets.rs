@@ -263,3 +263,118 @@ fn debug_prints_of_everything_holding_a_secret_are_redacted() {
         assert!(!text.contains("Sup3rS3cret"), "{text}");
     }
 }
+
+/// A listener that must never be reached: whether anything connected is read from its backlog
+/// without accepting during the run.
+struct Trap(std::net::TcpListener);
+
+impl Trap {
+    fn new() -> Trap {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.set_nonblocking(true).unwrap();
+        Trap(l)
+    }
+
+    fn url(&self) -> String {
+        format!("http://{}/", self.0.local_addr().unwrap())
+    }
+
+    fn reached(&self) -> bool {
+        self.0.accept().is_ok()
+    }
+}
+
+#[test]
+fn a_server_that_echoes_secrets_or_redirects_gets_nothing_shown_or_sent() {
+    let bg = Background::start();
+    bg.emu.with(|w| {
+        w.data.users[0].password = PASSWORD.into();
+    });
+    let token = token(&bg);
+    // The server repeats the password and the session in a schedule name and in refusals.
+    bg.emu.with(|w| {
+        let s = w
+            .data
+            .schedules
+            .iter_mut()
+            .find(|s| s.instance_id == WEB1)
+            .unwrap();
+        s.name = format!("echo {PASSWORD} {token}");
+    });
+    let mut home = Home::for_url(&bg.emu.url());
+    home.env.retain(|(k, _)| k != "BSCHED_PASSWORD");
+    home.env.push(("BSCHED_PASSWORD".into(), PASSWORD.into()));
+    home.env.push(("BSCHED_TOKEN".into(), token.clone()));
+    home.env.push(("BSCHED_LOG".into(), "trace".into()));
+    let echo = format!("bad request: username={DEMO_USER}&password={PASSWORD}&auth={token}");
+    let refuse = |func: &str| {
+        bg.emu.push_fault(
+            Fault::Refuse {
+                kind: "value".into(),
+                object: "name".into(),
+                msg: echo.clone(),
+            },
+            When::Before,
+            Some(func),
+        )
+    };
+    let web1 = WEB1.to_string();
+    let mut outputs = Vec::new();
+    let listed = home.run(&["schedules", "list", "--instance", &web1]);
+    assert_eq!(listed.code, 0, "{}", listed.stderr);
+    assert!(listed.stdout.contains("echo *** ***"), "{}", listed.stdout);
+    outputs.push(listed);
+    refuse("instances.fleio_bckps.schedule");
+    let read = home.run(&["schedules", "list", "--instance", &web1]);
+    assert_eq!(read.code, 3, "{}", read.stderr);
+    assert!(read.stderr.contains("password=***"), "{}", read.stderr);
+    outputs.push(read);
+    refuse("instances.fleio_bckps.schedule.edit");
+    let write = home.run(&[
+        "schedules",
+        "add",
+        "--instance",
+        &web1,
+        "--name",
+        "n",
+        "--days",
+        "mon",
+        "--time",
+        "01:00",
+    ]);
+    assert_eq!(write.code, 3, "{}", write.stderr);
+    outputs.push(write);
+    outputs.push(home.run(&["log", "--json"]));
+
+    // A redirect, on the login and on a read after it, is not followed: nothing reaches the
+    // place it points to.
+    let trap = Trap::new();
+    let mut fresh = Home::for_url(&bg.emu.url());
+    fresh.env.retain(|(k, _)| k != "BSCHED_PASSWORD");
+    fresh.env.push(("BSCHED_PASSWORD".into(), PASSWORD.into()));
+    for func in ["auth", "instances"] {
+        bg.emu.push_fault(
+            Fault::Redirect {
+                status: 307,
+                location: trap.url(),
+            },
+            When::Before,
+            Some(func),
+        );
+        let r = fresh.run(&["instances"]);
+        assert_eq!(r.code, 5, "{func}: {}", r.stderr);
+        assert!(r.stderr.contains("redirect"), "{func}: {}", r.stderr);
+        assert!(r.stderr.contains("127.0.0.1"), "{func}: {}", r.stderr);
+        assert!(!trap.reached(), "{func}: the redirect was followed");
+        outputs.push(r);
+    }
+    let written = everything_written(&home) + &everything_written(&fresh);
+    for r in &outputs {
+        for text in [&r.stdout, &r.stderr] {
+            assert!(!text.contains(PASSWORD), "password shown: {text}");
+            assert!(!text.contains(&token), "session shown: {text}");
+        }
+    }
+    assert!(!written.contains(PASSWORD), "password written to a file");
+    assert!(!written.contains(&token), "session written to a file");
+}

@@ -30,6 +30,14 @@ pub enum Fault {
     Delay(u64),
     /// The connection is cut in the middle of the answer.
     Reset,
+    /// A redirect (307/308) to another place, as a hijacked proxy or a moved endpoint would
+    /// answer: a client that followed it would send the form (password, session) there.
+    Redirect {
+        /// 301, 302, 303, 307 or 308.
+        status: u16,
+        /// Where it points.
+        location: String,
+    },
 }
 
 /// When a one-shot fault strikes: before the request is handled (nothing applies) or after
@@ -141,7 +149,9 @@ impl Fault {
                     "msg": {"$": msg}}}})
                 .to_string(),
             ),
-            Fault::ExpireSessions | Fault::Delay(_) | Fault::Reset => return None,
+            Fault::ExpireSessions | Fault::Delay(_) | Fault::Reset | Fault::Redirect { .. } => {
+                return None;
+            }
         })
     }
 }

@@ -147,6 +147,7 @@ async fn process(world: Shared, params: Params) -> Response {
         Some(Fault::Delay(ms)) => tokio::time::sleep(Duration::from_millis(*ms)).await,
         Some(Fault::ExpireSessions) => lock(&world).expire_sessions(),
         Some(Fault::Reset) => return reset(),
+        Some(Fault::Redirect { status, location }) => return redirect(*status, location),
         Some(f) => {
             if let Some((status, ct, body)) = f.answer() {
                 return reply(status, ct, body);
@@ -163,6 +164,7 @@ async fn process(world: Shared, params: Params) -> Response {
         // Applied, then the answer is late (past the client's timeout) or cut off.
         Some(Fault::Delay(ms)) => tokio::time::sleep(Duration::from_millis(*ms)).await,
         Some(Fault::Reset) => return reset(),
+        Some(Fault::Redirect { status, location }) => return redirect(*status, location),
         Some(f) => {
             if let Some((status, ct, body)) = f.answer() {
                 return reply(status, ct, body);
@@ -171,6 +173,14 @@ async fn process(world: Shared, params: Params) -> Response {
         None => {}
     }
     reply(200, "application/json", doc.to_string())
+}
+
+/// A redirect to `location`.
+fn redirect(status: u16, location: &str) -> Response {
+    let status = StatusCode::from_u16(status).unwrap_or(StatusCode::TEMPORARY_REDIRECT);
+    let location = header::HeaderValue::from_str(location)
+        .unwrap_or_else(|_| header::HeaderValue::from_static("/"));
+    (status, [(header::LOCATION, location)], Body::empty()).into_response()
 }
 
 /// An answer whose connection breaks after its first bytes.
