@@ -62,6 +62,7 @@ impl Client {
         let mut first_doc: Option<Value> = None;
         let mut claimed: Option<u64> = None;
         let mut last_ids: Option<Vec<String>> = None;
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut page: u64 = 1;
         loop {
             let mut p = params.to_vec();
@@ -95,6 +96,22 @@ impl Client {
                     "the server answered page {page} with the same elements as page {}; stopped instead of reading forever",
                     page - 1
                 ))));
+            }
+            // An element met twice: the list shifted under us (an insertion pushes the last
+            // element of a page onto the next), or the server serves pages out of order.
+            // Either way the pages do not make one list.
+            if let Some(dup) = ids
+                .iter()
+                .filter(|id| !id.is_empty())
+                .find(|id| !seen.insert((*id).clone()))
+            {
+                let dup: String = crate::sanitize::for_terminal(dup)
+                    .chars()
+                    .take(40)
+                    .collect();
+                return Err(Broken::Moved(format!(
+                    "element {dup} came twice, the second time on page {page}"
+                )));
             }
             let got = items.len() as u64;
             all.extend(items);

@@ -180,10 +180,35 @@ impl Client {
             Ok(a) => a,
             Err(e) => return Err(unconfirmed(&sent, &e)),
         };
+        let Some(before) = before else {
+            // This server named the new id before, so the list was not read first; this time
+            // it did not. Without the list before, a new schedule cannot be told from an old
+            // one like it: take the newest like ours only when the server said ok.
+            return match sent {
+                Ok(_) => match after
+                    .schedules
+                    .into_iter()
+                    .filter(|s| loosely_matches(spec, s))
+                    .max_by_key(|s| s.id)
+                {
+                    Some(s) => {
+                        self.note_difference(spec, &s);
+                        Ok(s)
+                    }
+                    None => Err(ApiError::Unconfirmed(
+                        "the server accepted the schedule without naming it, and no schedule like it is listed".into(),
+                    )),
+                },
+                Err(e) if e.is_busy() => Err(ApiError::Unconfirmed(
+                    "the server was busy with another request of this session".into(),
+                )),
+                Err(e) => Err(ApiError::Unconfirmed(e.to_string())),
+            };
+        };
         let new: Vec<Schedule> = after
             .schedules
             .into_iter()
-            .filter(|s| before.as_ref().is_some_and(|b| !b.contains(&s.id)))
+            .filter(|s| !before.contains(&s.id))
             .collect();
         // Another client may have created one at the same moment: prefer the one like ours.
         let created = new
