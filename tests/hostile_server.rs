@@ -503,6 +503,57 @@ async fn pages_served_out_of_order_never_make_a_list_with_duplicates() {
     assert_paged(&f);
 }
 
+#[tokio::test]
+async fn many_pages_each_under_the_cap_are_held_to_the_cap_in_all() {
+    // 10 elements of about 20 KB a page, 1000 claimed: 2 MB in all, over a 1 MiB cap.
+    let f = Fake::start(|seen, _| {
+        plain(seen).unwrap_or_else(|| {
+            let (n, _) = asked(seen);
+            let elems: Vec<Value> = ((n - 1) * 10 + 1..=n * 10)
+                .map(|id| json!({"id": t(id), "servername": t("x".repeat(20_000))}))
+                .collect();
+            fake::doc(json!({"elem": elems, "p_num": t(n), "p_elems": t(1000), "p_cnt": t(10)}))
+        })
+    })
+    .await;
+    let mut cfg = config(&f.url());
+    cfg.max_answer_bytes = 1024 * 1024;
+    let e = Client::new(cfg)
+        .expect("client")
+        .instances()
+        .await
+        .expect_err("too large in all");
+    assert_eq!(e, ApiError::TooLarge(1024 * 1024));
+    assert!(f.count("instances") <= 7, "{}", f.count("instances"));
+}
+
+#[tokio::test]
+async fn thousands_of_unreadable_elements_or_filter_fields_make_a_few_lines() {
+    let f = Fake::start(|seen, _| match seen.func() {
+        "instances" => {
+            let mut elems: Vec<Value> = (0..50)
+                .map(|i| json!({"id": t(format!("bad{i}"))}))
+                .collect();
+            elems.push(server(1));
+            fake::doc(json!({"elem": elems, "p_num": t(1), "p_elems": t(51), "p_cnt": t(100)}))
+        }
+        "instances.filter" => {
+            let fields: serde_json::Map<String, Value> =
+                (0..30).map(|i| (format!("field{i}"), t("on"))).collect();
+            fake::doc(Value::Object(fields))
+        }
+        _ => plain(seen).expect("known"),
+    })
+    .await;
+    let c = client(&f);
+    assert_eq!(c.instances().await.expect("servers").len(), 1);
+    let warnings = c.take_warnings();
+    assert_eq!(warnings.len(), 5, "{warnings:#?}");
+    assert!(warnings[3].contains("47 more elements"), "{}", warnings[3]);
+    assert!(warnings[4].contains("25 more"), "{}", warnings[4]);
+    assert!(warnings[4].len() < 400, "{}", warnings[4]);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 5. A busy session
 // ---------------------------------------------------------------------------------------------

@@ -353,6 +353,33 @@ fn doctor_checks_a_healthy_account_changes_nothing_and_traces_without_secrets() 
 }
 
 #[test]
+fn doctor_takes_an_auth_refusal_of_the_kept_session_as_expired() {
+    let bg = Background::start();
+    let home = Home::for_url(&bg.emu.url());
+    assert_eq!(home.run(&["instances"]).code, 0);
+    bg.emu.with(|w| w.expire_sessions());
+    bg.emu.push_fault(
+        Fault::Refuse {
+            kind: "auth".into(),
+            object: String::new(),
+            msg: "Authorization required".into(),
+        },
+        When::Before,
+        Some("whoami"),
+    );
+    let r = home.run(&["doctor"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    assert!(
+        r.stdout
+            .lines()
+            .any(|l| l.starts_with("note") && l.contains("expired")),
+        "{}",
+        r.stdout
+    );
+    assert_eq!(bg.emu.logins(), 2);
+}
+
+#[test]
 fn doctor_names_the_first_failing_check() {
     let bg = Background::start();
     let home = Home::for_url(&bg.emu.url());

@@ -290,6 +290,10 @@ impl Client {
         self.inner.writes.lock().await
     }
 
+    pub(super) fn max_answer_bytes(&self) -> u64 {
+        self.inner.cfg.max_answer_bytes
+    }
+
     pub(super) fn page_size(&self) -> u64 {
         self.inner.cfg.page_size.max(1)
     }
@@ -698,10 +702,14 @@ impl Client {
             } else {
                 to
             };
-            let to = crate::sanitize::for_terminal(&to)
+            let to: String = crate::sanitize::for_terminal(&to)
                 .chars()
                 .take(100)
                 .collect();
+            self.trace(
+                &format!("< HTTP {}", status.as_u16()),
+                &format!("redirect to {to}, not followed"),
+            );
             return Err(ApiError::Redirected(to));
         }
         let body = self.read_capped(resp, timeout).await?;

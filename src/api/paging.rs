@@ -64,6 +64,7 @@ impl Client {
         let mut last_ids: Option<Vec<String>> = None;
         let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut page: u64 = 1;
+        let mut size: u64 = 0;
         loop {
             let mut p = params.to_vec();
             p.push(("p_num", page.to_string()));
@@ -113,6 +114,12 @@ impl Client {
                     "element {dup} came twice, the second time on page {page}"
                 )));
             }
+            // Each page is under the answer cap, but a server can send many: the whole list
+            // is held to the same cap (its text, roughly), so memory stays bounded.
+            size = size.saturating_add(items.iter().map(approx_size).sum::<u64>());
+            if size > self.max_answer_bytes() {
+                return Err(Broken::Fatal(ApiError::TooLarge(self.max_answer_bytes())));
+            }
             let got = items.len() as u64;
             all.extend(items);
             if first_doc.is_none() {
@@ -144,6 +151,20 @@ impl Client {
             page += 1;
         }
         Ok((all, first_doc.unwrap_or(Value::Null)))
+    }
+}
+
+/// About how many bytes of JSON text `v` came from.
+fn approx_size(v: &Value) -> u64 {
+    match v {
+        Value::String(s) => s.len() as u64 + 2,
+        Value::Array(items) => items.iter().map(approx_size).sum::<u64>() + 2,
+        Value::Object(map) => map
+            .iter()
+            .map(|(k, v)| k.len() as u64 + 4 + approx_size(v))
+            .sum::<u64>()
+            .saturating_add(2),
+        _ => 4,
     }
 }
 

@@ -18,6 +18,10 @@ use crate::domain::{
 pub const RETENTION_RANGE: std::ops::RangeInclusive<u8> = 1..=10;
 
 const EDIT: &str = "instances.fleio_bckps.schedule.edit";
+/// Unreadable elements of one list named one by one; the rest are counted.
+const NAMED_UNREADABLE: usize = 3;
+/// Fields of the panel's filter named in the warning; the rest are counted.
+const NAMED_FILTER_FIELDS: usize = 5;
 
 impl Client {
     /// Every instance on the account, all pages. An unreadable element is skipped and noted.
@@ -85,20 +89,34 @@ impl Client {
         list: &str,
         parse: impl Fn(&Value) -> Result<T, ApiError>,
     ) -> Vec<T> {
-        elems
+        let mut unreadable = 0usize;
+        let out = elems
             .iter()
             .filter_map(|e| match parse(e) {
                 Ok(t) => Some(t),
                 Err(err) => {
-                    let id = doc::field(e, "id").unwrap_or("without an id");
-                    let id: String = crate::sanitize::for_terminal(id).chars().take(40).collect();
-                    self.warn(format!(
-                        "{list}: element {id} could not be read and is not shown ({err})"
-                    ));
+                    unreadable += 1;
+                    // A few are named; a server that sends thousands gets one line more, not
+                    // thousands.
+                    if unreadable <= NAMED_UNREADABLE {
+                        let id = doc::field(e, "id").unwrap_or("without an id");
+                        let id: String =
+                            crate::sanitize::for_terminal(id).chars().take(40).collect();
+                        self.warn(format!(
+                            "{list}: element {id} could not be read and is not shown ({err})"
+                        ));
+                    }
                     None
                 }
             })
-            .collect()
+            .collect();
+        if unreadable > NAMED_UNREADABLE {
+            self.warn(format!(
+                "{list}: {} more elements could not be read and are not shown",
+                unreadable - NAMED_UNREADABLE
+            ));
+        }
+        out
     }
 
     /// Which fields of the panel's server filter (`instances.filter`, api.md 8a.7) are set: a
@@ -347,9 +365,17 @@ impl Client {
 
 /// What to tell a user whose server list the panel's filter may shorten.
 pub fn panel_filter_note(fields: &[String]) -> String {
+    let mut named: Vec<String> = fields
+        .iter()
+        .take(NAMED_FILTER_FIELDS)
+        .map(|f| crate::sanitize::for_terminal(f).chars().take(40).collect())
+        .collect();
+    if fields.len() > NAMED_FILTER_FIELDS {
+        named.push(format!("{} more", fields.len() - NAMED_FILTER_FIELDS));
+    }
     format!(
         "the panel's server filter is on ({}); some servers may be hidden from bsched too. Clear it in the provider's web panel (Cloud VPS list, filter, clear)",
-        fields.join(", ")
+        named.join(", ")
     )
 }
 
