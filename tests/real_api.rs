@@ -168,6 +168,29 @@ fn login_keeps_a_session_that_later_commands_use_without_a_password() {
     }
 }
 
+#[test]
+fn a_user_name_typed_at_login_is_remembered_with_the_session() {
+    let bg = Background::start();
+    let home = tempfile::tempdir().expect("home");
+    let url = bg.emu.url();
+    let env = [("BSCHED_URL", url.as_str())];
+    let r = run_with_input(
+        home.path(),
+        &env,
+        &["login"],
+        &format!("{DEMO_USER}\n{DEMO_PASSWORD}\n"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run_with_input(home.path(), &env, &["instances", "--json"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(bg.emu.logins(), 1);
+    let r = run_with_input(home.path(), &env, &["logout"], "");
+    assert!(r.stderr.contains("Logged out"), "{}", r.stderr);
+    let r = run_with_input(home.path(), &env, &["instances"], "");
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("no credentials"), "{}", r.stderr);
+}
+
 // ---------------------------------------------------------------------------------------------
 // 12. Login refusals through the CLI
 // ---------------------------------------------------------------------------------------------
