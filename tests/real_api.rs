@@ -191,6 +191,24 @@ fn a_user_name_typed_at_login_is_remembered_with_the_session() {
     assert!(r.stderr.contains("no credentials"), "{}", r.stderr);
 }
 
+#[test]
+fn a_logout_the_server_does_not_confirm_says_what_happened() {
+    let bg = Background::start();
+    let home = Home::for_url(&bg.emu.url());
+    assert_eq!(home.run(&["instances"]).code, 0);
+    bg.emu
+        .push_fault(Fault::Status(500), When::Before, Some("logon"));
+    let r = home.run(&["logout"]);
+    assert_eq!(r.code, 5, "{}", r.stderr);
+    assert!(
+        r.stderr
+            .contains("forgotten here, but ending it on the server failed"),
+        "{}",
+        r.stderr
+    );
+    assert!(session_file(home.dir.path()).is_none());
+}
+
 // ---------------------------------------------------------------------------------------------
 // 12. Login refusals through the CLI
 // ---------------------------------------------------------------------------------------------
