@@ -235,7 +235,13 @@ pub fn resolve(
         .unwrap_or_else(|| DEFAULT_URL.to_string());
     let url = checked_url(&url_text).map_err(|e| ConfigError(e.to_string()))?;
     let mut client = ClientConfig::new(url);
-    client.username = env_nonempty(env, "BSCHED_USERNAME").or(prof.username.clone());
+    client.username = env_nonempty(env, "BSCHED_USERNAME")
+        .or(prof.username.clone())
+        .or_else(|| {
+            sessions_dir().and_then(|d| {
+                crate::api::SessionStore::kept_username(&d, &name, client.url.as_str())
+            })
+        });
     client.token = env_nonempty(env, "BSCHED_TOKEN")
         .or(prof.token.clone())
         .map(Secret::new);

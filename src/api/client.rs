@@ -143,15 +143,21 @@ impl Client {
             (None, Some(store)) => store.load(),
             _ => Kept::default(),
         };
-        let token = cfg.token.clone().or(kept.session);
+        let token = cfg.token.clone().or(kept.session.clone());
         let mut secrets: Vec<Secret> = token.iter().cloned().collect();
         secrets.extend(cfg.password.iter().cloned());
         let password = OnceCell::new();
         if let Some(p) = &cfg.password {
             let _ = password.set(p.clone());
         }
+        let exposed = match (&kept.session, &cfg.session_store) {
+            (Some(_), Some(store)) => {
+                crate::fsutil::exposure_warning(&store.path, "a stored session")
+            }
+            _ => None,
+        };
         let permits = Semaphore::new(cfg.concurrency.max(1));
-        Ok(Client {
+        let client = Client {
             inner: Arc::new(Inner {
                 http,
                 session: Mutex::new(token),
@@ -168,7 +174,11 @@ impl Client {
                 trace: StdMutex::new(None),
                 cfg,
             }),
-        })
+        };
+        if let Some(w) = exposed {
+            client.warn(w);
+        }
+        Ok(client)
     }
 
     /// The API host, for display.
@@ -203,6 +213,12 @@ impl Client {
             .truncate(true)
             .mode_private()
             .open(path)?;
+        // The mode above applies only to a new file: an existing one is made private too.
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+        }
         *locked(&self.inner.trace) = Some(f);
         Ok(())
     }
@@ -272,6 +288,10 @@ impl Client {
     /// Waits for the writes before this one to be done; hold the guard for the whole write.
     pub(super) async fn write_turn(&self) -> tokio::sync::MutexGuard<'_, ()> {
         self.inner.writes.lock().await
+    }
+
+    pub(super) fn max_answer_bytes(&self) -> u64 {
+        self.inner.cfg.max_answer_bytes
     }
 
     pub(super) fn page_size(&self) -> u64 {
@@ -395,7 +415,8 @@ impl Client {
                 Ok(t)
             }
             Err(e) => {
-                if matches!(e, ApiError::Auth(_)) {
+                // A refusal, or a redirect (the URL is wrong): the password is not sent again.
+                if matches!(e, ApiError::Auth(_) | ApiError::Redirected(_)) {
                     *locked(&self.inner.login_failure) = Some(e.clone());
                 }
                 Err(e)
@@ -630,6 +651,9 @@ impl Client {
                             )
                         };
                         *locked(&self.inner.login_failure) = Some(e.clone());
+                        // The server refuses this session too: the next command must not
+                        // start from it.
+                        self.keep(None);
                         Err(e)
                     }
                     other => other,
@@ -704,12 +728,30 @@ impl Client {
                 .get(reqwest::header::LOCATION)
                 .and_then(|v| v.to_str().ok())
                 .and_then(|l| self.inner.cfg.url.join(l).ok())
-                .and_then(|u| u.host_str().map(str::to_string))
+                .and_then(|u| {
+                    let host = u.host_str()?;
+                    Some(match u.port() {
+                        Some(p) => format!("{}://{host}:{p}", u.scheme()),
+                        None => format!("{}://{host}", u.scheme()),
+                    })
+                })
                 .unwrap_or_else(|| "an unnamed place".into());
-            let to = crate::sanitize::for_terminal(&to)
+            // Only the scheme and host are named (a path or query could carry the session),
+            // and the host itself is server text: scrubbed and made printable.
+            let scrub = self.scrubber();
+            let to = if scrub.mentions_ignoring_case(&to) {
+                super::scrub::MASK.to_string()
+            } else {
+                to
+            };
+            let to: String = crate::sanitize::for_terminal(&to)
                 .chars()
                 .take(100)
                 .collect();
+            self.trace(
+                &format!("< HTTP {}", status.as_u16()),
+                &format!("redirect to {to}, not followed"),
+            );
             return Err(ApiError::Redirected(to));
         }
         let body = self.read_capped(resp, timeout).await?;

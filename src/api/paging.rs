@@ -63,6 +63,8 @@ impl Client {
         let mut first_doc: Option<Value> = None;
         let mut claimed: Option<u64> = None;
         let mut last_page: Option<(usize, String, String)> = None;
+        let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut size: u64 = 0;
         let mut page: u64 = 1;
         // Elements per page as the server really sends them (it may cap `p_cnt` silently).
         let mut per_page: Option<u64> = None;
@@ -106,6 +108,27 @@ impl Client {
                     page - 1
                 ))));
             }
+            // An element met twice: the list shifted under us (an insertion pushes the last
+            // element of a page onto the next), or the server serves pages out of order.
+            // Either way the pages do not make one list.
+            for e in &items {
+                let id = element_id(e);
+                if !id.is_empty() && !seen.insert(id.clone()) {
+                    let dup: String = crate::sanitize::for_terminal(&id)
+                        .chars()
+                        .take(40)
+                        .collect();
+                    return Err(Broken::Moved(format!(
+                        "element {dup} came twice, the second time on page {page}"
+                    )));
+                }
+            }
+            // Each page is under the answer cap, but a server can send many: the whole list
+            // is held to the same cap, so memory stays bounded.
+            size = size.saturating_add(items.iter().map(|e| e.get().len() as u64).sum::<u64>());
+            if size > self.max_answer_bytes() {
+                return Err(Broken::Fatal(ApiError::TooLarge(self.max_answer_bytes())));
+            }
             let got = items.len() as u64;
             all.extend(items);
             if first_doc.is_none() {
@@ -135,5 +158,22 @@ impl Client {
             page += 1;
         }
         Ok((all, first_doc.unwrap_or(Value::Null)))
+    }
+}
+
+/// The `id` of an element as text (`$`, `$orig`, a bare string or a number), without parsing
+/// the rest of it; empty when it has none.
+fn element_id(raw: &RawValue) -> String {
+    #[derive(serde::Deserialize)]
+    struct OnlyId {
+        #[serde(default)]
+        id: Value,
+    }
+    match serde_json::from_str::<OnlyId>(raw.get()) {
+        Ok(OnlyId {
+            id: Value::Number(n),
+        }) => n.to_string(),
+        Ok(OnlyId { id }) => doc::texts(&id).next().unwrap_or("").to_string(),
+        Err(_) => String::new(),
     }
 }

@@ -19,6 +19,10 @@ use crate::domain::{
 pub const RETENTION_RANGE: std::ops::RangeInclusive<u8> = 1..=10;
 
 const EDIT: &str = "instances.fleio_bckps.schedule.edit";
+/// Unreadable elements of one list named one by one; the rest are counted.
+const NAMED_UNREADABLE: usize = 3;
+/// Fields of the panel's filter named in the warning; the rest are counted.
+const NAMED_FILTER_FIELDS: usize = 5;
 
 impl Client {
     /// Every instance on the account, all pages. An unreadable element is skipped and noted.
@@ -88,24 +92,37 @@ impl Client {
         list: &str,
         parse: impl Fn(&Value) -> Result<T, ApiError>,
     ) -> Vec<T> {
-        elems
+        let mut unreadable = 0usize;
+        let out = elems
             .iter()
             .filter_map(|raw| {
                 let e = self.element(raw).unwrap_or(Value::Null);
                 match parse(&e) {
                     Ok(t) => Some(t),
                     Err(err) => {
-                        let id = doc::field(&e, "id").unwrap_or("without an id");
-                        let id: String =
-                            crate::sanitize::for_terminal(id).chars().take(40).collect();
-                        self.warn(format!(
-                            "{list}: element {id} could not be read and is not shown ({err})"
-                        ));
+                        unreadable += 1;
+                        // A few are named; a server that sends thousands gets one line more,
+                        // not thousands.
+                        if unreadable <= NAMED_UNREADABLE {
+                            let id = doc::field(&e, "id").unwrap_or("without an id");
+                            let id: String =
+                                crate::sanitize::for_terminal(id).chars().take(40).collect();
+                            self.warn(format!(
+                                "{list}: element {id} could not be read and is not shown ({err})"
+                            ));
+                        }
                         None
                     }
                 }
             })
-            .collect()
+            .collect();
+        if unreadable > NAMED_UNREADABLE {
+            self.warn(format!(
+                "{list}: {} more elements could not be read and are not shown",
+                unreadable - NAMED_UNREADABLE
+            ));
+        }
+        out
     }
 
     /// Which fields of the panel's server filter (`instances.filter`, api.md 8a.7) are set: a
@@ -192,10 +209,35 @@ impl Client {
             Ok(a) => a,
             Err(e) => return Err(unconfirmed(&sent, &e)),
         };
+        let Some(before) = before else {
+            // This server named the new id before, so the list was not read first; this time
+            // it did not. Without the list before, a new schedule cannot be told from an old
+            // one like it: take the newest like ours only when the server said ok.
+            return match sent {
+                Ok(_) => match after
+                    .schedules
+                    .into_iter()
+                    .filter(|s| loosely_matches(spec, s))
+                    .max_by_key(|s| s.id)
+                {
+                    Some(s) => {
+                        self.note_difference(spec, &s);
+                        Ok(s)
+                    }
+                    None => Err(ApiError::Unconfirmed(
+                        "the server accepted the schedule without naming it, and no schedule like it is listed".into(),
+                    )),
+                },
+                Err(e) if e.is_busy() => Err(ApiError::Unconfirmed(
+                    "the server was busy with another request of this session".into(),
+                )),
+                Err(e) => Err(ApiError::Unconfirmed(e.to_string())),
+            };
+        };
         let new: Vec<Schedule> = after
             .schedules
             .into_iter()
-            .filter(|s| before.as_ref().is_some_and(|b| !b.contains(&s.id)))
+            .filter(|s| !before.contains(&s.id))
             .collect();
         // Another client may have created one at the same moment: prefer the one like ours.
         let created = new
@@ -334,9 +376,17 @@ impl Client {
 
 /// What to tell a user whose server list the panel's filter may shorten.
 pub fn panel_filter_note(fields: &[String]) -> String {
+    let mut named: Vec<String> = fields
+        .iter()
+        .take(NAMED_FILTER_FIELDS)
+        .map(|f| crate::sanitize::for_terminal(f).chars().take(40).collect())
+        .collect();
+    if fields.len() > NAMED_FILTER_FIELDS {
+        named.push(format!("{} more", fields.len() - NAMED_FILTER_FIELDS));
+    }
     format!(
         "the panel's server filter is on ({}); some servers may be hidden from bsched too. Clear it in the provider's web panel (Cloud VPS list, filter, clear)",
-        fields.join(", ")
+        named.join(", ")
     )
 }
 

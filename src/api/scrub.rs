@@ -27,8 +27,21 @@ impl Scrubber {
     pub fn new<'a>(secrets: impl IntoIterator<Item = &'a Secret>) -> Scrubber {
         let mut secrets: Vec<String> = secrets
             .into_iter()
-            .map(|s| s.expose().to_string())
+            .map(|s| s.expose())
             .filter(|s| s.chars().count() >= MIN_LEN)
+            // A server may echo the form as it came (percent-encoded) or as JSON writes it
+            // (escaped): each form is a secret too, for raw text such as the trace.
+            .flat_map(|s| {
+                let json = serde_json::to_string(s).unwrap_or_default();
+                let json = json
+                    .strip_prefix('"')
+                    .and_then(|j| j.strip_suffix('"'))
+                    .unwrap_or(s)
+                    .to_string();
+                let form: String = form_urlencoded::byte_serialize(s.as_bytes()).collect();
+                let percent = form.replace('+', "%20");
+                [s.to_string(), json, form, percent]
+            })
             .collect();
         // Longest first, so a secret that contains another is masked whole.
         secrets.sort_by_key(|s| std::cmp::Reverse(s.len()));
@@ -47,6 +60,12 @@ impl Scrubber {
         out
     }
 
+    /// Whether `text` holds a secret, ignoring case (a host name is lowercased on the way).
+    pub fn mentions_ignoring_case(&self, text: &str) -> bool {
+        let t = text.to_lowercase();
+        self.secrets.iter().any(|x| t.contains(&x.to_lowercase()))
+    }
+
     /// Walks a decoded document: masks secrets in every string and key-independent value, and
     /// turns numbers and booleans into strings.
     pub fn value(&self, v: &mut Value) {
@@ -59,7 +78,21 @@ impl Scrubber {
             Value::Number(n) => *v = Value::String(n.to_string()),
             Value::Bool(b) => *v = Value::String(if *b { "on" } else { "off" }.into()),
             Value::Array(items) => items.iter_mut().for_each(|i| self.value(i)),
-            Value::Object(map) => map.values_mut().for_each(|i| self.value(i)),
+            Value::Object(map) => {
+                // Keys are text from the server too (a filter's field names are shown).
+                if map
+                    .keys()
+                    .any(|k| self.secrets.iter().any(|x| k.contains(x.as_str())))
+                {
+                    let old = std::mem::take(map);
+                    for (k, mut v) in old {
+                        self.value(&mut v);
+                        map.insert(self.text(&k), v);
+                    }
+                } else {
+                    map.values_mut().for_each(|i| self.value(i));
+                }
+            }
             Value::Null => {}
         }
     }
@@ -84,6 +117,7 @@ impl Scrubber {
             ApiError::Network(m) => ApiError::Network(self.text(&m)),
             ApiError::Unconfirmed(m) => ApiError::Unconfirmed(self.text(&m)),
             ApiError::Setup(m) => ApiError::Setup(self.text(&m)),
+            ApiError::Redirected(m) => ApiError::Redirected(self.text(&m)),
             other => other,
         }
     }
@@ -110,5 +144,18 @@ mod tests {
         assert_eq!(v["x"][0], json!("on"));
         let e = s.error(ApiError::Auth("echo: abcdef123456".into()));
         assert_eq!(e, ApiError::Auth("echo: ***".into()));
+    }
+
+    #[test]
+    fn masks_keys_and_the_encoded_forms() {
+        let pass = Secret::new("p@ss word\\\"x");
+        let s = Scrubber::new([&pass]);
+        let mut v = json!({"p@ss word\\\"x": {"$": "1"}, "a": "p%40ss+word%5C%22x"});
+        s.value(&mut v);
+        let text = v.to_string();
+        assert!(!text.contains("p@ss") && !text.contains("p%40ss"), "{text}");
+        let raw = r#"{"msg": "p@ss word\\\"x", "q": "p%40ss%20word%5C%22x"}"#;
+        let clean = s.text(raw);
+        assert!(!clean.contains("ss"), "{clean}");
     }
 }

@@ -48,6 +48,16 @@ pub struct Kept {
 /// The longest session file read; anything larger is not ours.
 const MAX_BYTES: u64 = 64 * 1024;
 
+/// The stored session file, if it is a small regular file that parses.
+fn read(path: &Path) -> Option<Stored> {
+    let meta = std::fs::symlink_metadata(path).ok()?;
+    if !meta.is_file() || meta.len() > MAX_BYTES {
+        return None;
+    }
+    let text = std::fs::read_to_string(path).ok()?;
+    serde_json::from_str(&text).ok()
+}
+
 impl SessionStore {
     /// The store of `profile` in `dir`.
     pub fn new(dir: &Path, profile: &str, url: &str, username: &str) -> SessionStore {
@@ -68,20 +78,21 @@ impl SessionStore {
         }
     }
 
+    /// The user whose session is kept for `profile` at `url`: after `bsched login` asked for
+    /// the name, later commands find the session without it being configured.
+    pub fn kept_username(dir: &Path, profile: &str, url: &str) -> Option<String> {
+        let store = SessionStore::new(dir, profile, url, "");
+        read(&store.path)
+            .filter(|s| s.url == url && !s.session.is_empty())
+            .map(|s| s.username)
+            .filter(|u| !u.trim().is_empty())
+    }
+
     /// What is kept for this URL and user; nothing when the file is missing, unreadable, too
     /// large, not a regular file, or belongs to another URL or user.
     pub fn load(&self) -> Kept {
-        let Ok(meta) = std::fs::symlink_metadata(&self.path) else {
-            return Kept::default();
-        };
-        if !meta.is_file() || meta.len() > MAX_BYTES {
-            return Kept::default();
-        }
-        let Ok(text) = std::fs::read_to_string(&self.path) else {
-            return Kept::default();
-        };
-        match serde_json::from_str::<Stored>(&text) {
-            Ok(s) if s.url == self.url && s.username == self.username => Kept {
+        match read(&self.path) {
+            Some(s) if s.url == self.url && s.username == self.username => Kept {
                 session: Some(Secret::new(s.session)).filter(|s| !s.is_empty()),
                 create_returns_id: s.create_returns_id,
                 panel_filter: s.panel_filter,
@@ -133,6 +144,11 @@ mod tests {
         assert_eq!(a.load().session, Some(Secret::new("tok")));
         let other = SessionStore::new(dir.path(), "work/../x", "https://b/", "u");
         assert!(other.load().session.is_none());
+        assert_eq!(
+            SessionStore::kept_username(dir.path(), "work/../x", "https://a/").as_deref(),
+            Some("u")
+        );
+        assert!(SessionStore::kept_username(dir.path(), "work/../x", "https://b/").is_none());
         a.clear().expect("clear");
         assert!(a.load().session.is_none());
         a.clear().expect("clear twice");

@@ -128,7 +128,21 @@ pub async fn logout(cli: &Cli) -> Result<(), CliError> {
     cfg.password = None;
     cfg.password_command = None;
     let client = Client::new(cfg)?;
-    client.logout().await?;
+    match client.logout().await {
+        Ok(()) => {}
+        // The file could not be removed: that error says so.
+        Err(e @ crate::api::ApiError::Setup(_)) => return Err(e.into()),
+        Err(e) => {
+            let code = CliError::Api(e.clone()).exit_code();
+            return Err(CliError::Failed {
+                message: format!(
+                    "the session of profile {} is forgotten here, but ending it on the server failed ({e}); it ends by itself about an hour after its last use",
+                    resolved.profile
+                ),
+                code,
+            });
+        }
+    }
     eprintln!(
         "Logged out: the session of profile {} is ended on the server and forgotten.",
         for_terminal(&resolved.profile)

@@ -26,13 +26,7 @@ pub fn resolve_with_credentials(cli: &Cli) -> Result<config::Resolved, CliError>
             "no credentials: set BSCHED_USERNAME and BSCHED_PASSWORD (or BSCHED_TOKEN), or a profile in the config file; `bsched demo` tries bsched without an account".into(),
         ));
     }
-    // The stored session this run reuses is as good as the password to whoever reads it.
-    if let Some(store) = &resolved.client.session_store {
-        warn_all(crate::fsutil::exposure_warning(
-            &store.path,
-            "a stored session",
-        ));
-    }
+    // A kept session others can read is warned about by the client that loads it.
     Ok(resolved)
 }
 

@@ -166,7 +166,8 @@ pub async fn doctor(cli: &Cli, trace: Option<&Path>, out: &mut dyn Write) -> Res
                 )?;
                 return finish(r);
             }
-            Err(e) if e.is_access() => {
+            // `auth` on another function than `auth` means the same (api.md 8a.9).
+            Err(e) if e.is_access() || matches!(e, ApiError::Auth(_)) => {
                 r.line(
                     Verdict::Note,
                     "session reuse",

@@ -51,7 +51,9 @@ impl Fake {
             seen: Mutex::new(Vec::new()),
             answer: Box::new(answer),
         });
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let app = Router::new()
             .fallback(any(handle))
@@ -129,7 +131,9 @@ pub struct Trap {
 
 impl Trap {
     pub async fn start() -> Trap {
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind");
         let addr = listener.local_addr().expect("addr");
         let hits = Arc::new(std::sync::atomic::AtomicUsize::new(0));
         let h = hits.clone();

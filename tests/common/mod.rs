@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cli;
+pub mod fake;
 pub mod pty;
 pub mod tui;
 
