@@ -169,6 +169,36 @@ fn login_keeps_a_session_that_later_commands_use_without_a_password() {
 }
 
 #[test]
+fn a_failed_login_leaves_the_kept_session_as_it_was() {
+    let bg = Background::start();
+    let home = tempfile::tempdir().expect("home");
+    let url = bg.emu.url();
+    let env = [
+        ("BSCHED_URL", url.as_str()),
+        ("BSCHED_USERNAME", DEMO_TOTP_USER),
+    ];
+    let r = run_with_input(
+        home.path(),
+        &env,
+        &["login"],
+        &format!("{DEMO_PASSWORD}\n{DEMO_TOTP_CODE}\n"),
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let good = kept_session(home.path());
+    // A wrong code, then a wrong password: each fails, and the good session stays kept.
+    for input in [
+        format!("{DEMO_PASSWORD}\n000000\n"),
+        "not the password\n".to_string(),
+    ] {
+        let r = run_with_input(home.path(), &env, &["login"], &input);
+        assert_ne!(r.code, 0, "{}", r.stderr);
+        assert_eq!(kept_session(home.path()), good);
+    }
+    let r = run_with_input(home.path(), &env, &["instances", "--json"], "");
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+#[test]
 fn a_user_name_typed_at_login_is_remembered_with_the_session() {
     let bg = Background::start();
     let home = tempfile::tempdir().expect("home");

@@ -347,6 +347,17 @@ impl Client {
         }
     }
 
+    /// Writes the current session to `store` (for `bsched login`, which keeps a session only
+    /// once the whole login, code included, has worked).
+    pub async fn keep_in(&self, store: &SessionStore) -> std::io::Result<()> {
+        let session = self.inner.session.lock().await.clone();
+        store.save(&Kept {
+            session,
+            create_returns_id: self.create_returns_id(),
+            panel_filter: self.known_panel_filter(),
+        })
+    }
+
     async fn password(&self) -> Result<Secret, ApiError> {
         let cfg = &self.inner.cfg;
         let p = self

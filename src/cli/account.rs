@@ -79,7 +79,9 @@ pub async fn login(cli: &Cli) -> Result<(), CliError> {
         CliError::Usage("cannot find a data directory to keep the session in".into())
     })?;
     let store = crate::api::SessionStore::new(&dir, &resolved.profile, cfg.url.as_str(), &user);
-    cfg.session_store = Some(store.clone());
+    // Kept only once the whole login (code included) has worked: a failed login leaves the
+    // session kept before as it was.
+    cfg.session_store = None;
     if cfg.password.is_none() && cfg.password_command.is_none() {
         let pass = ask_secret(&format!("Password for {}: ", for_terminal(&user)))?;
         if pass.is_empty() {
@@ -89,13 +91,17 @@ pub async fn login(cli: &Cli) -> Result<(), CliError> {
         }
         cfg.password = Some(pass);
     }
-    // A fresh login, whatever was kept before.
-    let _ = store.clear();
     let client = Client::new(cfg)?;
     if client.login_checking_totp().await? {
         let code = ask("Six-digit code from the authenticator app: ")?;
         client.confirm_totp(&code).await?;
     }
+    client.keep_in(&store).await.map_err(|e| {
+        CliError::Usage(format!(
+            "logged in, but the session could not be kept in {} ({e})",
+            store.path.display()
+        ))
+    })?;
     eprintln!(
         "Logged in as {} on {} (profile {}). The session is kept in {} until it expires or `bsched logout`.",
         for_terminal(&user),
