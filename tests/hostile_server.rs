@@ -776,22 +776,71 @@ async fn numbers_booleans_and_raw_only_values_are_read_and_a_bad_element_is_name
 
 #[tokio::test]
 async fn a_create_answer_with_an_id_is_used_and_the_listing_before_is_skipped_next_time() {
+    let listed = Arc::new(std::sync::Mutex::new(vec![schedule(1, "old")]));
     let next = Arc::new(AtomicUsize::new(41));
+    let l = listed.clone();
     let f = Fake::start(move |seen, _| match seen.func() {
-        EDIT => fake::doc(json!({"id": next.fetch_add(1, Ordering::SeqCst) + 1, "ok": {}})),
-        LIST => fake::doc(json!({"elem": [schedule(1, "old")], "p_num": t(1),
-                                 "p_elems": t(1), "p_cnt": t(100)})),
+        EDIT => {
+            let id = next.fetch_add(1, Ordering::SeqCst) as u64 + 1;
+            l.lock()
+                .expect("lock")
+                .push(schedule(id, seen.get("name").unwrap_or("")));
+            fake::doc(json!({"id": id, "ok": {}}))
+        }
+        LIST => {
+            let elems = l.lock().expect("lock").clone();
+            let n = elems.len();
+            fake::doc(json!({"elem": elems, "p_num": t(1), "p_elems": t(n), "p_cnt": t(100)}))
+        }
         _ => plain(seen).expect("known"),
     })
     .await;
     let c = client(&f);
     let a = c.create_schedule(7, &spec("a")).await.expect("made");
     assert_eq!(a.id, 42);
-    assert_eq!(f.count(LIST), 1, "the first create lists before, not after");
+    assert_eq!(
+        f.count(LIST),
+        2,
+        "the first create lists before and after: the answered id is checked once"
+    );
     let b = c.create_schedule(7, &spec("b")).await.expect("made");
     assert_eq!(b.id, 43);
-    assert_eq!(f.count(LIST), 1, "the second create sends the write alone");
+    assert_eq!(f.count(LIST), 2, "the second create sends the write alone");
     assert_eq!(f.count(EDIT), 2);
+}
+
+#[tokio::test]
+async fn an_answered_id_that_the_listing_does_not_confirm_is_never_relied_on() {
+    // The server answers with an id that is not the new schedule (an old one).
+    let listed = Arc::new(std::sync::Mutex::new(vec![schedule(1, "old")]));
+    let l = listed.clone();
+    let next = Arc::new(AtomicUsize::new(100));
+    let f = Fake::start(move |seen, _| match seen.func() {
+        EDIT => {
+            let id = next.fetch_add(1, Ordering::SeqCst) as u64;
+            l.lock()
+                .expect("lock")
+                .push(schedule(id, seen.get("name").unwrap_or("")));
+            fake::doc(json!({"id": 1, "ok": {}}))
+        }
+        LIST => {
+            let elems = l.lock().expect("lock").clone();
+            let n = elems.len();
+            fake::doc(json!({"elem": elems, "p_num": t(1), "p_elems": t(n), "p_cnt": t(100)}))
+        }
+        _ => plain(seen).expect("known"),
+    })
+    .await;
+    let c = client(&f);
+    for (name, want) in [("a", 100), ("b", 101)] {
+        let made = c.create_schedule(7, &spec(name)).await.expect("made");
+        assert_eq!(made.id, want, "the new id comes from the listing");
+    }
+    assert_eq!(
+        f.count(LIST),
+        4,
+        "every create still lists before and after"
+    );
 }
 
 #[tokio::test]
@@ -933,4 +982,119 @@ async fn an_untrusted_certificate_is_named_as_such() {
     assert!(text.contains("certificate"), "{text}");
     assert!(text.contains("not trusted"), "{text}");
     assert!(!text.contains("could not connect"), "{text}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Found in review: paging without a count, a page bound the server cannot stretch, a login
+// that failed on the way, a create that is accepted but not listed.
+// ---------------------------------------------------------------------------------------------
+
+#[tokio::test]
+async fn a_server_that_pages_without_a_count_is_followed_to_its_short_page() {
+    // 250 servers, pages of 100, no `p_elems` at all.
+    let f = Fake::start(|seen, _| {
+        if let Some(r) = plain(seen) {
+            return r;
+        }
+        let (n, c) = asked(seen);
+        let from = (n - 1) * c + 1;
+        let to = (n * c).min(250);
+        let elems: Vec<Value> = (from..=to).map(server).collect();
+        fake::doc(json!({"elem": elems, "p_num": t(n)}))
+    })
+    .await;
+    let list = client(&f).instances().await.expect("the whole list");
+    assert_eq!(list.len(), 250);
+    assert_eq!(f.count("instances"), 3);
+    assert_paged(&f);
+}
+
+#[tokio::test]
+async fn a_server_that_sends_one_element_a_page_cannot_make_thousands_of_requests() {
+    for declared in [Some(1), None] {
+        let f = Fake::start(move |seen, _| {
+            if let Some(r) = plain(seen) {
+                return r;
+            }
+            let (n, _) = asked(seen);
+            let mut doc = json!({"elem": [server(n)], "p_num": t(n), "p_elems": t(3000)});
+            if let Some(d) = declared {
+                doc["p_cnt"] = t(d);
+            }
+            fake::doc(doc)
+        })
+        .await;
+        let e = client(&f).instances().await.expect_err("stopped");
+        assert!(matches!(e, ApiError::Malformed(_)), "{e}");
+        assert!(
+            f.count("instances") <= 4,
+            "{declared:?}: {} requests",
+            f.count("instances")
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_login_that_fails_on_the_way_is_not_sent_again_at_once() {
+    let f = Fake::start(|seen, _| match seen.func() {
+        "auth" => (StatusCode::BAD_GATEWAY, "bad gateway").into_response(),
+        _ => plain(seen).expect("known"),
+    })
+    .await;
+    let c = client(&f);
+    for _ in 0..5 {
+        let e = c.instances().await.expect_err("no session");
+        assert!(matches!(e, ApiError::Status(502)), "{e}");
+    }
+    assert_eq!(f.count("auth"), 1, "one login for five calls");
+}
+
+#[tokio::test]
+async fn a_create_accepted_but_not_listed_is_unconfirmed_not_failed() {
+    let f = Fake::start(|seen, _| match seen.func() {
+        EDIT => fake::doc(json!({"ok": {}})),
+        LIST => fake::doc(json!({"elem": [schedule(1, "old")], "p_num": t(1),
+                                 "p_elems": t(1), "p_cnt": t(100)})),
+        _ => plain(seen).expect("known"),
+    })
+    .await;
+    let e = client(&f)
+        .create_schedule(7, &spec("new"))
+        .await
+        .expect_err("not listed");
+    assert!(matches!(e, ApiError::Unconfirmed(_)), "{e}");
+    assert_eq!(f.count(EDIT), 1, "sent once");
+}
+
+#[tokio::test]
+async fn the_trace_masks_a_secret_the_server_escaped_another_way() {
+    // The password echoed with every letter escaped, and with an escaped slash.
+    let escaped: String = PASS
+        .chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
+        .collect();
+    let body = format!(
+        r#"{{"doc": {{"elem": [], "p_num": {{"$": "1"}}, "p_elems": {{"$": "0"}}, "note": {{"$": "{escaped} and {} \/"}}}}}}"#,
+        TOKEN
+    );
+    let f = Fake::start(move |seen, _| match seen.func() {
+        "instances" => (
+            StatusCode::OK,
+            [(header::CONTENT_TYPE, "application/json")],
+            body.clone(),
+        )
+            .into_response(),
+        _ => plain(seen).expect("known"),
+    })
+    .await;
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("trace");
+    let c = client(&f);
+    c.trace_to(&path).expect("trace");
+    c.instances().await.expect("list");
+    let trace = std::fs::read_to_string(&path).expect("read");
+    assert!(trace.contains("< HTTP 200"), "{trace}");
+    assert!(!trace.contains(PASS), "{trace}");
+    assert!(!trace.contains(TOKEN), "{trace}");
+    assert!(!trace.contains(&escaped), "{trace}");
 }

@@ -371,14 +371,7 @@ fn doctor_checks_a_healthy_account_changes_nothing_and_traces_without_secrets() 
     for l in &lines {
         assert!(l.starts_with("ok") || l.starts_with("note"), "{l}");
     }
-    for check in [
-        "address",
-        "login",
-        "servers",
-        "schedules",
-        "backups",
-        "parallel",
-    ] {
+    for check in ["address", "login", "servers", "schedules", "backups"] {
         assert!(
             lines
                 .iter()
@@ -635,4 +628,77 @@ async fn the_environment_never_reaches_another_profiles_server() {
             assert!(to_env.iter().any(|v| v == "pass-from-env"));
         }
     }
+}
+
+#[test]
+fn doctor_sees_a_server_that_refuses_overlapping_requests_and_the_shape_of_its_answers() {
+    // With some latency the slow and the quick request overlap: the twin refuses the second.
+    let bg = Background::with(Options {
+        latency_ms: 150,
+        ..Options::default()
+    });
+    let home = Home::for_url(&bg.emu.url());
+    let r = home.run(&["doctor"]);
+    assert_eq!(r.code, 0, "{}\n{}", r.stdout, r.stderr);
+    let parallel = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("parallel"))
+        .expect("a parallel line");
+    assert!(parallel.contains("refused"), "{parallel}");
+    assert!(parallel.contains("concurrency = 1"), "{parallel}");
+    assert!(!parallel.contains("may work"), "{parallel}");
+    let servers = r
+        .stdout
+        .lines()
+        .find(|l| l.contains("servers answer"))
+        .expect("a shape line");
+    assert!(servers.contains("elem is an array"), "{servers}");
+}
+
+#[test]
+fn a_panel_filter_set_after_the_first_command_is_seen_by_the_next() {
+    let bg = Background::start();
+    let home = Home::for_url(&bg.emu.url());
+    let first = home.run(&["instances", "--json"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    assert!(!first.stderr.contains("filter"), "{}", first.stderr);
+    assert_eq!(bg.emu.logins(), 1);
+    bg.emu
+        .with(|w| w.set_filter(DEMO_USER, &[("datacenter", "Poland")]));
+    let second = home.run(&["instances", "--json"]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    assert_eq!(bg.emu.logins(), 1, "the kept session was reused");
+    assert!(
+        second.stderr.contains("panel's server filter is on"),
+        "{}",
+        second.stderr
+    );
+}
+
+#[test]
+fn a_retention_change_whose_answer_was_lost_is_read_back_not_called_failed() {
+    let bg = Background::start();
+    let home = Home::for_url(&bg.emu.url());
+    let id = "5203770";
+    bg.emu
+        .push_fault(Fault::Reset, When::After, Some("instances.edit"));
+    let r = home.run(&["retention", "--instance", id, "--set", "7"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let kept = bg.emu.with(|w| {
+        w.data
+            .instances
+            .iter()
+            .find(|i| i.id == 5_203_770)
+            .map(|i| i.backup_rotation)
+    });
+    assert_eq!(kept, Some(7));
+    let log = home.run(&["log", "--json"]);
+    let entries: Value = serde_json::from_str(&log.stdout).expect("json");
+    let last = entries
+        .as_array()
+        .and_then(|a| a.last())
+        .cloned()
+        .expect("an entry");
+    assert_eq!(last["outcome"], json!("done"), "{last}");
 }

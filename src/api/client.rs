@@ -102,6 +102,8 @@ pub(super) struct Inner {
     pub(super) secrets: StdMutex<Vec<Secret>>,
     /// A login that failed: never tried again by this client.
     pub(super) login_failure: StdMutex<Option<ApiError>>,
+    /// A login that failed on the way (not refused), and when: not tried again for a while.
+    pub(super) login_trouble: StdMutex<Option<(ApiError, std::time::Instant)>>,
     pub(super) logins: AtomicU32,
     /// Whether this server's creates answer with the new id (learned, and kept with the session).
     pub(super) create_returns_id: StdMutex<Option<bool>>,
@@ -165,9 +167,12 @@ impl Client {
                 password,
                 secrets: StdMutex::new(secrets),
                 login_failure: StdMutex::new(None),
+                login_trouble: StdMutex::new(None),
                 logins: AtomicU32::new(0),
                 create_returns_id: StdMutex::new(kept.create_returns_id),
-                panel_filter: StdMutex::new(kept.panel_filter),
+                // Read again by every process: a filter set in the web panel later must be seen
+                // by the next command, however long the session lives.
+                panel_filter: StdMutex::new(None),
                 warnings: StdMutex::new(Vec::new()),
                 trace: StdMutex::new(None),
                 cfg,
@@ -271,7 +276,6 @@ impl Client {
 
     pub(super) fn learn_panel_filter(&self, fields: Vec<String>) {
         *locked(&self.inner.panel_filter) = Some(fields);
-        self.keep_again();
     }
 }
 

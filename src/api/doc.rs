@@ -5,7 +5,7 @@
 
 use std::fmt;
 
-use serde::de::{DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
+use serde::de::{self, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, Visitor};
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
@@ -20,12 +20,18 @@ pub struct Page {
     pub doc: Value,
     /// The elements of `doc.elem` (one, many or none), unparsed.
     pub elems: Vec<Box<RawValue>>,
+    /// How `elem` came: `Some(true)` an array, `Some(false)` one object, `None` absent.
+    pub elem_array: Option<bool>,
 }
+
+/// A field of `doc` other than `elem` longer than this is dropped unread: the bulk of an
+/// answer belongs in `elem`, and a hostile one must not make the decoder build a huge tree.
+pub const MAX_FIELD_BYTES: usize = 64 * 1024;
 
 /// Turns an HTTP answer into the `doc` object, or a clear error. Never echoes the body: it
 /// carries the session token in `tparams`.
 pub fn decode_body(status: u16, body: &[u8]) -> Result<Value, ApiError> {
-    let Page { mut doc, elems } = decode_page(status, body)?;
+    let Page { mut doc, elems, .. } = decode_page(status, body)?;
     if !elems.is_empty() {
         let mut items = elems
             .iter()
@@ -77,21 +83,25 @@ pub fn decode_page(status: u16, body: &[u8]) -> Result<Page, ApiError> {
     if let Some(err) = doc.get("error") {
         return Err(decode_error(err));
     }
-    let elems = match elem {
-        None => Vec::new(),
+    let (elems, elem_array) = match elem {
+        None => (Vec::new(), None),
         Some(raw) => match raw.get().trim_start().as_bytes().first() {
-            Some(b'[') => serde_json::from_str::<Vec<&RawValue>>(raw.get())
-                .map_err(malformed)?
-                .into_iter()
-                .map(RawValue::to_owned)
-                .collect(),
-            Some(b'n') => Vec::new(),
-            _ => vec![raw.to_owned()],
+            Some(b'[') => (
+                serde_json::from_str::<Vec<&RawValue>>(raw.get())
+                    .map_err(malformed)?
+                    .into_iter()
+                    .map(RawValue::to_owned)
+                    .collect(),
+                Some(true),
+            ),
+            Some(b'n') => (Vec::new(), None),
+            _ => (vec![raw.to_owned()], Some(false)),
         },
     };
     Ok(Page {
         doc: Value::Object(doc),
         elems,
+        elem_array,
     })
 }
 
@@ -144,10 +154,21 @@ impl<'de> Visitor<'de> for DocSeed {
         while let Some(key) = map.next_key::<String>()? {
             if key == "elem" {
                 elem = Some(map.next_value::<&'de RawValue>()?);
-            } else {
-                let v: Value = map.next_value()?;
-                rest.insert(key, v);
+                continue;
             }
+            let raw = map.next_value::<&'de RawValue>()?;
+            if raw.get().len() > MAX_FIELD_BYTES {
+                if key == "error" {
+                    // Never mistaken for success because it was too long to read.
+                    rest.insert(
+                        key,
+                        serde_json::json!({"$type": "unknown", "msg": {"$": "an error message too long to read"}}),
+                    );
+                }
+                continue;
+            }
+            let v: Value = serde_json::from_str(raw.get()).map_err(de::Error::custom)?;
+            rest.insert(key, v);
         }
         Ok((rest, elem))
     }
@@ -298,6 +319,22 @@ mod tests {
 
     fn ok(v: Value) -> Value {
         decode_body(200, v.to_string().as_bytes()).unwrap()
+    }
+
+    #[test]
+    fn a_huge_field_outside_elem_is_dropped_unread_and_a_huge_error_stays_an_error() {
+        let big = "x".repeat(MAX_FIELD_BYTES + 10);
+        let body =
+            json!({"doc": {"junk": {"$": big}, "p_num": {"$": "1"}, "elem": [{"id": {"$": "1"}}]}});
+        let page = decode_page(200, body.to_string().as_bytes()).unwrap();
+        assert!(page.doc.get("junk").is_none());
+        assert_eq!(page.doc["p_num"]["$"], "1");
+        assert_eq!((page.elems.len(), page.elem_array), (1, Some(true)));
+        let err = json!({"doc": {"error": {"$type": "value", "msg": {"$": big}}}});
+        assert!(matches!(
+            decode_page(200, err.to_string().as_bytes()),
+            Err(ApiError::Refused { .. })
+        ));
     }
 
     #[test]

@@ -3,8 +3,9 @@
 //! BILLmanager remembers the last page a session asked of each list function and serves it
 //! again when `p_num` is absent (api.md 8a.1), so every request names its page and its page
 //! size. An answer for another page than asked means the server's state moved under us: the
-//! walk starts again once, then fails. The walk is bounded by what the server claims, and a
-//! server that repeats a page or claims an absurd count is stopped with a clear error.
+//! walk starts again once, then fails. The walk is bounded (at most [`MAX_PAGES`] requests,
+//! whatever the server claims), and a server that repeats a page, claims an absurd count or
+//! sends short pages before the end is stopped with a clear error.
 
 use serde_json::Value;
 use serde_json::value::RawValue;
@@ -16,6 +17,8 @@ use super::{ApiError, Client};
 pub const PAGE_SIZE: u64 = 100;
 /// A list claiming more elements than this is not believed.
 pub const MAX_ELEMENTS: u64 = 100_000;
+/// The most requests one list may take, whatever the server says.
+pub const MAX_PAGES: u64 = 1_000;
 
 /// Why one walk over the pages did not give a whole list.
 enum Broken {
@@ -59,6 +62,7 @@ impl Client {
         func: &str,
         params: &[(&str, String)],
     ) -> Result<(Vec<Box<RawValue>>, Value), Broken> {
+        let asked = self.page_size();
         let mut all: Vec<Box<RawValue>> = Vec::new();
         let mut first_doc: Option<Value> = None;
         let mut claimed: Option<u64> = None;
@@ -66,23 +70,31 @@ impl Client {
         let mut seen: std::collections::HashSet<String> = std::collections::HashSet::new();
         let mut size: u64 = 0;
         let mut page: u64 = 1;
-        // Elements per page as the server really sends them (it may cap `p_cnt` silently).
-        let mut per_page: Option<u64> = None;
         loop {
             let mut p = params.to_vec();
             p.push(("p_num", page.to_string()));
-            p.push(("p_cnt", self.page_size().to_string()));
-            let Page { doc, elems: items } = self.call_page(func, &p).await?;
+            p.push(("p_cnt", asked.to_string()));
+            let Page {
+                doc, elems: items, ..
+            } = self.call_page(func, &p).await?;
             let (p_num, total) = doc::paging(&doc);
             if let Some(n) = p_num.filter(|n| *n != page) {
                 return Err(Broken::Moved(format!(
                     "asked for page {page}, got page {n}"
                 )));
             }
+            // The page size the server says it used (it may cap what was asked).
+            let declared = doc::paging_size(&doc).filter(|n| *n > 0);
+            let full = declared.map_or(asked, |d| d.min(asked));
             if let Some(t) = total {
                 if t > MAX_ELEMENTS {
                     return Err(Broken::Fatal(ApiError::Malformed(format!(
                         "the server claims {t} elements in one list, more than bsched believes ({MAX_ELEMENTS})"
+                    ))));
+                }
+                if t.div_ceil(full) > MAX_PAGES {
+                    return Err(Broken::Fatal(ApiError::Malformed(format!(
+                        "the server pages {full} elements at a time: its {t} would take more than {MAX_PAGES} requests; stopped before sending them"
                     ))));
                 }
                 if claimed.is_some_and(|c| c != t) {
@@ -134,24 +146,28 @@ impl Client {
             if first_doc.is_none() {
                 first_doc = Some(doc);
             }
-            let Some(total) = claimed else {
-                // A server that does not page: what came is the list.
-                break;
-            };
-            if all.len() as u64 >= total {
-                break;
+            match claimed {
+                Some(total) => {
+                    if all.len() as u64 >= total {
+                        break;
+                    }
+                    // Before the end, every page is full: a short one means the list moved
+                    // (or the server pages in a way that cannot be followed).
+                    if got < full {
+                        return Err(Broken::Moved(format!(
+                            "page {page} held {got} elements, not {full}, after {} of {total}",
+                            all.len()
+                        )));
+                    }
+                }
+                // No count: a page as full as asked may be followed by more; a short one is
+                // the end, and one fuller than asked means the server does not page at all.
+                None if got != full => break,
+                None => {}
             }
-            if got == 0 {
-                return Err(Broken::Moved(format!(
-                    "page {page} was empty after {} of {total} elements",
-                    all.len()
-                )));
-            }
-            // No more pages than the claimed count allows at the page size the server used.
-            let per_page = *per_page.get_or_insert(got.max(1));
-            if page > total / per_page + 1 {
+            if page >= MAX_PAGES {
                 return Err(Broken::Fatal(ApiError::Malformed(format!(
-                    "the server sent {page} pages of a list of {total}; stopped"
+                    "the server sent {page} pages of one list; stopped"
                 ))));
             }
             last_page = Some(fingerprint);

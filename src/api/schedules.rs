@@ -191,10 +191,14 @@ impl Client {
             .as_ref()
             .ok()
             .and_then(|doc| doc::parsed(doc, "id", |s| s.trim().parse::<ScheduleId>().ok()));
-        if sent.is_ok() {
-            self.learn_create_returns_id(answered_id.is_some());
+        if sent.is_ok() && answered_id.is_none() {
+            self.learn_create_returns_id(false);
         }
-        if let Some(id) = answered_id {
+        // An answered id is relied on only once the listing has confirmed one (`before` is
+        // None only then).
+        if let Some(id) = answered_id
+            && before.is_none()
+        {
             return Ok(Schedule {
                 id,
                 instance_id: instance,
@@ -208,6 +212,19 @@ impl Client {
             Ok(a) => a,
             Err(e) => return Err(unconfirmed(&sent, &e)),
         };
+        if let (Some(id), Some(before)) = (answered_id, &before) {
+            let confirmed = after
+                .schedules
+                .iter()
+                .find(|s| s.id == id && !before.contains(&s.id))
+                .cloned();
+            // The answered id is the new schedule: from now on the answer alone is enough.
+            self.learn_create_returns_id(confirmed.is_some());
+            if let Some(s) = confirmed {
+                self.note_difference(spec, &s);
+                return Ok(s);
+            }
+        }
         let Some(before) = before else {
             // This server named the new id before, so the list was not read first; this time
             // it did not. Without the list before, a new schedule cannot be told from an old
@@ -252,7 +269,8 @@ impl Client {
             }
             (None, Err(e)) if e.is_busy() => Err(busy_nothing_changed()),
             (None, Err(e)) => Err(e),
-            (None, Ok(_)) => Err(ApiError::Malformed(
+            // Accepted, yet not found: it may be there in a form this list could not read.
+            (None, Ok(_)) => Err(ApiError::Unconfirmed(
                 "the API accepted the schedule but it is not in the list afterwards".into(),
             )),
         }
@@ -334,24 +352,33 @@ impl Client {
             )));
         }
         let _turn = self.write_turn().await;
-        self.call_write(
-            "instances.edit",
-            &[
-                ("elid", instance.to_string()),
-                ("backup_rotation", keep.to_string()),
-                ("sok", "ok".into()),
-                ("clicked_button", "ok".into()),
-            ],
-        )
-        .await
-        .map(|_| ())
-        .map_err(|e| {
-            if e.is_busy() {
-                busy_nothing_changed()
-            } else {
-                e
+        let sent = self
+            .call_write(
+                "instances.edit",
+                &[
+                    ("elid", instance.to_string()),
+                    ("backup_rotation", keep.to_string()),
+                    ("sok", "ok".into()),
+                    ("clicked_button", "ok".into()),
+                ],
+            )
+            .await;
+        match sent {
+            Ok(_) => Ok(()),
+            // No clear answer: read the value back to learn whether it was set.
+            Err(e) if e.answer_lost() || e.is_busy() => {
+                tracing::warn!(error = %e, "no clear retention answer; reading it back");
+                match self.schedules(instance).await {
+                    Ok(list) if list.backup_rotation == Some(keep) => Ok(()),
+                    Ok(_) if e.is_busy() => Err(busy_nothing_changed()),
+                    Ok(_) => Err(e),
+                    Err(l) => Err(ApiError::Unconfirmed(format!(
+                        "{e}; reading the retention back failed: {l}"
+                    ))),
+                }
             }
-        })
+            Err(e) => Err(e),
+        }
     }
 
     /// A warning when the server stored something else than was sent (it normalized it).

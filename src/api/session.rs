@@ -3,12 +3,15 @@
 
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::client::{Client, locked, no_credentials};
 use super::doc;
 use super::session_store::{Kept, SessionStore};
 use super::{ApiError, Secret};
+
+/// How long a login that failed on the way (not refused) is not tried again.
+const LOGIN_RETRY_AFTER: Duration = Duration::from_secs(60);
 
 impl Client {
     /// Writes what was learned next to the current session.
@@ -28,7 +31,6 @@ impl Client {
             let kept = Kept {
                 session,
                 create_returns_id: self.create_returns_id(),
-                panel_filter: self.known_panel_filter(),
             };
             if let Err(e) = store.save(&kept) {
                 self.warn(format!(
@@ -46,7 +48,6 @@ impl Client {
         store.save(&Kept {
             session,
             create_returns_id: self.create_returns_id(),
-            panel_filter: self.known_panel_filter(),
         })
     }
 
@@ -86,6 +87,13 @@ impl Client {
         if let Some(e) = locked(&self.inner.login_failure).clone() {
             return Err(e);
         }
+        // A login that failed on the way (timeout, a broken answer) is not tried again for a
+        // minute: every attempt counts toward the server's lockout after failed logins.
+        if let Some((e, at)) = locked(&self.inner.login_trouble).clone()
+            && at.elapsed() < LOGIN_RETRY_AFTER
+        {
+            return Err(e);
+        }
         let Some(user) = &self.inner.cfg.username else {
             return Err(no_credentials());
         };
@@ -121,6 +129,8 @@ impl Client {
                 // A refusal, or a redirect (the URL is wrong): the password is not sent again.
                 if matches!(e, ApiError::Auth(_) | ApiError::Redirected(_)) {
                     *locked(&self.inner.login_failure) = Some(e.clone());
+                } else {
+                    *locked(&self.inner.login_trouble) = Some((e.clone(), Instant::now()));
                 }
                 Err(e)
             }

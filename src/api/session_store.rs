@@ -29,9 +29,6 @@ struct Stored {
     /// Whether this server's creates answered with the new schedule's id.
     #[serde(default)]
     create_returns_id: Option<bool>,
-    /// The fields of the panel's server filter that were set when this session read it.
-    #[serde(default)]
-    panel_filter: Option<Vec<String>>,
 }
 
 /// What a store holds for its URL and user.
@@ -41,8 +38,6 @@ pub struct Kept {
     pub session: Option<Secret>,
     /// What the server's creates were seen to answer.
     pub create_returns_id: Option<bool>,
-    /// The panel's server filter as this session read it (None: not read yet).
-    pub panel_filter: Option<Vec<String>>,
 }
 
 /// The longest session file read; anything larger is not ours.
@@ -95,7 +90,6 @@ impl SessionStore {
             Some(s) if s.url == self.url && s.username == self.username => Kept {
                 session: Some(Secret::new(s.session)).filter(|s| !s.is_empty()),
                 create_returns_id: s.create_returns_id,
-                panel_filter: s.panel_filter,
             },
             _ => Kept::default(),
         }
@@ -111,7 +105,6 @@ impl SessionStore {
             username: self.username.clone(),
             session: session.expose().to_string(),
             create_returns_id: kept.create_returns_id,
-            panel_filter: kept.panel_filter.clone(),
         };
         let text = serde_json::to_vec(&stored).map_err(std::io::Error::other)?;
         crate::fsutil::write_private_atomic(&self.path, &text)
@@ -138,7 +131,6 @@ mod tests {
         let kept = Kept {
             session: Some(Secret::new("tok")),
             create_returns_id: Some(true),
-            panel_filter: None,
         };
         a.save(&kept).expect("save");
         assert_eq!(a.load().session, Some(Secret::new("tok")));
