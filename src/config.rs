@@ -64,14 +64,35 @@ pub fn default_config_path() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "bsched").map(|d| d.config_dir().join("config.toml"))
 }
 
-/// Where state, logs and the demo's data live.
+/// Where the journal, the log, kept sessions and the demo's data live: `BSCHED_DATA_DIR` of
+/// this process's environment when set, else the platform's data directory.
 pub fn data_dir() -> Option<PathBuf> {
-    directories::ProjectDirs::from("", "", "bsched").map(|d| d.data_dir().to_path_buf())
+    data_dir_from(&|k| std::env::var(k).ok())
 }
+
+/// [`data_dir`] as `env` says: its `BSCHED_DATA_DIR` when set (an absolute path; a relative
+/// one names no data directory, and [`resolve`] refuses it with a sentence), else the
+/// platform's data directory (`~/.local/share/bsched` on Linux).
+pub fn data_dir_from(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    match env_nonempty(env, DATA_DIR_ENV) {
+        Some(dir) => Some(PathBuf::from(dir)).filter(|p| p.is_absolute()),
+        None => {
+            directories::ProjectDirs::from("", "", "bsched").map(|d| d.data_dir().to_path_buf())
+        }
+    }
+}
+
+/// The variable that moves the data directory.
+pub const DATA_DIR_ENV: &str = "BSCHED_DATA_DIR";
 
 /// Where sessions are kept between runs, one file per profile.
 pub fn sessions_dir() -> Option<PathBuf> {
     data_dir().map(|d| d.join("sessions"))
+}
+
+/// [`sessions_dir`] as `env` says (see [`data_dir_from`]).
+pub fn sessions_dir_from(env: &dyn Fn(&str) -> Option<String>) -> Option<PathBuf> {
+    data_dir_from(env).map(|d| d.join("sessions"))
 }
 
 /// The variables that name an account; they apply to the profile selected for the run only.
@@ -184,14 +205,24 @@ pub fn resolve_other(
 
 /// Resolves the profile selected for the run: the file (explicit path, or the default location
 /// if it exists), then `BSCHED_URL`, `BSCHED_USERNAME`, `BSCHED_PASSWORD`, `BSCHED_TOKEN` and
-/// `BSCHED_SERVER_TIMEZONE` over it. `password_command` is not run here: the client runs it
-/// when a login needs it.
+/// `BSCHED_SERVER_TIMEZONE` over it. Kept sessions are looked for in the data directory `env`
+/// names ([`data_dir_from`]). `password_command` is not run here: the client runs it when a
+/// login needs it.
 pub fn resolve(
     config_path: Option<&Path>,
     profile: Option<&str>,
     env: &dyn Fn(&str) -> Option<String>,
 ) -> Result<Resolved, ConfigError> {
     let mut warnings = Vec::new();
+    if let Some(dir) = env_nonempty(env, DATA_DIR_ENV)
+        && !Path::new(&dir).is_absolute()
+    {
+        return Err(ConfigError(format!(
+            "{DATA_DIR_ENV} must be an absolute path, not '{}'",
+            crate::sanitize::for_terminal(&dir)
+        )));
+    }
+    let sessions = sessions_dir_from(env);
     let (file, path) = match config_path {
         Some(p) => (load_file(p)?, Some(p.to_path_buf())),
         None => match default_config_path().filter(|p| p.exists()) {
@@ -238,8 +269,8 @@ pub fn resolve(
     client.username = env_nonempty(env, "BSCHED_USERNAME")
         .or(prof.username.clone())
         .or_else(|| {
-            sessions_dir().and_then(|d| {
-                crate::api::SessionStore::kept_username(&d, &name, client.url.as_str())
+            sessions.as_deref().and_then(|d| {
+                crate::api::SessionStore::kept_username(d, &name, client.url.as_str())
             })
         });
     client.token = env_nonempty(env, "BSCHED_TOKEN")
@@ -261,10 +292,10 @@ pub fn resolve(
             .filter(|c| !c.trim().is_empty());
     }
     if client.token.is_none()
-        && let (Some(user), Some(dir)) = (&client.username, sessions_dir())
+        && let (Some(user), Some(dir)) = (&client.username, &sessions)
     {
         client.session_store = Some(crate::api::SessionStore::new(
-            &dir,
+            dir,
             &name,
             client.url.as_str(),
             user,
@@ -328,45 +359,72 @@ pub fn run_password_command(cmd: &str) -> Result<Secret, ConfigError> {
     run_password_command_within(cmd, PASSWORD_COMMAND_TIMEOUT)
 }
 
-/// [`run_password_command`] with another time limit.
+/// [`run_password_command`] with another time limit. The command runs in a process group of
+/// its own: at the limit the whole group is stopped, so a command that left a process behind
+/// (`echo pw; sleep 60 &`, holding the output open) cannot make bsched wait past the limit.
 pub fn run_password_command_within(cmd: &str, limit: Duration) -> Result<Secret, ConfigError> {
     use std::io::Read;
     use std::process::{Command, Stdio};
-    let mut child = Command::new("sh")
+    let mut command = Command::new("sh");
+    command
         .arg("-c")
         .arg(cmd)
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
-        .stderr(Stdio::null())
+        .stderr(Stdio::null());
+    #[cfg(unix)]
+    {
+        use std::os::unix::process::CommandExt;
+        command.process_group(0);
+    }
+    let mut child = command
         .spawn()
         .map_err(|e| ConfigError(format!("cannot run password_command: {e}")))?;
+    let started = std::time::Instant::now();
+    let stopped = || {
+        ConfigError(format!(
+            "password_command did not finish within {} seconds and was stopped",
+            limit.as_secs_f64().ceil() as u64
+        ))
+    };
     let mut stdout = child.stdout.take();
-    // Read on a thread: a command that prints much would otherwise block on a full pipe.
-    let reader = std::thread::spawn(move || {
+    // Read on a thread: a command that prints much would otherwise block on a full pipe. The
+    // answer comes through a channel so that waiting for it has a deadline too: the pipe stays
+    // open as long as any process of the command holds it.
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
         let mut buf = Vec::new();
         if let Some(out) = stdout.as_mut() {
             let _ = out.take(64 * 1024).read_to_end(&mut buf);
             let _ = std::io::copy(out, &mut std::io::sink());
         }
-        buf
+        let _ = tx.send(buf);
     });
-    let started = std::time::Instant::now();
     let status = loop {
         match child.try_wait() {
             Ok(Some(status)) => break status,
             Ok(None) if started.elapsed() >= limit => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(ConfigError(format!(
-                    "password_command did not finish within {} seconds and was stopped",
-                    limit.as_secs()
-                )));
+                stop_group(&mut child);
+                return Err(stopped());
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(20)),
-            Err(e) => return Err(ConfigError(format!("cannot run password_command: {e}"))),
+            Err(e) => {
+                stop_group(&mut child);
+                return Err(ConfigError(format!("cannot run password_command: {e}")));
+            }
         }
     };
-    let out = reader.join().unwrap_or_default();
+    let out = match rx.recv_timeout(limit.saturating_sub(started.elapsed())) {
+        Ok(out) => out,
+        Err(_) => {
+            // The shell ended but something it started still holds the output open.
+            stop_group(&mut child);
+            return Err(ConfigError(format!(
+                "password_command left a process holding its output open for {} seconds; it was stopped",
+                limit.as_secs_f64().ceil() as u64
+            )));
+        }
+    };
     if !status.success() {
         return Err(ConfigError(match status.code() {
             Some(code) => format!("password_command failed (exit status {code})"),
@@ -380,6 +438,23 @@ pub fn run_password_command_within(cmd: &str, limit: Duration) -> Result<Secret,
         return Err(ConfigError("password_command printed nothing".into()));
     }
     Ok(Secret::new(pass))
+}
+
+/// Stops `child` and, on unix, every process of its group (it was started as the group's
+/// leader), then reaps it.
+fn stop_group(child: &mut std::process::Child) {
+    #[cfg(unix)]
+    if let Ok(pid) = libc::pid_t::try_from(child.id())
+        && pid > 0
+    {
+        // SAFETY: kill(2) with a negative pid signals the process group `pid`, which this
+        // child leads (`process_group(0)`); it touches no memory of this process.
+        unsafe {
+            libc::kill(-pid, libc::SIGKILL);
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 #[cfg(unix)]

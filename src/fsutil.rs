@@ -38,6 +38,8 @@ pub fn open_private_append(path: &Path) -> std::io::Result<File> {
     private_options().create(true).append(true).open(path)
 }
 
+static TMP_COUNTER: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
 /// Replaces `path` with `bytes` atomically: a 0600 temporary file beside it, synced, then
 /// renamed over it. A reader sees the old file or the new one, never half of one.
 pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
@@ -48,7 +50,10 @@ pub fn write_private_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "bsched".into());
-    let tmp = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    // The process id keeps other processes apart, the counter this process's threads: two
+    // saves of one file at once each have a temporary file of their own.
+    let n = TMP_COUNTER.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = path.with_file_name(format!(".{name}.{}.{n}.tmp", std::process::id()));
     let written = (|| {
         let mut f = private_options()
             .write(true)
@@ -79,15 +84,43 @@ pub fn readable_by_others(_path: &Path) -> bool {
 }
 
 /// A warning naming the fix when `path` exists and others can read it; `what` says what it
-/// holds ("the journal", "a stored session").
+/// holds ("the journal", "a stored session"). A directory gets `chmod 700`, a file
+/// `chmod 600`.
 pub fn exposure_warning(path: &Path, what: &str) -> Option<String> {
-    readable_by_others(path).then(|| {
-        format!(
-            "{} ({what}) can be read by other users; run: chmod 600 {}",
-            path.display(),
-            path.display()
-        )
-    })
+    if !readable_by_others(path) {
+        return None;
+    }
+    let (mode, who) = if path.is_dir() {
+        ("700", "other users can list or open what is in it")
+    } else {
+        ("600", "can be read by other users")
+    };
+    Some(format!(
+        "{} ({what}) {who}; run: chmod {mode} {}",
+        path.display(),
+        path.display()
+    ))
+}
+
+/// Warnings for a directory of bsched's (the data directory) and the directories in it (the
+/// kept sessions) when group or others have any access to them: [`private_dir`] makes new
+/// ones 0700 but leaves an existing one as it is. None when `dir` does not exist.
+pub fn dir_exposure_warnings(dir: &Path, what: &str) -> Vec<String> {
+    if !dir.is_dir() {
+        return Vec::new();
+    }
+    let mut warnings: Vec<String> = exposure_warning(dir, what).into_iter().collect();
+    if let Ok(entries) = std::fs::read_dir(dir) {
+        let mut subdirs: Vec<_> = entries
+            .flatten()
+            .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+            .map(|e| e.path())
+            .collect();
+        subdirs.sort();
+        let inner = format!("in {what}");
+        warnings.extend(subdirs.iter().filter_map(|d| exposure_warning(d, &inner)));
+    }
+    warnings
 }
 
 #[cfg(all(test, unix))]
@@ -117,5 +150,87 @@ mod tests {
         std::fs::set_permissions(&other, std::fs::Permissions::from_mode(0o644)).expect("chmod");
         let w = exposure_warning(&other, "a stored session").expect("warning");
         assert!(w.contains("chmod 600"), "{w}");
+    }
+
+    #[test]
+    fn an_existing_directory_others_can_open_is_warned_about_with_chmod_700() {
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let data = tmp.path().join("bsched");
+        let sessions = data.join("sessions");
+        private_dir(&sessions).expect("dirs");
+        assert!(dir_exposure_warnings(&data, "bsched's data directory").is_empty());
+        // Made by someone else (or an older bsched) with the usual umask: left as it is,
+        // and said so.
+        std::fs::set_permissions(&data, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        private_dir(&data).expect("exists");
+        assert_eq!(mode(&data), 0o755);
+        let w = dir_exposure_warnings(&data, "bsched's data directory");
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(
+            w[0].contains("chmod 700") && w[0].contains(&data.display().to_string()),
+            "{w:?}"
+        );
+        assert_eq!(
+            exposure_warning(&data, "bsched's data directory").as_ref(),
+            Some(&w[0])
+        );
+        std::fs::set_permissions(&sessions, std::fs::Permissions::from_mode(0o750)).expect("chmod");
+        let w = dir_exposure_warnings(&data, "bsched's data directory");
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            w[1].contains("sessions") && w[1].contains("chmod 700"),
+            "{w:?}"
+        );
+        assert!(dir_exposure_warnings(&tmp.path().join("none"), "x").is_empty());
+    }
+
+    #[test]
+    fn saves_of_one_file_from_many_threads_at_once_never_fail_nor_mix() {
+        const THREADS: usize = 8;
+        const SAVES: usize = 40;
+        const LEN: usize = 64 * 1024;
+        let tmp = tempfile::tempdir().expect("tempdir");
+        let path = tmp.path().join("state.json");
+        let stop = std::sync::atomic::AtomicBool::new(false);
+        std::thread::scope(|s| {
+            let reader = s.spawn(|| {
+                let mut seen = 0usize;
+                while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                    if let Ok(bytes) = std::fs::read(&path) {
+                        assert_eq!(bytes.len(), LEN, "a whole file");
+                        assert!(bytes.iter().all(|b| *b == bytes[0]), "one save's content");
+                        seen += 1;
+                    }
+                }
+                seen
+            });
+            let writers: Vec<_> = (0..THREADS)
+                .map(|t| {
+                    let path = &path;
+                    s.spawn(move || {
+                        let content = vec![b'a' + t as u8; LEN];
+                        for _ in 0..SAVES {
+                            write_private_atomic(path, &content).expect("every save works");
+                        }
+                    })
+                })
+                .collect();
+            let results: Vec<_> = writers.into_iter().map(|w| w.join()).collect();
+            stop.store(true, std::sync::atomic::Ordering::Relaxed);
+            let read = reader.join();
+            for r in results {
+                r.expect("writer");
+            }
+            read.expect("reader");
+        });
+        let bytes = std::fs::read(&path).expect("read");
+        assert_eq!(bytes.len(), LEN);
+        assert!(bytes.iter().all(|b| *b == bytes[0]));
+        let left: Vec<_> = std::fs::read_dir(tmp.path())
+            .expect("list")
+            .flatten()
+            .map(|e| e.file_name())
+            .collect();
+        assert_eq!(left.len(), 1, "no temporary file is left: {left:?}");
     }
 }

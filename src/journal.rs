@@ -188,6 +188,12 @@ pub struct Journal {
     shared: Arc<Mutex<Shared>>,
 }
 
+/// The lock a restore holds ([`Journal::try_restore_lock`]); released when dropped.
+#[derive(Debug)]
+pub struct RestoreLock {
+    _file: File,
+}
+
 /// What a change is about to do, written before it is sent.
 #[derive(Debug, Clone)]
 pub struct Intent {
@@ -361,16 +367,24 @@ impl Journal {
         &self.profile
     }
 
-    /// Warnings about the file itself, to show when it is opened: other users can read it
-    /// (with the `chmod` that fixes it).
+    /// Warnings about the file itself and its directory (the data directory, and the
+    /// directories in it), to show when it is opened: other users can read them (with the
+    /// `chmod` that fixes it).
     pub fn file_warnings(&self) -> Vec<String> {
+        let mut warnings = match self.path.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => {
+                crate::fsutil::dir_exposure_warnings(dir, "the journal's directory")
+            }
+            _ => Vec::new(),
+        };
         // Something that is not a regular file is refused when it is read or written.
-        if !std::fs::metadata(&self.path).is_ok_and(|m| m.is_file()) {
-            return Vec::new();
+        if std::fs::metadata(&self.path).is_ok_and(|m| m.is_file()) {
+            warnings.extend(crate::fsutil::exposure_warning(
+                &self.path,
+                "the change journal",
+            ));
         }
-        crate::fsutil::exposure_warning(&self.path, "the change journal")
-            .into_iter()
-            .collect()
+        warnings
     }
 
     /// Takes the warnings raised while writing that were not shown yet (an outcome that could
@@ -409,6 +423,61 @@ impl Journal {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(false),
             Err(e) => Err(self.err(format!("cannot read: {e}"))),
         }
+    }
+
+    /// Where restores take their lock: `<journal>.restore.lock`, beside the journal.
+    pub fn restore_lock_path(&self) -> PathBuf {
+        let mut name = self
+            .path
+            .file_name()
+            .map(|n| n.to_os_string())
+            .unwrap_or_else(|| "journal".into());
+        name.push(".restore.lock");
+        self.path.with_file_name(name)
+    }
+
+    /// Takes the lock a restore holds from "is the schedule there?" to "created", without
+    /// waiting: `Ok(None)` when another restore (another process, or another task of this
+    /// one) holds it. It is released when the returned file is dropped. The lock file is
+    /// 0600 beside the journal and holds nothing.
+    pub fn try_restore_lock(&self) -> Result<Option<RestoreLock>, JournalError> {
+        let f = self.open_restore_lock()?;
+        match f.try_lock() {
+            Ok(()) => Ok(Some(RestoreLock { _file: f })),
+            Err(std::fs::TryLockError::WouldBlock) => Ok(None),
+            Err(std::fs::TryLockError::Error(e)) => Err(self.lock_error(&e)),
+        }
+    }
+
+    /// [`Journal::try_restore_lock`], waiting as long as another restore holds it. Blocks the
+    /// thread: run it where blocking is allowed (`spawn_blocking`).
+    pub fn restore_lock(&self) -> Result<RestoreLock, JournalError> {
+        let f = self.open_restore_lock()?;
+        f.lock().map_err(|e| self.lock_error(&e))?;
+        Ok(RestoreLock { _file: f })
+    }
+
+    fn open_restore_lock(&self) -> Result<File, JournalError> {
+        let path = self.restore_lock_path();
+        if std::fs::metadata(&path).is_ok_and(|m| !m.is_file()) {
+            return Err(self.err(format!(
+                "{} is not a regular file; a restore locks it",
+                path.display()
+            )));
+        }
+        crate::fsutil::open_private_append(&path).map_err(|e| {
+            self.err(format!(
+                "cannot open {} to lock it for a restore: {e}",
+                path.display()
+            ))
+        })
+    }
+
+    fn lock_error(&self, e: &std::io::Error) -> JournalError {
+        self.err(format!(
+            "cannot lock {} for a restore: {e}",
+            self.restore_lock_path().display()
+        ))
     }
 
     /// Opens the file for reading and appending, creating it 0600 (and its directory 0700).
@@ -644,6 +713,15 @@ mod tests {
         assert_eq!(w.len(), 1, "{w:?}");
         assert!(
             w[0].contains("chmod 600") && w[0].contains("journal"),
+            "{w:?}"
+        );
+        // A data directory others can open is named too, with its own fix.
+        let dir = path.parent().expect("dir");
+        std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+        let w = j.file_warnings();
+        assert_eq!(w.len(), 2, "{w:?}");
+        assert!(
+            w[0].contains("chmod 700") && w[0].contains(&dir.display().to_string()),
             "{w:?}"
         );
     }

@@ -17,7 +17,13 @@ pub struct Ops {
     pub client: Client,
     /// Where changes are recorded.
     pub journal: Journal,
+    /// Told (once) when a restore waits for another one to finish.
+    wait_notice: Option<fn(&str)>,
 }
+
+/// What a restore says when another restore holds the lock and it waits.
+pub const RESTORE_WAITS: &str =
+    "another restore is running (this process or another bsched); waiting for it to finish";
 
 /// What a restore did.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -88,7 +94,36 @@ fn restores(e: &Entry, profile: &str, instance: InstanceId, spec: &ScheduleSpec)
 impl Ops {
     /// Pairs a client with a journal.
     pub fn new(client: Client, journal: Journal) -> Ops {
-        Ops { client, journal }
+        Ops {
+            client,
+            journal,
+            wait_notice: None,
+        }
+    }
+
+    /// Has a restore that must wait for another one say so through `notice` (the CLI prints
+    /// it on stderr) before it waits.
+    pub fn announcing_waits(mut self, notice: fn(&str)) -> Ops {
+        self.wait_notice = Some(notice);
+        self
+    }
+
+    /// Takes the restore lock of the journal ([`Journal::try_restore_lock`]), waiting (on a
+    /// blocking thread) while another restore holds it.
+    async fn restore_lock(&self) -> Result<crate::journal::RestoreLock, ApiError> {
+        if let Some(lock) = self.journal.try_restore_lock().map_err(journal_error)? {
+            return Ok(lock);
+        }
+        if let Some(notice) = self.wait_notice {
+            notice(RESTORE_WAITS);
+        }
+        let journal = self.journal.clone();
+        tokio::task::spawn_blocking(move || journal.restore_lock())
+            .await
+            .map_err(|_| {
+                ApiError::Setup("waiting for another restore failed; nothing was changed".into())
+            })?
+            .map_err(journal_error)
     }
 
     /// Takes the warnings not shown yet: outcomes that could not be written to the journal.
@@ -161,6 +196,10 @@ impl Ops {
     /// it is back already: when the server lists a schedule with the same name, days and time,
     /// nothing is sent. `entry` is the delete's journal entry; without it, the newest delete
     /// of this schedule on this server that was not restored yet is the one recorded.
+    ///
+    /// From the listing to the create it holds the journal's restore lock, so two restores at
+    /// once (the TUI's `u` and `bsched restore`, or two commands) cannot both find the
+    /// schedule missing: the second waits, then finds it there.
     pub async fn restore(
         &self,
         instance: InstanceId,
@@ -168,6 +207,7 @@ impl Ops {
         spec: &ScheduleSpec,
         entry: Option<u64>,
     ) -> Result<Restored, ApiError> {
+        let _lock = self.restore_lock().await?;
         let listed = self.client.schedules(instance).await?;
         if let Some(s) = listed.schedules.into_iter().find(|s| spec.matches(s)) {
             return Ok(Restored::AlreadyThere(s));

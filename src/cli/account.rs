@@ -7,15 +7,31 @@ use super::{CliError, resolve_profile};
 use crate::api::{Client, Secret};
 use crate::sanitize::for_terminal;
 
-/// Reads one line from the terminal (echoed) or from standard input when it is not one.
+/// The longest answer read (a user name, a password, a code), line break included.
+pub const MAX_ANSWER_BYTES: u64 = 4096;
+
+/// Reads one line from the terminal (echoed) or from standard input when it is not one; at
+/// most [`MAX_ANSWER_BYTES`]: a longer line is refused, not read on.
 fn ask(prompt: &str) -> Result<String, CliError> {
     eprint!("{prompt}");
     let _ = std::io::stderr().flush();
-    let mut line = String::new();
-    std::io::stdin()
-        .lock()
-        .read_line(&mut line)
+    read_answer(&mut std::io::stdin().lock())
+}
+
+/// One line of `input`, without its line break, read no further than [`MAX_ANSWER_BYTES`].
+fn read_answer(input: &mut impl BufRead) -> Result<String, CliError> {
+    let mut bytes = Vec::new();
+    std::io::Read::take(&mut *input, MAX_ANSWER_BYTES)
+        .read_until(b'\n', &mut bytes)
         .map_err(|e| CliError::Usage(format!("cannot read the answer: {e}")))?;
+    if bytes.len() as u64 >= MAX_ANSWER_BYTES && !bytes.ends_with(b"\n") {
+        return Err(CliError::Usage(format!(
+            "the answer is longer than {MAX_ANSWER_BYTES} bytes; nothing was sent"
+        )));
+    }
+    let line = String::from_utf8(bytes).map_err(|_| {
+        CliError::Usage("the answer is not valid UTF-8 text; nothing was sent".into())
+    })?;
     Ok(line.trim_end_matches(['\n', '\r']).to_string())
 }
 
@@ -96,18 +112,19 @@ pub async fn login(cli: &Cli) -> Result<(), CliError> {
         let code = ask("Six-digit code from the authenticator app: ")?;
         client.confirm_totp(&code).await?;
     }
+    // The path is built from the environment (HOME, XDG_DATA_HOME, BSCHED_DATA_DIR).
+    let shown_path = for_terminal(&store.path.display().to_string()).into_owned();
     client.keep_in(&store).await.map_err(|e| {
         CliError::Usage(format!(
-            "logged in, but the session could not be kept in {} ({e})",
-            store.path.display()
+            "logged in, but the session could not be kept in {shown_path} ({})",
+            for_terminal(&e.to_string())
         ))
     })?;
     eprintln!(
-        "Logged in as {} on {} (profile {}). The session is kept in {} until it expires or `bsched logout`.",
+        "Logged in as {} on {} (profile {}). The session is kept in {shown_path} until it expires or `bsched logout`.",
         for_terminal(&user),
-        client.host(),
+        for_terminal(&client.host()),
         for_terminal(&resolved.profile),
-        store.path.display()
     );
     Ok(())
 }
@@ -143,7 +160,7 @@ pub async fn logout(cli: &Cli) -> Result<(), CliError> {
             return Err(CliError::Failed {
                 message: format!(
                     "the session of profile {} is forgotten here, but ending it on the server failed ({e}); it ends by itself about an hour after its last use",
-                    resolved.profile
+                    for_terminal(&resolved.profile)
                 ),
                 code,
             });
@@ -154,4 +171,38 @@ pub async fn logout(cli: &Cli) -> Result<(), CliError> {
         for_terminal(&resolved.profile)
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_answer_is_one_line_of_at_most_4_kib() {
+        let mut input = std::io::Cursor::new(b"user@example.com\r\nsecond\n".to_vec());
+        assert_eq!(
+            read_answer(&mut input).ok().as_deref(),
+            Some("user@example.com")
+        );
+        assert_eq!(read_answer(&mut input).ok().as_deref(), Some("second"));
+        assert_eq!(read_answer(&mut input).ok().as_deref(), Some(""));
+
+        // A huge line (as good as endless): refused after 4 KiB, the rest not read.
+        let mut huge = std::io::Cursor::new(vec![b'x'; 1024 * 1024]);
+        let Err(e) = read_answer(&mut huge) else {
+            panic!("a huge answer is refused");
+        };
+        assert_eq!(
+            e.to_string(),
+            "the answer is longer than 4096 bytes; nothing was sent"
+        );
+        assert_eq!(huge.position(), MAX_ANSWER_BYTES, "no more was read");
+        let exact = format!("{}\n", "y".repeat(4095));
+        let mut input = std::io::Cursor::new(exact.into_bytes());
+        assert_eq!(read_answer(&mut input).map(|a| a.len()).ok(), Some(4095));
+        let Err(e) = read_answer(&mut std::io::Cursor::new(vec![0xff, b'\n'])) else {
+            panic!("not UTF-8");
+        };
+        assert!(e.to_string().contains("UTF-8"), "{e}");
+    }
 }

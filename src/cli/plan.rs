@@ -520,7 +520,8 @@ pub async fn restore(cli: &Cli, entry: u64, out: &mut dyn Write) -> Result<(), C
                 safe(&why)
             ))
         })?;
-    let ops = Ops::new(Client::new(resolved.client)?, journal);
+    let ops = Ops::new(Client::new(resolved.client)?, journal)
+        .announcing_waits(|notice| eprintln!("{notice}"));
     let restored = ops
         .restore(e.instance_id, e.server.as_deref(), &spec, Some(entry))
         .await;

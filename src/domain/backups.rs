@@ -68,7 +68,10 @@ pub fn parse_api_datetime(s: &str) -> Option<DateTime> {
 /// on the creation day is then never counted as missed.
 pub fn created_at_latest(s: &str) -> Option<DateTime> {
     let s = s.trim();
-    if let Ok(d) = s.parse::<jiff::civil::Date>() {
+    // A date parser also reads the date of a full date and time: only a value with no time
+    // part at all is a date-only one.
+    let date_only = !s.contains([' ', 'T', 't', ':']);
+    if date_only && let Ok(d) = s.parse::<jiff::civil::Date>() {
         return d.tomorrow().ok().map(|t| t.at(0, 0, 0, 0));
     }
     parse_api_datetime(s)
@@ -186,5 +189,45 @@ mod tests {
             "2026-11-27T00:00:00"
         );
         assert!(parse_api_datetime("yesterday").is_none());
+    }
+
+    fn daily_at_two(created: &str) -> Schedule {
+        Schedule {
+            id: 1,
+            instance_id: 7,
+            name: "nightly".into(),
+            days: crate::domain::Weekdays::ALL,
+            time: "02:00".parse().expect("time"),
+            created: created.into(),
+        }
+    }
+
+    fn at(text: &str) -> Timestamp {
+        text.parse().expect("timestamp")
+    }
+
+    /// The real API writes `create_date` without a time: "2026-11-27" is some time that day,
+    /// so that day's 02:00 run may have come before the schedule and is not a missed one.
+    #[test]
+    fn a_date_only_creation_waits_for_the_first_run_after_that_day() {
+        let tz = TimeZone::UTC;
+        let s = [daily_at_two("2026-11-27")];
+        let same_day = assess(&s, &[], &tz, at("2026-11-27T10:00:00Z"));
+        assert_eq!(same_day, Protection::Waiting { last: None });
+        // The next day's run is due, and without a backup it is missed.
+        let next_day = assess(&s, &[], &tz, at("2026-11-28T10:00:00Z"));
+        assert_eq!(
+            next_day,
+            Protection::Missed {
+                expected: at("2026-11-28T02:00:00Z"),
+                last: None
+            }
+        );
+        // A creation time given in full still counts from that minute.
+        let with_time = [daily_at_two("2026-11-27 01:00:00")];
+        assert!(matches!(
+            assess(&with_time, &[], &tz, at("2026-11-27T10:00:00Z")),
+            Protection::Missed { .. }
+        ));
     }
 }

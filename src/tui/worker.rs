@@ -203,13 +203,23 @@ pub fn open_profile(
     config: Option<&std::path::Path>,
     run_profile: Option<&str>,
 ) -> Result<Account, String> {
-    let env = |k: &str| std::env::var(k).ok();
+    open_profile_with(name, config, run_profile, &|k: &str| std::env::var(k).ok())
+}
+
+/// [`open_profile`] with the environment `env` instead of the process's.
+pub fn open_profile_with(
+    name: &str,
+    config: Option<&std::path::Path>,
+    run_profile: Option<&str>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Account, String> {
     let r =
-        crate::config::resolve_other(config, run_profile, name, &env).map_err(|e| e.to_string())?;
+        crate::config::resolve_other(config, run_profile, name, env).map_err(|e| e.to_string())?;
     if !r.has_credentials() {
         return Err(format!("profile '{name}' has no credentials"));
     }
-    let journal = Journal::in_data_dir(name)
+    let journal = crate::config::data_dir_from(env)
+        .map(|d| Journal::at(d.join("journal.jsonl"), name))
         .ok_or_else(|| "cannot find a data directory for the change journal".to_string())?;
     let account = r
         .client
@@ -226,4 +236,61 @@ pub fn open_profile(
         journal,
         zones,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `P` in the TUI: the environment's account variables belong to the run's profile only.
+    #[tokio::test]
+    async fn switching_profiles_leaves_the_environments_account_to_the_runs_profile() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let config = dir.path().join("config.toml");
+        std::fs::write(
+            &config,
+            "default_profile = \"a\"\n\
+             [profiles.a]\nurl = \"http://127.0.0.1:1/\"\nusername = \"ua\"\n\
+             [profiles.b]\nurl = \"http://127.0.0.1:2/\"\nusername = \"ub\"\npassword_command = \"printf b-pass\"\n\
+             [profiles.c]\nurl = \"http://127.0.0.1:3/\"\nusername = \"uc\"\n",
+        )
+        .expect("write config");
+        let data = dir.path().join("data");
+        let data_text = data.display().to_string();
+        let env = move |k: &str| -> Option<String> {
+            match k {
+                "BSCHED_URL" => Some("http://127.0.0.1:9/".into()),
+                "BSCHED_USERNAME" => Some("env-user".into()),
+                "BSCHED_PASSWORD" => Some("env-pass".into()),
+                "BSCHED_DATA_DIR" => Some(data_text.clone()),
+                _ => None,
+            }
+        };
+
+        // The run's profile takes the environment.
+        let a = open_profile_with("a", Some(&config), None, &env).expect("profile a");
+        assert_eq!(a.client.host(), "127.0.0.1:9");
+        assert_eq!(a.client.username(), Some("env-user"));
+
+        // Another profile keeps its own URL, user and password command: the environment's
+        // password would have replaced the command.
+        let b = open_profile_with("b", Some(&config), None, &env).expect("profile b");
+        assert_eq!(b.profile, "b");
+        assert_eq!(b.client.host(), "127.0.0.1:2");
+        assert_eq!(b.client.username(), Some("ub"));
+        assert_eq!(b.account, "ub");
+        let settings = b.client.settings_without_secrets();
+        assert_eq!(settings.password_command.as_deref(), Some("printf b-pass"));
+        assert_eq!(b.journal.path(), data.join("journal.jsonl"));
+
+        // A profile with nothing of its own does not borrow the environment's password.
+        let c = open_profile_with("c", Some(&config), None, &env)
+            .expect_err("profile c has no credentials");
+        assert_eq!(c, "profile 'c' has no credentials");
+
+        // Named on the command line, b is the run's profile and takes the environment.
+        let b_run = open_profile_with("b", Some(&config), Some("b"), &env).expect("run's b");
+        assert_eq!(b_run.client.host(), "127.0.0.1:9");
+        assert_eq!(b_run.client.username(), Some("env-user"));
+    }
 }

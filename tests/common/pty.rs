@@ -10,6 +10,10 @@ use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
 use super::Background;
 
+/// The bound for anything the terminal waits for: generous, because the machine may be busy.
+/// A wait that succeeds returns as soon as its condition holds.
+const PATIENCE: Duration = Duration::from_secs(120);
+
 /// The real binary in a pseudo-terminal, with a terminal parser reading its output.
 pub struct Pty {
     master: Box<dyn portable_pty::MasterPty + Send>,
@@ -111,7 +115,7 @@ impl Pty {
                 return text;
             }
             assert!(
-                start.elapsed() < Duration::from_secs(15),
+                start.elapsed() < PATIENCE,
                 "timed out waiting for {what}; screen:\n{text}"
             );
             std::thread::sleep(Duration::from_millis(30));
@@ -147,10 +151,7 @@ impl Pty {
             if let Some(s) = self.child.try_wait().unwrap() {
                 break s;
             }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "bsched did not exit"
-            );
+            assert!(start.elapsed() < PATIENCE, "bsched did not exit");
             std::thread::sleep(Duration::from_millis(30));
         };
         status.success()
@@ -181,7 +182,7 @@ impl Pty {
                 return text;
             }
             assert!(
-                start.elapsed() < Duration::from_secs(15),
+                start.elapsed() < PATIENCE,
                 "timed out waiting for {what}; bytes since the mark: {text:?}"
             );
             std::thread::sleep(Duration::from_millis(30));
@@ -224,7 +225,7 @@ impl Pty {
                 return;
             }
             assert!(
-                start.elapsed() < Duration::from_secs(15),
+                start.elapsed() < PATIENCE,
                 "bsched did not stop; /proc says {stat:?}"
             );
             std::thread::sleep(Duration::from_millis(30));
@@ -238,10 +239,7 @@ impl Pty {
             if let Some(s) = self.child.try_wait().unwrap() {
                 return s.exit_code();
             }
-            assert!(
-                start.elapsed() < Duration::from_secs(10),
-                "bsched did not exit"
-            );
+            assert!(start.elapsed() < PATIENCE, "bsched did not exit");
             std::thread::sleep(Duration::from_millis(30));
         }
     }
