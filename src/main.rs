@@ -125,6 +125,10 @@ fn exposed_files() -> Vec<String> {
         .iter()
         .filter(|(p, _)| p.is_file())
         .filter_map(|(p, what)| bsched::fsutil::exposure_warning(p, what))
+        .chain(bsched::fsutil::dir_exposure_warnings(
+            &dir,
+            "bsched's data directory",
+        ))
         .collect()
 }
 
