@@ -252,7 +252,7 @@ pub fn resolve(
             .profiles
             .values()
             .any(|p| p.password.is_some() || p.token.is_some());
-        if holds_secret && readable_by_others(path) {
+        if holds_secret && crate::fsutil::readable_by_others(path) {
             warnings.push(format!(
                 "config file {} holds a password or token and can be read by other users; run: chmod 600 {}",
                 path.display(),
@@ -455,15 +455,4 @@ fn stop_group(child: &mut std::process::Child) {
     }
     let _ = child.kill();
     let _ = child.wait();
-}
-
-#[cfg(unix)]
-fn readable_by_others(path: &Path) -> bool {
-    use std::os::unix::fs::PermissionsExt;
-    std::fs::metadata(path).is_ok_and(|m| m.permissions().mode() & 0o077 != 0)
-}
-
-#[cfg(not(unix))]
-fn readable_by_others(_path: &Path) -> bool {
-    false
 }

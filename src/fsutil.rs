@@ -30,6 +30,22 @@ fn private_options() -> OpenOptions {
     o
 }
 
+/// Creates or empties `path` for writing, 0600: a new file is created so, an existing one is
+/// made private before anything is written to it (a trace the user names).
+pub fn create_private(path: &Path) -> std::io::Result<File> {
+    let f = private_options()
+        .write(true)
+        .create(true)
+        .truncate(true)
+        .open(path)?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
+    }
+    Ok(f)
+}
+
 /// Opens `path` for appending, creating it 0600 (and its directory 0700) when missing.
 pub fn open_private_append(path: &Path) -> std::io::Result<File> {
     if let Some(dir) = path.parent() {

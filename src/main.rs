@@ -137,9 +137,7 @@ fn exposed_files() -> Vec<String> {
 /// TUI's status line too.
 fn warn_exposed() -> Vec<String> {
     let warnings = exposed_files();
-    for w in &warnings {
-        eprintln!("warning: {}", bsched::sanitize::for_terminal(w));
-    }
+    cli::warn_all(warnings.iter().cloned());
     warnings
 }
 

@@ -31,23 +31,38 @@ pub const MAX_FIELD_BYTES: usize = 64 * 1024;
 /// Turns an HTTP answer into the `doc` object, or a clear error. Never echoes the body: it
 /// carries the session token in `tparams`.
 pub fn decode_body(status: u16, body: &[u8]) -> Result<Value, ApiError> {
-    let Page { mut doc, elems, .. } = decode_page(status, body)?;
-    if !elems.is_empty() {
-        let mut items = elems
-            .iter()
-            .map(|e| serde_json::from_str::<Value>(e.get()))
-            .collect::<Result<Vec<Value>, _>>()
-            .map_err(|_| ApiError::Malformed("an element of the list is not JSON".into()))?;
-        let elem = if items.len() == 1 {
-            items.remove(0)
-        } else {
-            Value::Array(items)
-        };
-        if let Some(m) = doc.as_object_mut() {
-            m.insert("elem".into(), elem);
+    decode_page(status, body)?.into_whole(|_| {})
+}
+
+/// One element of a list, parsed from its text.
+pub fn parse_element(raw: &RawValue) -> Result<Value, ApiError> {
+    serde_json::from_str(raw.get())
+        .map_err(|_| ApiError::Malformed("an element of the list is not JSON".into()))
+}
+
+impl Page {
+    /// The document with its elements put back under `elem` (one as an object, several as an
+    /// array), each passed through `each` first: for small answers.
+    pub fn into_whole(self, mut each: impl FnMut(&mut Value)) -> Result<Value, ApiError> {
+        let Page { mut doc, elems, .. } = self;
+        if !elems.is_empty() {
+            let mut items = Vec::with_capacity(elems.len());
+            for raw in &elems {
+                let mut v = parse_element(raw)?;
+                each(&mut v);
+                items.push(v);
+            }
+            let elem = if items.len() == 1 {
+                items.remove(0)
+            } else {
+                Value::Array(items)
+            };
+            if let Some(m) = doc.as_object_mut() {
+                m.insert("elem".into(), elem);
+            }
         }
+        Ok(doc)
     }
-    Ok(doc)
 }
 
 /// Like [`decode_body`], but keeps the list's elements as JSON text (see [`Page`]).
@@ -264,6 +279,13 @@ pub fn texts(node: &Value) -> impl Iterator<Item = &str> {
 /// The first form of field `key` that `parse` accepts, `$` first.
 pub fn parsed<T>(elem: &Value, key: &str, parse: impl Fn(&str) -> Option<T>) -> Option<T> {
     elem.get(key).and_then(|n| texts(n).find_map(parse))
+}
+
+/// The session id an answer hands out (`doc.auth.$id`, or its text), when there is one.
+pub fn session_id(doc: &Value) -> Option<&str> {
+    doc.get("auth")
+        .and_then(|a| attr(a, "id").or_else(|| text(a)))
+        .filter(|t| !t.is_empty())
 }
 
 /// The text of field `key` of an element.

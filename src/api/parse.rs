@@ -67,8 +67,7 @@ pub fn decode_schedule_page(
     page.elems
         .iter()
         .map(|raw| {
-            let mut e: Value = serde_json::from_str(raw.get())
-                .map_err(|_| ApiError::Malformed("an element of the list is not JSON".into()))?;
+            let mut e = doc::parse_element(raw)?;
             super::scrub::Scrubber::default().value(&mut e);
             parse_schedule(&e, instance)
         })

@@ -92,10 +92,13 @@ impl Client {
         parse: impl Fn(&Value) -> Result<T, ApiError>,
     ) -> Vec<T> {
         let mut unreadable = 0usize;
+        // One scrubber for the whole list, not one per element.
+        let scrub = self.scrubber();
         let out = elems
             .iter()
             .filter_map(|raw| {
-                let e = self.element(raw).unwrap_or(Value::Null);
+                let mut e = doc::parse_element(raw).unwrap_or(Value::Null);
+                scrub.value(&mut e);
                 match parse(&e) {
                     Ok(t) => Some(t),
                     Err(err) => {

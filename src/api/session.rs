@@ -27,17 +27,13 @@ impl Client {
 
     /// Writes the session to the store (a failure is a warning: the next run logs in again).
     pub(super) fn keep(&self, session: Option<Secret>) {
-        if let Some(store) = &self.inner.cfg.session_store {
-            let kept = Kept {
-                session,
-                create_returns_id: self.create_returns_id(),
-            };
-            if let Err(e) = store.save(&kept) {
-                self.warn(format!(
-                    "the session could not be kept in {} ({e}); the next command logs in again",
-                    store.path.display()
-                ));
-            }
+        if let Some(store) = &self.inner.cfg.session_store
+            && let Err(e) = store.save(&self.kept(session))
+        {
+            self.warn(format!(
+                "the session could not be kept in {} ({e}); the next command logs in again",
+                store.path.display()
+            ));
         }
     }
 
@@ -45,10 +41,15 @@ impl Client {
     /// once the whole login, code included, has worked).
     pub async fn keep_in(&self, store: &SessionStore) -> std::io::Result<()> {
         let session = self.inner.session.lock().await.clone();
-        store.save(&Kept {
+        store.save(&self.kept(session))
+    }
+
+    /// What a store keeps for `session`: it, and what was learned of the server with it.
+    fn kept(&self, session: Option<Secret>) -> Kept {
+        Kept {
             session,
             create_returns_id: self.create_returns_id(),
-        })
+        }
     }
 
     pub(super) async fn password(&self) -> Result<Secret, ApiError> {
@@ -113,10 +114,7 @@ impl Client {
             other => other,
         });
         let token = result.and_then(|page| {
-            page.doc
-                .get("auth")
-                .and_then(|a| doc::attr(a, "id").or_else(|| doc::text(a)))
-                .filter(|t| !t.is_empty())
+            doc::session_id(&page.doc)
                 .map(Secret::new)
                 .ok_or_else(|| ApiError::Malformed("the login answer holds no session".into()))
         });
@@ -202,15 +200,9 @@ impl Client {
             ("qrcode", code.to_string()),
         ];
         let page = self.call_with("totp.confirm", &params, &token).await?;
-        let fresh = page
-            .doc
-            .get("auth")
-            .and_then(|a| doc::attr(a, "id").or_else(|| doc::text(a)))
-            .filter(|t| !t.is_empty())
-            .map(Secret::new)
-            .ok_or_else(|| {
-                ApiError::Malformed("the code was taken but no session came back".into())
-            })?;
+        let fresh = doc::session_id(&page.doc).map(Secret::new).ok_or_else(|| {
+            ApiError::Malformed("the code was taken but no session came back".into())
+        })?;
         self.remember_secret(&fresh);
         *session = Some(fresh.clone());
         drop(session);

@@ -15,19 +15,7 @@ impl Client {
     /// Writes every request and answer from now on to `path` (created 0600), with the
     /// password, the session ids and anything that echoes them replaced by `***`.
     pub fn trace_to(&self, path: &std::path::Path) -> std::io::Result<()> {
-        let f = std::fs::OpenOptions::new()
-            .write(true)
-            .create(true)
-            .truncate(true)
-            .mode_private()
-            .open(path)?;
-        // The mode above applies only to a new file: an existing one is made private too.
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            f.set_permissions(std::fs::Permissions::from_mode(0o600))?;
-        }
-        *locked(&self.inner.trace) = Some(f);
+        *locked(&self.inner.trace) = Some(crate::fsutil::create_private(path)?);
         Ok(())
     }
 
@@ -95,32 +83,10 @@ impl Client {
         self.call_as(func, params, false).await
     }
 
-    /// One element of a list as a document, with every known secret removed.
-    pub(super) fn element(&self, raw: &serde_json::value::RawValue) -> Result<Value, ApiError> {
-        let mut v: Value = serde_json::from_str(raw.get())
-            .map_err(|_| ApiError::Malformed("an element of the list is not JSON".into()))?;
-        self.scrubber().value(&mut v);
-        Ok(v)
-    }
-
     /// A page with its elements put back into the document (for small answers).
     pub(super) fn whole(&self, page: Page) -> Result<Value, ApiError> {
-        let Page { mut doc, elems, .. } = page;
-        if !elems.is_empty() {
-            let mut items = elems
-                .iter()
-                .map(|e| self.element(e))
-                .collect::<Result<Vec<Value>, _>>()?;
-            let elem = if items.len() == 1 {
-                items.remove(0)
-            } else {
-                Value::Array(items)
-            };
-            if let Some(m) = doc.as_object_mut() {
-                m.insert("elem".into(), elem);
-            }
-        }
-        Ok(doc)
+        let scrub = self.scrubber();
+        page.into_whole(|v| scrub.value(v))
     }
 
     /// Calls a write: like [`Client::call`], but a "request in process" refusal is returned,
@@ -286,9 +252,7 @@ impl Client {
         let scrub = self.scrubber();
         let decoded = decode_page(status.as_u16(), &body);
         if let Ok(Page { doc, .. }) = &decoded
-            && let Some(fresh) = doc
-                .get("auth")
-                .and_then(|a| doc::attr(a, "id").or_else(|| doc::text(a)))
+            && let Some(fresh) = doc::session_id(doc)
         {
             self.remember_secret(&Secret::new(fresh));
         }
@@ -392,21 +356,5 @@ impl Client {
         } else {
             ApiError::Network(format!("the request to {} failed", self.host()))
         }
-    }
-}
-
-trait PrivateMode {
-    fn mode_private(&mut self) -> &mut Self;
-}
-
-impl PrivateMode for std::fs::OpenOptions {
-    #[cfg(unix)]
-    fn mode_private(&mut self) -> &mut Self {
-        use std::os::unix::fs::OpenOptionsExt;
-        self.mode(0o600)
-    }
-    #[cfg(not(unix))]
-    fn mode_private(&mut self) -> &mut Self {
-        self
     }
 }

@@ -31,7 +31,7 @@ pub fn resolve_with_credentials(cli: &Cli) -> Result<config::Resolved, CliError>
 }
 
 /// Prints warnings on stderr, one line each, shown safely (they can quote a path or the API).
-fn warn_all(warnings: impl IntoIterator<Item = String>) {
+pub fn warn_all(warnings: impl IntoIterator<Item = String>) {
     for w in warnings {
         eprintln!("warning: {}", for_terminal(&w));
     }
@@ -41,9 +41,7 @@ fn warn_all(warnings: impl IntoIterator<Item = String>) {
 pub fn resolve_profile(cli: &Cli) -> Result<config::Resolved, CliError> {
     let env = |k: &str| std::env::var(k).ok();
     let resolved = config::resolve(cli.config.as_deref(), cli.profile.as_deref(), &env)?;
-    for w in &resolved.warnings {
-        eprintln!("warning: {}", for_terminal(w));
-    }
+    warn_all(resolved.warnings.iter().cloned());
     Ok(resolved)
 }
 
@@ -57,12 +55,18 @@ pub fn journal_for(profile: &str) -> Result<Journal, CliError> {
     })
 }
 
+/// The journal of `profile`, with its file warnings printed (readable by others).
+pub(super) fn open_journal(profile: &str) -> Result<Journal, CliError> {
+    let journal = journal_for(profile)?;
+    warn_all(journal.file_warnings());
+    Ok(journal)
+}
+
 /// Resolves the profile and builds a client whose changes are journaled; warns when others
 /// can read the journal. After each change, print [`Ops::take_warnings`] (see [`changed`]).
 pub fn ops_for(cli: &Cli) -> Result<Ops, CliError> {
     let resolved = resolve_with_credentials(cli)?;
-    let journal = journal_for(&resolved.profile)?;
-    warn_all(journal.file_warnings());
+    let journal = open_journal(&resolved.profile)?;
     Ok(Ops::new(Client::new(resolved.client)?, journal))
 }
 
@@ -79,9 +83,7 @@ pub fn client_for(cli: &Cli) -> Result<Client, CliError> {
 }
 
 pub(super) fn print_json(out: &mut dyn Write, v: &impl serde::Serialize) -> Result<(), CliError> {
-    let text = serde_json::to_string_pretty(v)
-        .map_err(|e| CliError::Usage(format!("cannot format JSON: {e}")))?;
-    writeln!(out, "{text}").map_err(|e| CliError::Usage(format!("cannot write output: {e}")))
+    print_text(out, &json_text(v)?)
 }
 
 pub(super) fn print_text(out: &mut dyn Write, text: &str) -> Result<(), CliError> {

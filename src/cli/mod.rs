@@ -9,7 +9,9 @@ mod plan;
 mod table;
 
 pub use args::{Cli, Command, EmulatorArgs, SchedulesCmd};
-pub use commands::{journal_for, ops_for, resolve_profile, resolve_with_credentials, run};
+pub use commands::{
+    journal_for, ops_for, resolve_profile, resolve_with_credentials, run, warn_all,
+};
 pub use doctor::doctor;
 
 use crate::api::ApiError;

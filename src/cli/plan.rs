@@ -7,7 +7,9 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use futures_util::future::{join_all, try_join_all};
 use serde::Serialize;
 
-use super::commands::{confirm, journal_for, print_json, print_text, resolve_with_credentials};
+use super::commands::{
+    confirm, open_journal, print_json, print_text, resolve_with_credentials, warn_all,
+};
 use super::fleet::fleet;
 use super::{Cli, CliError, EXIT_INTERRUPTED, EXIT_OUTPUT, table};
 use crate::api::{ApiError, Client};
@@ -16,27 +18,13 @@ use crate::domain::plan::{
 };
 use crate::domain::timing::{local_stamp, parse_zone};
 use crate::domain::{Instance, Schedule, ScheduleName, ScheduleSpec};
-use crate::journal::{Action, Entry, Journal, Outcome, restored_by};
+use crate::journal::{Action, Entry, Outcome, restored_by};
 use crate::ops::{Ops, Restored, check_hint};
 use crate::sanitize::for_terminal;
 
 /// Text from the API, the journal or a plan file, safe to print.
 fn safe(s: &str) -> String {
     for_terminal(s).into_owned()
-}
-
-/// Prints warnings on stderr, one line each.
-fn warn_all(warnings: impl IntoIterator<Item = String>) {
-    for w in warnings {
-        eprintln!("warning: {}", for_terminal(&w));
-    }
-}
-
-/// The journal of `profile`, with its file warnings printed (readable by others).
-fn open_journal(profile: &str) -> Result<Journal, CliError> {
-    let journal = journal_for(profile)?;
-    warn_all(journal.file_warnings());
-    Ok(journal)
 }
 
 /// Writes the report of changes that were made. Failing to write it must not say "nothing was
