@@ -14,8 +14,7 @@ use super::{ApiError, Client};
 use crate::domain::backups::Backup;
 use crate::domain::{Instance, InstanceId, Schedule, ScheduleId, ScheduleList, ScheduleSpec};
 
-/// The retention range the panel offers (api.md 6).
-pub const RETENTION_RANGE: std::ops::RangeInclusive<u8> = 1..=10;
+pub use crate::domain::RETENTION_RANGE;
 
 const EDIT: &str = "instances.fleio_bckps.schedule.edit";
 /// Unreadable elements of one list named one by one; the rest are counted.

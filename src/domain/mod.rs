@@ -32,6 +32,9 @@ pub enum DomainError {
 /// The longest schedule name, in characters (the panel's limit).
 pub const NAME_MAX_CHARS: usize = 100;
 
+/// How many scheduled backups a server can keep: the range the panel offers (api.md 6).
+pub const RETENTION_RANGE: std::ops::RangeInclusive<u8> = 1..=10;
+
 /// A schedule name: trimmed, 1-100 characters, no control characters, no bidi overrides,
 /// isolates or line separators, and something visible (see [`crate::sanitize::check_name`]).
 /// Every way a name comes in (the CLI, the TUI form, a plan file, a journal entry) builds one,
@@ -130,6 +133,14 @@ pub struct Schedule {
     pub time: TimeOfDay,
     /// When it was created, as the API writes it.
     pub created: String,
+}
+
+impl Schedule {
+    /// The spec that would create this schedule again (a name the API stored may be one this
+    /// program refuses to send, e.g. with control characters: then the reason).
+    pub fn spec(&self) -> Result<ScheduleSpec, DomainError> {
+        ScheduleSpec::new(ScheduleName::new(&self.name)?, self.days, self.time)
+    }
 }
 
 /// A Cloud VPS instance as the API lists it.
