@@ -1,0 +1,32 @@
+//! bsched's integration tests, in one test binary: one module per area, the shared helpers in
+//! `common` (emulator, CLI runs, fake servers, pseudo-terminals, TUI key replays) and the proxy
+//! in `support`. Run one area with `cargo test --test it NAME`, e.g. `cargo test --test it cli::`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+mod support;
+
+mod backups;
+mod cli;
+mod client;
+mod config;
+mod domain_props;
+mod emulator;
+mod emulator_twin;
+mod fault_matrix;
+mod fleet_ops;
+mod fuzz_props;
+mod hostile_output;
+mod hostile_server;
+mod journal_hostile;
+mod login_input;
+mod loose_ends;
+mod no_terminal;
+mod real_api;
+mod restore_race;
+mod secrets;
+mod timing;
+mod tui_fleet;
+mod tui_pty;
+mod tui_render;
+mod tui_update;
