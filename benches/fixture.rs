@@ -36,9 +36,10 @@ fn schedules(id: u64, per: usize) -> ScheduleList {
 
 /// An app with `servers` servers of `per` schedules each, everything loaded.
 pub fn loaded_app(servers: u64, per: usize) -> App {
-    let mut app = App::new("bench@bsched.test", "127.0.0.1:1", Default::default());
+    let session = bsched::tui::app::Session::new("bench@bsched.test", "127.0.0.1:1");
+    let mut app = App::new(session, Default::default());
     app.now = "2026-11-27T10:00:00Z".parse().unwrap();
-    app.zones = bsched::domain::timing::Zones {
+    app.session.zones = bsched::domain::timing::Zones {
         server: bsched::domain::timing::parse_zone("+03:00").unwrap(),
         local: jiff::tz::TimeZone::UTC,
     };

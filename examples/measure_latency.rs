@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use bsched::emulator::{Emulator, Options};
 use bsched::tui::msg::{Cmd, Msg};
-use bsched::tui::worker::{Ctx, spawn};
+use bsched::tui::worker::Executor;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 #[tokio::main(flavor = "multi_thread", worker_threads = 2)]
@@ -20,14 +20,10 @@ async fn main() {
     cfg.username = Some(bsched::emulator::DEMO_USER.into());
     cfg.password = Some(bsched::api::Secret::new(bsched::emulator::DEMO_PASSWORD));
     cfg.concurrency = 100;
-    let ctx = Ctx {
-        client: Some(bsched::api::Client::new(cfg).unwrap()),
-        journal: None,
-    };
+    let executor = Executor::new(Some(bsched::api::Client::new(cfg).unwrap()), None);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel::<Msg>();
     for n in 0..100u64 {
-        spawn(
-            &ctx,
+        executor.spawn(
             Cmd::LoadSchedules {
                 instance: 5_203_770 + n % 25,
                 req: n,

@@ -23,6 +23,7 @@ fn main() {
         .unwrap();
     let after = peak_rss_kib().unwrap_or(0);
     let schedules: usize = app
+        .fleet
         .schedules
         .values()
         .filter_map(|e| e.list.as_ref())
@@ -30,7 +31,7 @@ fn main() {
         .sum();
     println!(
         "servers {} schedules {schedules}: peak RSS {:.1} MB (process before loading: {:.1} MB)",
-        app.servers.len(),
+        app.fleet.servers().len(),
         after as f64 / 1024.0,
         before as f64 / 1024.0
     );

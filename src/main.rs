@@ -10,7 +10,9 @@ use bsched::api::{Client, ClientConfig, Secret, checked_url};
 use bsched::cli::{self, Cli, CliError, Command, EmulatorArgs};
 use bsched::config;
 use bsched::emulator::{self, Emulator, Fault};
-use bsched::tui::{self, app::App, keymap::Keymap};
+use bsched::tui::app::{App, Session};
+use bsched::tui::worker::{Executor, Profiles};
+use bsched::tui::{self, keymap::Keymap};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -91,8 +93,8 @@ fn keymap(keys: &std::collections::BTreeMap<String, toml::Value>) -> Result<Keym
     Keymap::new(keys).map_err(|e| CliError::Usage(format!("config file: {e}")))
 }
 
-async fn tui_on(app: App) -> Result<(), CliError> {
-    tui::run(app)
+async fn tui_on(app: App, executor: Executor) -> Result<(), CliError> {
+    tui::run(app, executor)
         .await
         .map_err(|e| CliError::Usage(format!("terminal error: {e}")))
 }
@@ -154,7 +156,7 @@ async fn run_tui(cli: &Cli) -> Result<(), CliError> {
     let resolved = cli::resolve_profile(cli)?;
     let keys = keymap(&resolved.keys)?;
     let journal = cli::journal_for(&resolved.profile)?;
-    let mut app = if resolved.has_credentials() {
+    let (mut app, executor) = if resolved.has_credentials() {
         let account = resolved
             .client
             .username
@@ -162,20 +164,23 @@ async fn run_tui(cli: &Cli) -> Result<(), CliError> {
             .unwrap_or_else(|| format!("profile {}", resolved.profile));
         let client = Client::new(resolved.client.clone())?;
         client.keep_session_alive(tui::KEEPALIVE_EVERY);
-        App::connected(client, &account, keys)
+        let app = App::new(Session::for_client(&client, &account), keys);
+        (app, Executor::new(Some(client), Some(journal)))
     } else {
-        App::login_screen(resolved.client.clone(), keys)
+        let app = App::login_screen(resolved.client.clone(), keys);
+        (app, Executor::new(None, Some(journal)))
     };
-    app.zones = resolved.zones;
-    app.journal = Some(journal);
-    app.profile = resolved.profile;
-    app.config_path = cli.config.clone();
-    app.run_profile = cli.profile.clone();
+    let executor = executor.with_profiles(Profiles {
+        config: cli.config.clone(),
+        run_profile: cli.profile.clone(),
+    });
+    app.session.zones = resolved.zones;
+    app.session.profile = resolved.profile;
     // The file was read once already to resolve the profile, so this cannot fail for a new
     // reason; without a file there is nothing to switch to.
-    app.profiles = config::profile_names(cli.config.as_deref()).unwrap_or_default();
+    app.session.profiles = config::profile_names(cli.config.as_deref()).unwrap_or_default();
     show_exposed(&mut app, exposed);
-    tui_on(app).await
+    tui_on(app, executor).await
 }
 
 async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
@@ -200,19 +205,16 @@ async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
     cfg.password = Some(Secret::new(emulator::DEMO_PASSWORD));
     let client = Client::new(cfg)?;
     client.keep_session_alive(tui::KEEPALIVE_EVERY);
+    let mut app = App::new(Session::for_client(&client, emulator::DEMO_USER), keys);
+    app.session.profile = "demo".into();
     // The emulator runs schedules at +03:00 whatever the profile says.
-    let mut app = App::connected(client, emulator::DEMO_USER, keys);
-    app.profile = "demo".into();
-    app.journal = Some(bsched::journal::Journal::at(
-        dir.join("demo-journal.jsonl"),
-        "demo",
-    ));
-    app.zones = bsched::domain::timing::Zones {
+    app.session.zones = bsched::domain::timing::Zones {
         server: emulator::backups::zone(),
         ..zones
     };
+    let journal = bsched::journal::Journal::at(dir.join("demo-journal.jsonl"), "demo");
     show_exposed(&mut app, exposed);
-    tui_on(app).await
+    tui_on(app, Executor::new(Some(client), Some(journal))).await
 }
 
 async fn run_emulator(args: &EmulatorArgs) -> Result<(), CliError> {

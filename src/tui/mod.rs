@@ -1,12 +1,11 @@
 //! The interactive terminal UI.
 
 pub mod app;
-pub mod bulk;
-pub mod form;
 pub mod keymap;
-pub mod login;
+pub mod layers;
 pub mod msg;
 mod run;
+pub mod text;
 pub mod ui;
 pub mod worker;
 

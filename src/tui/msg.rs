@@ -2,12 +2,12 @@
 
 use crossterm::event::KeyEvent;
 
-use crate::api::{ApiError, Client, ClientConfig, Secret};
+use crate::api::{ApiError, ClientConfig, Secret};
 use crate::domain::backups::Backup;
 use crate::domain::plan::Change;
 use crate::domain::timing::Zones;
 use crate::domain::{Instance, InstanceId, Schedule, ScheduleId, ScheduleList, ScheduleSpec};
-use crate::journal::{Entry, Journal};
+use crate::journal::Entry;
 
 /// A request id: the newest request for a view wins, older answers are dropped.
 pub type ReqId = u64;
@@ -35,11 +35,15 @@ pub enum Msg {
         /// The fields of the filter that are set.
         fields: Vec<String>,
     },
-    /// A login finished: the client holds the new session; `true` when the account still
-    /// asks for a one-time code.
+    /// The executor's new client and journal, after a login or a profile switch. It comes
+    /// just before the message that tells the app, so that every command the app sends after
+    /// hearing of the new account goes to it, and none before. The loop hands it to the
+    /// executor; the app never sees what is inside.
+    Adopt(Box<super::worker::Ctx>),
+    /// A login finished: the executor holds the new session.
     LoggedIn {
         /// The answer.
-        result: Result<(Client, bool), ApiError>,
+        result: Result<LoggedIn, ApiError>,
     },
     /// The one-time code was checked.
     CodeChecked {
@@ -104,7 +108,7 @@ pub enum Msg {
     /// Another profile is ready.
     Switched {
         /// The new account, or why it could not be opened.
-        result: Result<Box<Account>, String>,
+        result: Result<SessionInfo, String>,
     },
     /// A create or edit finished.
     Saved {
@@ -124,19 +128,33 @@ pub enum Msg {
     },
 }
 
-/// An account the TUI works on: a profile's client, journal and zones.
+/// A login that worked: what the screen shows of the account (the executor keeps the client).
 #[derive(Debug, Clone)]
-pub struct Account {
-    /// The profile's name.
-    pub profile: String,
-    /// The login shown in the header.
+pub struct LoggedIn {
+    /// The API host.
+    pub host: String,
+    /// The account name.
     pub account: String,
-    /// The API handle.
-    pub client: Client,
-    /// Where its changes are recorded.
-    pub journal: Journal,
-    /// Its server zone and the user's.
+    /// The settings, without secrets (for logging in again).
+    pub settings: ClientConfig,
+    /// Whether the account asks for a one-time code next.
+    pub needs_code: bool,
+}
+
+/// The account a profile switch opened, as the screen shows it (the executor keeps the
+/// client and the journal).
+#[derive(Debug, Clone)]
+pub struct SessionInfo {
+    /// The profile.
+    pub profile: String,
+    /// The account name.
+    pub account: String,
+    /// The API host.
+    pub host: String,
+    /// Its zones.
     pub zones: Zones,
+    /// The settings, without secrets (for logging in again).
+    pub settings: ClientConfig,
 }
 
 /// Work the loop hands to background tasks.
@@ -229,12 +247,8 @@ pub enum Cmd {
     LoadJournal,
     /// Open another profile of the config file.
     SwitchProfile {
-        /// The profile.
+        /// The profile's name.
         name: String,
-        /// The config file, if one was named.
-        config: Option<std::path::PathBuf>,
-        /// The profile named for the run (the environment applies to it alone).
-        run_profile: Option<String>,
     },
     /// Leave the loop.
     Quit,

@@ -12,7 +12,7 @@ use tokio::sync::mpsc;
 use super::app::App;
 use super::msg::{Cmd, Msg};
 use super::ui::{self, Theme};
-use super::worker;
+use super::worker::Executor;
 use jiff::Timestamp;
 
 /// How often spinners and notices advance, only while one is visible.
@@ -53,7 +53,7 @@ fn in_words(e: io::Error) -> io::Error {
 }
 
 /// Runs the TUI until the user quits. The terminal is restored on every way out.
-pub async fn run(mut app: App) -> io::Result<()> {
+pub async fn run(mut app: App, executor: Executor) -> io::Result<()> {
     check_terminal()?;
     // ratatui::init installs a panic hook that restores the terminal before the message prints.
     let mut terminal = match ratatui::try_init() {
@@ -64,7 +64,7 @@ pub async fn run(mut app: App) -> io::Result<()> {
             return Err(in_words(e));
         }
     };
-    let result = event_loop(&mut terminal, &mut app).await;
+    let result = event_loop(&mut terminal, &mut app, &executor).await;
     ratatui::try_restore()?;
     result
 }
@@ -118,7 +118,11 @@ async fn sleep_for(d: Option<Duration>) {
     }
 }
 
-async fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> io::Result<()> {
+async fn event_loop(
+    terminal: &mut ratatui::DefaultTerminal,
+    app: &mut App,
+    executor: &Executor,
+) -> io::Result<()> {
     let theme = Theme::from_env();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
     let (term_tx, mut term_rx) = mpsc::unbounded_channel::<TermEvent>();
@@ -126,7 +130,7 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> i
     spawn_signals(tx.clone(), term_tx);
     app.now = Timestamp::now();
     for cmd in app.init() {
-        worker::spawn(&app.ctx(), cmd, &tx);
+        executor.spawn(cmd, &tx);
     }
     let mut dirty = true;
     // The test suite's crash drill: proves the panic hook gives the terminal back.
@@ -171,11 +175,17 @@ async fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> i
         app.now = Timestamp::now();
         for msg in batch {
             dirty = true;
+            // New handles go to the executor in message order: commands the app sends after
+            // it heard of the new account use them, and none before.
+            if let Msg::Adopt(ctx) = msg {
+                executor.adopt(*ctx);
+                continue;
+            }
             for cmd in app.update(msg) {
                 if cmd == Cmd::Quit {
                     return Ok(());
                 }
-                worker::spawn(&app.ctx(), cmd, &tx);
+                executor.spawn(cmd, &tx);
             }
             if app.quit {
                 return Ok(());

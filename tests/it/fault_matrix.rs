@@ -14,7 +14,7 @@ use std::time::{Duration, Instant};
 use bsched::emulator::{Emulator, Fault, When};
 use bsched::journal::{Journal, Outcome};
 use bsched::tui::app::App;
-use bsched::tui::worker::Ctx;
+use bsched::tui::worker::Executor;
 use common::Background;
 use common::cli::Home;
 use common::tui::{ch, drive, key, press, test_now, test_zones, typed};
@@ -419,13 +419,13 @@ async fn tui_cell(flow: TuiFlow, case: &Case) -> String {
     let dir = tempfile::tempdir().unwrap();
     let journal_path = dir.path().join("journal.jsonl");
     let journal = Journal::at(&journal_path, "default");
-    let ctx = Ctx {
-        client: Some(client.clone()),
-        journal: Some(journal),
-    };
-    let mut app = App::connected(client, "demo", Default::default());
+    let ctx = Executor::new(Some(client.clone()), Some(journal));
+    let mut app = App::new(
+        bsched::tui::app::Session::for_client(&client, "demo"),
+        Default::default(),
+    );
     app.now = test_now();
-    app.zones = test_zones();
+    app.session.zones = test_zones();
     let cell = format!("{} × {}", flow.name(), case.name);
     let expire = matches!(case.fault, Some(Fault::ExpireSessions));
     let inject = |emu: &Emulator| {
@@ -444,8 +444,8 @@ async fn tui_cell(flow: TuiFlow, case: &Case) -> String {
     drive(&mut app, &ctx, cmds).await;
     if flow == TuiFlow::Load {
         assert!(start.elapsed() < LIMIT, "{cell}");
-        return if app.servers_loaded {
-            assert_eq!(app.servers.len(), 25, "{cell}");
+        return if app.fleet.servers_loaded() {
+            assert_eq!(app.fleet.servers().len(), 25, "{cell}");
             if expire {
                 "✓ logged in again, loaded"
             } else {
@@ -453,7 +453,7 @@ async fn tui_cell(flow: TuiFlow, case: &Case) -> String {
             }
             .into()
         } else {
-            let err = app.servers_error.clone().unwrap_or_default();
+            let err = app.fleet.servers.error.clone().unwrap_or_default();
             assert!(!err.is_empty() && !err.contains('\n'), "{cell}: {err}");
             assert!(app.notice.as_ref().is_some_and(|n| n.error), "{cell}");
             "✓ error shown, nothing loaded".into()
@@ -461,7 +461,7 @@ async fn tui_cell(flow: TuiFlow, case: &Case) -> String {
     }
     if case.refused() {
         // The connection was refused already at load; nothing more to do.
-        assert!(!app.servers_loaded, "{cell}");
+        assert!(!app.fleet.servers_loaded(), "{cell}");
         return "✓ error shown, nothing loaded".into();
     }
     inject(&emu);
@@ -488,10 +488,14 @@ async fn tui_cell(flow: TuiFlow, case: &Case) -> String {
                 );
                 press(&mut app, typed("0300"));
             }
-            let typed_form = app.form.clone().unwrap();
+            let typed_form = app
+                .layers
+                .get::<bsched::tui::layers::form::Form>()
+                .cloned()
+                .unwrap();
             let cmds = press(&mut app, [key(KeyCode::Enter)]);
             drive(&mut app, &ctx, cmds).await;
-            match &app.form {
+            match app.layers.get::<bsched::tui::layers::form::Form>() {
                 None => {
                     if flow == TuiFlow::Create {
                         assert_eq!(count(&emu, STAGING, "fm"), 1, "{cell}: exactly once");
@@ -535,7 +539,10 @@ async fn tui_cell(flow: TuiFlow, case: &Case) -> String {
         TuiFlow::Delete => {
             select(&mut app, "web-1");
             press(&mut app, [key(KeyCode::Tab), ch('d')]);
-            assert!(app.confirm.is_some());
+            assert!(
+                app.layers
+                    .is_open::<bsched::tui::layers::confirm::ConfirmDelete>()
+            );
             let cmds = press(&mut app, [ch('y')]);
             drive(&mut app, &ctx, cmds).await;
             let gone = count(&emu, WEB1, "nightly") == 0;
@@ -568,13 +575,21 @@ async fn tui_cell(flow: TuiFlow, case: &Case) -> String {
             press(&mut app, [key(KeyCode::Enter)]);
             let cmds = press(&mut app, [ch('y')]);
             drive(&mut app, &ctx, cmds).await;
-            let (done, failed, _) = app.plan.as_ref().unwrap().progress();
+            let (done, failed, _) = app
+                .layers
+                .get::<bsched::tui::layers::plan::PlanScreen>()
+                .unwrap()
+                .progress();
             assert_eq!(done + failed, 9, "{cell}");
             if failed > 0 {
                 let cmds = press(&mut app, [ch('r')]);
                 drive(&mut app, &ctx, cmds).await;
             }
-            let (done_after, failed_after, _) = app.plan.as_ref().unwrap().progress();
+            let (done_after, failed_after, _) = app
+                .layers
+                .get::<bsched::tui::layers::plan::PlanScreen>()
+                .unwrap()
+                .progress();
             assert_eq!(
                 (done_after, failed_after),
                 (9, 0),

@@ -309,7 +309,7 @@ fn the_tui_form_refuses_the_same_names() {
         ("\u{200b}", "no visible characters"),
         ("a\u{2029}b", "line break (U+2029)"),
     ] {
-        let mut form = bsched::tui::form::Form::new(STAGING, "staging");
+        let mut form = bsched::tui::layers::form::Form::new(STAGING, "staging");
         form.name = name.into();
         let e = form.validate().expect_err(name);
         assert!(e.contains(says), "{name:?}: {e}");

@@ -16,7 +16,7 @@ use bsched::domain::{ScheduleName, ScheduleSpec, Weekdays};
 use bsched::emulator::Options;
 use bsched::journal::{Journal, Outcome};
 use bsched::tui::msg::{Cmd, Msg};
-use bsched::tui::worker::{Ctx, execute};
+use bsched::tui::worker::Executor;
 use common::Background;
 use common::cli::{Home, Run, base, finish};
 use proxy::Proxy;
@@ -412,10 +412,10 @@ fn an_undo_in_the_tui_and_bsched_restore_do_not_duplicate() {
     let bg = Background::start();
     let home = Home::for_url(&bg.emu.url());
     let rt = tokio::runtime::Runtime::new().expect("runtime");
-    let ctx = Ctx {
-        client: Some(common::client(&bg.emu)),
-        journal: Some(Journal::at(journal_path(&home), "default")),
-    };
+    let ctx = Executor::new(
+        Some(common::client(&bg.emu)),
+        Some(Journal::at(journal_path(&home), "default")),
+    );
     let before = rt
         .block_on(common::client(&bg.emu).schedules(WEB1))
         .expect("list")
@@ -428,25 +428,19 @@ fn an_undo_in_the_tui_and_bsched_restore_do_not_duplicate() {
     )
     .unwrap();
     let undo = |rt: &tokio::runtime::Runtime| {
-        rt.block_on(execute(
-            &ctx,
-            Cmd::Restore {
-                instance: WEB1,
-                server: "web-1".into(),
-                spec: spec.clone(),
-            },
-        ))
+        rt.block_on(ctx.execute(Cmd::Restore {
+            instance: WEB1,
+            server: "web-1".into(),
+            spec: spec.clone(),
+        }))
     };
 
     // d, y, then u in the TUI; then `bsched restore` of the same delete.
-    let deleted = rt.block_on(execute(
-        &ctx,
-        Cmd::Delete {
-            instance: WEB1,
-            before: Box::new(before.clone()),
-            server: "web-1".into(),
-        },
-    ));
+    let deleted = rt.block_on(ctx.execute(Cmd::Delete {
+        instance: WEB1,
+        before: Box::new(before.clone()),
+        server: "web-1".into(),
+    }));
     assert!(matches!(deleted, Some(Msg::Deleted { result: Ok(()), .. })));
     assert!(matches!(
         undo(&rt),
@@ -466,14 +460,11 @@ fn an_undo_in_the_tui_and_bsched_restore_do_not_duplicate() {
         .expect("list")
         .schedules
         .remove(0);
-    let deleted = rt.block_on(execute(
-        &ctx,
-        Cmd::Delete {
-            instance: WEB1,
-            before: Box::new(now),
-            server: "web-1".into(),
-        },
-    ));
+    let deleted = rt.block_on(ctx.execute(Cmd::Delete {
+        instance: WEB1,
+        before: Box::new(now),
+        server: "web-1".into(),
+    }));
     assert!(matches!(deleted, Some(Msg::Deleted { result: Ok(()), .. })));
     let entries = Journal::at(journal_path(&home), "default")
         .read()

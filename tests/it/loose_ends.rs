@@ -18,7 +18,7 @@ use bsched::emulator::{DEMO_PASSWORD, DEMO_USER, Options};
 use bsched::journal::Journal;
 use bsched::tui::app::App;
 use bsched::tui::msg::{Cmd, Msg};
-use bsched::tui::worker::{Ctx, spawn};
+use bsched::tui::worker::Executor;
 use common::Background;
 use common::cli::{Home, Run, base, finish};
 use common::pty::Pty;
@@ -331,10 +331,10 @@ fn the_tui_worker_forwards_what_the_journal_could_not_record() {
     let journal = dir.path().join("journal.jsonl");
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let _guard = rt.enter();
-    let ctx = Ctx {
-        client: Some(client_for(&proxy.url())),
-        journal: Some(Journal::at(&journal, "default")),
-    };
+    let ctx = Executor::new(
+        Some(client_for(&proxy.url())),
+        Some(Journal::at(&journal, "default")),
+    );
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let held = proxy.hold("instances.fleio_bckps.schedule.edit");
     let spec = ScheduleSpec::new(
@@ -343,8 +343,7 @@ fn the_tui_worker_forwards_what_the_journal_could_not_record() {
         "05:00".parse().unwrap(),
     )
     .unwrap();
-    spawn(
-        &ctx,
+    ctx.spawn(
         Cmd::Create {
             instance: STAGING,
             spec,
@@ -373,7 +372,10 @@ fn the_tui_worker_forwards_what_the_journal_could_not_record() {
     assert_eq!(names_on(&bg, STAGING), vec!["tui unrecorded".to_string()]);
 
     // In the app, it is an error notice in the status line.
-    let mut app = App::new("demo", "127.0.0.1", Default::default());
+    let mut app = App::new(
+        bsched::tui::app::Session::new("demo", "127.0.0.1"),
+        Default::default(),
+    );
     app.update(Msg::Warnings(list.clone()));
     let notice = app.notice.as_ref().expect("a notice");
     assert!(notice.error && notice.text.contains("could not be recorded"));
@@ -387,13 +389,16 @@ fn the_tui_worker_sends_the_panel_filter_with_the_server_list() {
     let rt = tokio::runtime::Runtime::new().expect("runtime");
     let _guard = rt.enter();
     let client = client_for(&bg.emu.url());
-    let mut app = App::connected(client.clone(), DEMO_USER, Default::default());
-    let ctx = app.ctx();
+    let mut app = App::new(
+        bsched::tui::app::Session::for_client(&client, DEMO_USER),
+        Default::default(),
+    );
+    let ctx = Executor::new(Some(client.clone()), None);
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let cmds = app.init();
     assert_eq!(cmds.len(), 1);
     for cmd in cmds {
-        spawn(&ctx, cmd, &tx);
+        ctx.spawn(cmd, &tx);
     }
     let seen = receive_until(&rt, &mut rx, "the server list", |seen| {
         seen.iter().any(|m| matches!(m, Msg::Instances { .. }))
@@ -414,19 +419,19 @@ fn the_tui_worker_sends_the_panel_filter_with_the_server_list() {
     for m in seen {
         app.update(m);
     }
-    assert_eq!(app.panel_filter, vec!["datacenter".to_string()]);
-    assert!(app.servers_loaded);
+    assert_eq!(app.fleet.panel_filter, vec!["datacenter".to_string()]);
+    assert!(app.fleet.servers_loaded());
     assert!(
-        app.servers.iter().all(|s| s.datacenter.contains("Poland")),
+        app.fleet
+            .servers()
+            .iter()
+            .all(|s| s.datacenter.contains("Poland")),
         "the emulator hides the others"
     );
 
     // Cleared in the panel; a new session reads it again, and the next list drops the mark.
     bg.emu.with(|w| w.set_filter(DEMO_USER, &[]));
-    let ctx = Ctx {
-        client: Some(client_for(&bg.emu.url())),
-        journal: None,
-    };
+    let ctx = Executor::new(Some(client_for(&bg.emu.url())), None);
     let refresh = app.update(Msg::Key(crossterm::event::KeyEvent::new(
         crossterm::event::KeyCode::Char('r'),
         crossterm::event::KeyModifiers::NONE,
@@ -435,15 +440,23 @@ fn the_tui_worker_sends_the_panel_filter_with_the_server_list() {
         .into_iter()
         .find(|c| matches!(c, Cmd::LoadInstances { .. }))
         .expect("r loads the servers again");
-    spawn(&ctx, load, &tx);
+    ctx.spawn(load, &tx);
     let seen = receive_until(&rt, &mut rx, "the new list", |seen| {
         seen.iter().any(|m| matches!(m, Msg::Instances { .. }))
     });
     for m in seen {
         app.update(m);
     }
-    assert!(app.panel_filter.is_empty(), "{:?}", app.panel_filter);
-    assert_eq!(app.servers.len(), 25, "every server is listed again");
+    assert!(
+        app.fleet.panel_filter.is_empty(),
+        "{:?}",
+        app.fleet.panel_filter
+    );
+    assert_eq!(
+        app.fleet.servers().len(),
+        25,
+        "every server is listed again"
+    );
 }
 
 /// `bsched demo` in a terminal, in a home whose demo state and a stored session others can

@@ -243,8 +243,8 @@ fn debug_prints_of_everything_holding_a_secret_are_redacted() {
     let mut app = bsched::tui::app::App::login_screen(cfg.clone(), Default::default());
     for c in PASSWORD.chars() {
         let _ = app
-            .login
-            .as_mut()
+            .layers
+            .get_mut::<bsched::tui::layers::login::LoginForm>()
             .unwrap()
             .on_key(&crossterm::event::KeyEvent::new(
                 crossterm::event::KeyCode::Char(c),

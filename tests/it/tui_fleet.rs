@@ -10,9 +10,9 @@ use bsched::domain::plan::Change;
 use bsched::emulator::{Fault, Options, Seed, When};
 use bsched::journal::Journal;
 use bsched::tui::app::{App, Pane};
-use bsched::tui::bulk::RowState;
+use bsched::tui::layers::plan::RowState;
 use bsched::tui::msg::{Cmd, Msg};
-use bsched::tui::worker::Ctx;
+use bsched::tui::worker::Executor;
 use common::tui::*;
 use crossterm::event::KeyCode;
 
@@ -21,15 +21,18 @@ fn marking_and_bulk_apply_with_a_stagger() {
     let mut app = loaded();
     // Space marks and moves on; * marks every server shown, again unmarks them.
     press(&mut app, [ch(' ')]);
-    assert_eq!(app.marked.iter().copied().collect::<Vec<_>>(), vec![1]);
-    assert_eq!(app.server_sel, 1, "marking moves to the next row");
+    assert_eq!(
+        app.fleet.marked.iter().copied().collect::<Vec<_>>(),
+        vec![1]
+    );
+    assert_eq!(app.panes.server_sel, 1, "marking moves to the next row");
     press(&mut app, [ch('*')]);
-    assert_eq!(app.marked.len(), 5);
+    assert_eq!(app.fleet.marked.len(), 5);
     press(&mut app, [ch('*')]);
-    assert!(app.marked.is_empty());
+    assert!(app.fleet.marked.is_empty());
     // Nothing marked: A explains instead of opening anything.
     press(&mut app, [ch('A')]);
-    assert!(app.form.is_none());
+    assert!(!app.layers.is_open::<bsched::tui::layers::form::Form>());
     assert!(
         app.notice
             .as_ref()
@@ -40,7 +43,10 @@ fn marking_and_bulk_apply_with_a_stagger() {
 
     press(&mut app, [key(KeyCode::Home), ch(' '), ch(' '), ch(' ')]);
     press(&mut app, [ch('A')]);
-    let form = app.form.as_ref().expect("the bulk form");
+    let form = app
+        .layers
+        .get::<bsched::tui::layers::form::Form>()
+        .expect("the bulk form");
     assert_eq!(form.targets.len(), 3);
     press(&mut app, typed("nightly"));
     press(&mut app, [key(KeyCode::Tab), ch('w'), key(KeyCode::Tab)]);
@@ -50,8 +56,8 @@ fn marking_and_bulk_apply_with_a_stagger() {
     press(&mut app, typed("0100"));
     assert!(press(&mut app, [key(KeyCode::Enter)]).is_empty());
     assert!(
-        app.form
-            .as_ref()
+        app.layers
+            .get::<bsched::tui::layers::form::Form>()
             .unwrap()
             .error
             .as_deref()
@@ -63,7 +69,10 @@ fn marking_and_bulk_apply_with_a_stagger() {
         press(&mut app, [key(KeyCode::Enter)]).is_empty(),
         "nothing is sent before the plan is read"
     );
-    let plan = app.plan.as_ref().expect("the plan screen");
+    let plan = app
+        .layers
+        .get::<bsched::tui::layers::plan::PlanScreen>()
+        .expect("the plan screen");
     let rows: Vec<(u64, String)> = plan
         .rows
         .iter()
@@ -92,7 +101,10 @@ fn marking_and_bulk_apply_with_a_stagger() {
             result,
         });
     }
-    let plan = app.plan.as_ref().unwrap();
+    let plan = app
+        .layers
+        .get::<bsched::tui::layers::plan::PlanScreen>()
+        .unwrap();
     assert!(plan.finished());
     assert_eq!(plan.progress(), (2, 1, 0));
     assert!(matches!(plan.rows[1].state, RowState::Failed(ref e) if e.contains("503")));
@@ -110,7 +122,11 @@ fn marking_and_bulk_apply_with_a_stagger() {
         panic!("{cmds:?}")
     };
     assert_eq!(
-        app.plan.as_ref().unwrap().rows[1].state,
+        app.layers
+            .get::<bsched::tui::layers::plan::PlanScreen>()
+            .unwrap()
+            .rows[1]
+            .state,
         RowState::Rechecking
     );
     // The listing shows the create did land after all (its answer was lost): nothing re-sent.
@@ -124,13 +140,20 @@ fn marking_and_bulk_apply_with_a_stagger() {
     });
     assert!(cmds.is_empty(), "{cmds:?}");
     assert_eq!(
-        app.plan.as_ref().unwrap().rows[1].state,
+        app.layers
+            .get::<bsched::tui::layers::plan::PlanScreen>()
+            .unwrap()
+            .rows[1]
+            .state,
         RowState::Done("already applied".into())
     );
     // Closing refreshes the servers it touched and clears the marks.
     let cmds = press(&mut app, [key(KeyCode::Esc)]);
-    assert!(app.plan.is_none());
-    assert!(app.marked.is_empty());
+    assert!(
+        !app.layers
+            .is_open::<bsched::tui::layers::plan::PlanScreen>()
+    );
+    assert!(app.fleet.marked.is_empty());
     assert_eq!(cmds.len(), 6);
 }
 
@@ -140,9 +163,12 @@ fn a_plan_can_be_cancelled_and_copy_uses_the_selected_schedule() {
     press(&mut app, [ch('j'), ch(' '), ch(' '), ch(' ')]); // mark db-primary, 3 and 4
     // Copy web-1's nightly to the marked servers.
     press(&mut app, [key(KeyCode::Home), key(KeyCode::Tab)]);
-    assert_eq!(app.pane, Pane::Schedules);
+    assert_eq!(app.panes.pane, Pane::Schedules);
     press(&mut app, [ch('c')]);
-    let form = app.form.as_ref().expect("the copy form");
+    let form = app
+        .layers
+        .get::<bsched::tui::layers::form::Form>()
+        .expect("the copy form");
     assert_eq!(form.name, "nightly");
     assert_eq!(form.days, Weekdays::WORKDAYS);
     assert_eq!(form.time.to_string(), "02:01");
@@ -151,7 +177,10 @@ fn a_plan_can_be_cancelled_and_copy_uses_the_selected_schedule() {
         vec![2, 3, 4]
     );
     press(&mut app, [key(KeyCode::Enter)]);
-    let plan = app.plan.as_ref().unwrap();
+    let plan = app
+        .layers
+        .get::<bsched::tui::layers::plan::PlanScreen>()
+        .unwrap();
     assert!(
         plan.rows
             .iter()
@@ -167,7 +196,10 @@ fn a_plan_can_be_cancelled_and_copy_uses_the_selected_schedule() {
         press(&mut app, [key(KeyCode::Esc)]).is_empty(),
         "cancel sends nothing"
     );
-    assert!(app.plan.is_none());
+    assert!(
+        !app.layers
+            .is_open::<bsched::tui::layers::plan::PlanScreen>()
+    );
     assert!(
         app.notice
             .as_ref()
@@ -236,44 +268,52 @@ fn a_delete_can_be_undone_for_a_while() {
 fn the_journal_view_and_profile_switching() {
     let mut app = loaded();
     assert_eq!(press(&mut app, [ch('L')]), vec![Cmd::LoadJournal]);
-    assert!(app.journal_view.is_some());
+    assert!(
+        app.layers
+            .is_open::<bsched::tui::layers::journal::JournalView>()
+    );
     app.update(Msg::JournalRead { result: Ok(vec![]) });
-    assert_eq!(app.journal_view.as_ref().unwrap().entries, Some(vec![]));
+    assert_eq!(
+        app.layers
+            .get::<bsched::tui::layers::journal::JournalView>()
+            .unwrap()
+            .entries,
+        Some(vec![])
+    );
     press(&mut app, [key(KeyCode::Esc)]);
-    assert!(app.journal_view.is_none());
+    assert!(
+        !app.layers
+            .is_open::<bsched::tui::layers::journal::JournalView>()
+    );
 
     // One profile: P explains how to add another.
     assert!(press(&mut app, [ch('P')]).is_empty());
     assert!(app.notice.as_ref().unwrap().error);
-    app.profiles = vec!["default".into(), "work".into()];
+    app.session.profiles = vec!["default".into(), "work".into()];
     let cmds = press(&mut app, [ch('P')]);
     assert_eq!(
         cmds,
         vec![Cmd::SwitchProfile {
             name: "work".into(),
-            config: None,
-            run_profile: None,
         }]
     );
     let url = bsched::api::checked_url("http://127.0.0.1:9/").unwrap();
-    let acc = bsched::tui::msg::Account {
+    let info = bsched::tui::msg::SessionInfo {
         profile: "work".into(),
         account: "ops@example.test".into(),
-        client: bsched::api::Client::new(bsched::api::ClientConfig::new(url)).unwrap(),
-        journal: Journal::at(std::env::temp_dir().join("unused.jsonl"), "work"),
+        host: "127.0.0.1:9".into(),
         zones: test_zones(),
+        settings: bsched::api::ClientConfig::new(url),
     };
     press(&mut app, [ch(' ')]);
-    let cmds = app.update(Msg::Switched {
-        result: Ok(Box::new(acc)),
-    });
+    let cmds = app.update(Msg::Switched { result: Ok(info) });
     assert!(matches!(cmds.as_slice(), [Cmd::LoadInstances { .. }]));
     assert_eq!(
-        (app.profile.as_str(), app.account.as_str()),
+        (app.session.profile.as_str(), app.session.account.as_str()),
         ("work", "ops@example.test")
     );
     assert!(
-        app.servers.is_empty() && app.marked.is_empty(),
+        app.fleet.servers().is_empty() && app.fleet.marked.is_empty(),
         "nothing of the old account stays"
     );
     // A late answer of the old account is dropped.
@@ -282,7 +322,7 @@ fn the_journal_view_and_profile_switching() {
         req: 1,
         result: Ok(schedules_of(1)),
     });
-    assert!(app.schedules.is_empty());
+    assert!(app.fleet.schedules.is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -306,17 +346,16 @@ async fn bulk_apply_to_100_servers_staggered_with_failures_and_retry() {
     let dir = tempfile::tempdir().unwrap();
     let journal = Journal::at(dir.path().join("journal.jsonl"), "default");
     let client = common::client(&emu);
-    let ctx = Ctx {
-        client: Some(client.clone()),
-        journal: Some(journal.clone()),
-    };
-    let mut app = App::connected(client, "demo", Default::default());
-    app.journal = Some(journal.clone());
+    let ctx = Executor::new(Some(client.clone()), Some(journal.clone()));
+    let mut app = App::new(
+        bsched::tui::app::Session::for_client(&client, "demo"),
+        Default::default(),
+    );
     app.now = test_now();
-    app.zones = test_zones();
+    app.session.zones = test_zones();
     let cmds = app.init();
     drive(&mut app, &ctx, cmds).await;
-    assert_eq!(app.servers.len(), 100);
+    assert_eq!(app.fleet.servers().len(), 100);
 
     press(&mut app, [ch('*'), ch('A')]);
     press(&mut app, typed("fleet nightly"));
@@ -325,7 +364,13 @@ async fn bulk_apply_to_100_servers_staggered_with_failures_and_retry() {
     press(&mut app, [key(KeyCode::Tab)]);
     press(&mut app, typed("0400"));
     press(&mut app, [key(KeyCode::Enter)]);
-    assert_eq!(app.plan.as_ref().unwrap().changes(), 100);
+    assert_eq!(
+        app.layers
+            .get::<bsched::tui::layers::plan::PlanScreen>()
+            .unwrap()
+            .changes(),
+        100
+    );
 
     // Five creates are refused before they apply; two apply but their answers are lost.
     for _ in 0..5 {
@@ -344,7 +389,10 @@ async fn bulk_apply_to_100_servers_staggered_with_failures_and_retry() {
     }
     let cmds = press(&mut app, [ch('y')]);
     drive(&mut app, &ctx, cmds).await;
-    let plan = app.plan.as_ref().unwrap();
+    let plan = app
+        .layers
+        .get::<bsched::tui::layers::plan::PlanScreen>()
+        .unwrap();
     assert!(plan.finished());
     assert_eq!(
         plan.progress(),
@@ -354,7 +402,13 @@ async fn bulk_apply_to_100_servers_staggered_with_failures_and_retry() {
 
     let cmds = press(&mut app, [ch('r')]);
     drive(&mut app, &ctx, cmds).await;
-    assert_eq!(app.plan.as_ref().unwrap().progress(), (100, 0, 0));
+    assert_eq!(
+        app.layers
+            .get::<bsched::tui::layers::plan::PlanScreen>()
+            .unwrap()
+            .progress(),
+        (100, 0, 0)
+    );
 
     // Exactly one schedule per server, at its deterministic staggered time.
     let stored = emu.with(|w| {

@@ -39,7 +39,10 @@ fn empty_server() {
 
 #[test]
 fn loading() {
-    let mut app = App::new("demo@bsched.test", "127.0.0.1:8765", Default::default());
+    let mut app = App::new(
+        bsched::tui::app::Session::new("demo@bsched.test", "127.0.0.1:8765"),
+        Default::default(),
+    );
     app.init();
     insta::assert_snapshot!("loading_80x24", screen(&app, 80, 24));
 }
@@ -143,7 +146,7 @@ fn no_color_uses_no_colours() {
 
 #[test]
 fn ten_thousand_servers_render_only_visible_rows() {
-    let mut app = App::new("a", "h", Default::default());
+    let mut app = App::new(bsched::tui::app::Session::new("a", "h"), Default::default());
     let cmds = app.init();
     let bsched::tui::msg::Cmd::LoadInstances { req } = cmds[0] else {
         panic!()
@@ -190,9 +193,13 @@ fn login_screen() {
     let cfg = bsched::api::ClientConfig::new(
         bsched::api::checked_url("https://my.example.test/billmgr").unwrap(),
     );
-    let client = bsched::api::Client::new(cfg).unwrap();
     app.update(Msg::LoggedIn {
-        result: Ok((client, true)),
+        result: Ok(bsched::tui::msg::LoggedIn {
+            host: "my.example.test".into(),
+            account: String::new(),
+            settings: cfg,
+            needs_code: true,
+        }),
     });
     press(&mut app, typed("123"));
     insta::assert_snapshot!("login_code_80x24", screen(&app, 80, 24));
@@ -222,10 +229,10 @@ fn retention_dialog_and_its_confirmation() {
 #[test]
 fn a_dst_zone_warns_about_the_gap() {
     let mut app = loaded();
-    app.zones.server = bsched::domain::timing::parse_zone("Europe/Kyiv").unwrap();
+    app.session.zones.server = bsched::domain::timing::parse_zone("Europe/Kyiv").unwrap();
     // 2027-03-20: the next spring-forward (28 March, 03:00 → 04:00) is a week away.
     app.now = "2027-03-20T10:00:00Z".parse().unwrap();
-    app.schedules.get_mut(&1).unwrap().list = Some(bsched::domain::ScheduleList {
+    app.fleet.schedules.get_mut(&1).unwrap().list = Some(bsched::domain::ScheduleList {
         schedules: vec![sched(
             301,
             1,

@@ -5,7 +5,7 @@ use crate::common;
 use bsched::api::ApiError;
 use bsched::domain::{Day, Weekdays};
 use bsched::tui::app::Pane;
-use bsched::tui::form::Field;
+use bsched::tui::layers::form::Field;
 use bsched::tui::msg::{Cmd, Msg};
 use common::tui::*;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -14,18 +14,18 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 fn filter_live_enter_keeps_esc_clears() {
     let mut app = loaded();
     press(&mut app, [ch('/')]);
-    assert!(app.filter_editing);
+    assert!(app.panes.filter_editing);
     press(&mut app, typed("db"));
-    assert_eq!(app.visible.len(), 1, "filters while typing");
+    assert_eq!(app.fleet.visible.len(), 1, "filters while typing");
     // q types into the filter instead of quitting
     press(&mut app, [ch('q')]);
     assert!(!app.quit);
     press(&mut app, [key(KeyCode::Backspace), key(KeyCode::Enter)]);
-    assert!(!app.filter_editing);
-    assert_eq!(app.filter, "db");
+    assert!(!app.panes.filter_editing);
+    assert_eq!(app.fleet.filter, "db");
     assert_eq!(app.selected_server().unwrap().name, "db-primary");
     press(&mut app, [key(KeyCode::Esc)]);
-    assert_eq!(app.visible.len(), 5, "Esc clears the kept filter");
+    assert_eq!(app.fleet.visible.len(), 5, "Esc clears the kept filter");
     press(&mut app, [ch('/')]);
     press(&mut app, typed("СЕРВЕР"));
     assert_eq!(
@@ -34,39 +34,39 @@ fn filter_live_enter_keeps_esc_clears() {
         "case-insensitive, Cyrillic"
     );
     press(&mut app, [key(KeyCode::Esc)]);
-    assert!(app.filter.is_empty() && !app.filter_editing);
+    assert!(app.fleet.filter.is_empty() && !app.panes.filter_editing);
 }
 
 #[test]
 fn navigation_keys_move_and_jump() {
     let mut app = loaded();
     press(&mut app, [ch('j'), key(KeyCode::Down)]);
-    assert_eq!(app.server_sel, 2);
+    assert_eq!(app.panes.server_sel, 2);
     press(&mut app, [ch('k')]);
-    assert_eq!(app.server_sel, 1);
+    assert_eq!(app.panes.server_sel, 1);
     press(&mut app, [ch('G')]);
-    assert_eq!(app.server_sel, 4);
+    assert_eq!(app.panes.server_sel, 4);
     press(&mut app, [ch('g')]);
-    assert_eq!(app.server_sel, 0);
+    assert_eq!(app.panes.server_sel, 0);
     press(&mut app, [key(KeyCode::End), key(KeyCode::PageUp)]);
-    assert_eq!(app.server_sel, 0);
+    assert_eq!(app.panes.server_sel, 0);
     press(&mut app, [key(KeyCode::PageDown)]);
-    assert_eq!(app.server_sel, 4);
+    assert_eq!(app.panes.server_sel, 4);
     press(
         &mut app,
         [key(KeyCode::Home), ch('j'), key(KeyCode::Tab), ch('j')],
     );
-    assert_eq!(app.pane, Pane::Schedules);
+    assert_eq!(app.panes.pane, Pane::Schedules);
     assert_eq!(app.selected_schedule().unwrap().name, "weekend full");
     press(&mut app, [ch('j')]);
-    assert_eq!(app.sched_sel, 1, "stops at the last row");
+    assert_eq!(app.panes.sched_sel, 1, "stops at the last row");
 }
 
 #[test]
 fn create_through_the_form() {
     let mut app = loaded();
     press(&mut app, [ch('G'), ch('n')]);
-    let form = app.form.as_ref().unwrap();
+    let form = app.layers.get::<bsched::tui::layers::form::Form>().unwrap();
     assert_eq!(form.focus, Field::Name);
     assert_eq!(form.instance, 5);
     press(&mut app, typed("nightly q"));
@@ -88,7 +88,12 @@ fn create_through_the_form() {
         ["mon", "tue", "wed", "thu", "fri", "sat"]
     );
     assert_eq!(spec.time().to_string(), "02:01");
-    assert!(app.form.as_ref().unwrap().saving);
+    assert!(
+        app.layers
+            .get::<bsched::tui::layers::form::Form>()
+            .unwrap()
+            .saving
+    );
 
     let saved = bsched::domain::Schedule {
         id: 900,
@@ -102,8 +107,11 @@ fn create_through_the_form() {
         instance: 5,
         result: Ok(saved.clone()),
     });
-    assert!(app.form.is_none(), "closes on success");
-    assert_eq!(app.pane, Pane::Schedules);
+    assert!(
+        !app.layers.is_open::<bsched::tui::layers::form::Form>(),
+        "closes on success"
+    );
+    assert_eq!(app.panes.pane, Pane::Schedules);
     let Cmd::LoadSchedules { instance: 5, req } = cmds[0] else {
         panic!("{cmds:?}")
     };
@@ -130,7 +138,7 @@ fn create_through_the_form() {
 fn edit_prefills_and_sends_every_field() {
     let mut app = loaded();
     press(&mut app, [key(KeyCode::Tab), key(KeyCode::Enter)]);
-    let form = app.form.as_ref().unwrap();
+    let form = app.layers.get::<bsched::tui::layers::form::Form>().unwrap();
     assert_eq!(form.editing, Some(301));
     assert_eq!(form.name, "nightly");
     assert_eq!(form.days, Weekdays::WORKDAYS);
@@ -145,7 +153,14 @@ fn edit_prefills_and_sends_every_field() {
             key(KeyCode::Down),
         ],
     );
-    assert_eq!(app.form.as_ref().unwrap().time.to_string(), "03:00");
+    assert_eq!(
+        app.layers
+            .get::<bsched::tui::layers::form::Form>()
+            .unwrap()
+            .time
+            .to_string(),
+        "03:00"
+    );
     let cmds = press(&mut app, [key(KeyCode::Enter)]);
     let Cmd::Edit {
         instance: 1,
@@ -168,8 +183,8 @@ fn validation_errors_stay_in_the_form_and_send_nothing() {
     let cmds = press(&mut app, [key(KeyCode::Enter)]);
     assert!(cmds.is_empty());
     assert!(
-        app.form
-            .as_ref()
+        app.layers
+            .get::<bsched::tui::layers::form::Form>()
             .unwrap()
             .error
             .as_ref()
@@ -180,8 +195,8 @@ fn validation_errors_stay_in_the_form_and_send_nothing() {
     let cmds = press(&mut app, [key(KeyCode::Enter)]);
     assert!(cmds.is_empty());
     assert!(
-        app.form
-            .as_ref()
+        app.layers
+            .get::<bsched::tui::layers::form::Form>()
             .unwrap()
             .error
             .as_ref()
@@ -198,11 +213,18 @@ fn validation_errors_stay_in_the_form_and_send_nothing() {
             key(KeyCode::Tab),
         ],
     );
-    assert_eq!(app.form.as_ref().unwrap().days.short_names(), ["wed"]);
+    assert_eq!(
+        app.layers
+            .get::<bsched::tui::layers::form::Form>()
+            .unwrap()
+            .days
+            .short_names(),
+        ["wed"]
+    );
     press(&mut app, typed("2599"));
     assert!(
-        app.form
-            .as_ref()
+        app.layers
+            .get::<bsched::tui::layers::form::Form>()
             .unwrap()
             .error
             .as_ref()
@@ -210,7 +232,11 @@ fn validation_errors_stay_in_the_form_and_send_nothing() {
             .contains("25:99")
     );
     assert_eq!(
-        app.form.as_ref().unwrap().time.to_string(),
+        app.layers
+            .get::<bsched::tui::layers::form::Form>()
+            .unwrap()
+            .time
+            .to_string(),
         "02:00",
         "bad time not taken"
     );
@@ -227,8 +253,22 @@ fn a_name_over_100_characters_cannot_be_typed() {
     let mut app = loaded();
     press(&mut app, [ch('n')]);
     press(&mut app, typed(&"ж".repeat(105)));
-    assert_eq!(app.form.as_ref().unwrap().name.chars().count(), 100);
-    assert!(app.form.as_ref().unwrap().error.is_some());
+    assert_eq!(
+        app.layers
+            .get::<bsched::tui::layers::form::Form>()
+            .unwrap()
+            .name
+            .chars()
+            .count(),
+        100
+    );
+    assert!(
+        app.layers
+            .get::<bsched::tui::layers::form::Form>()
+            .unwrap()
+            .error
+            .is_some()
+    );
 }
 
 #[test]
@@ -237,7 +277,11 @@ fn api_refusal_keeps_the_form_and_what_was_typed() {
     press(&mut app, [ch('n')]);
     press(&mut app, typed("mine"));
     press(&mut app, [key(KeyCode::Tab), ch('1')]);
-    let before = app.form.clone().unwrap();
+    let before = app
+        .layers
+        .get::<bsched::tui::layers::form::Form>()
+        .cloned()
+        .unwrap();
     let cmds = press(&mut app, [key(KeyCode::Enter)]);
     assert_eq!(cmds.len(), 1);
     app.update(Msg::Saved {
@@ -248,27 +292,41 @@ fn api_refusal_keeps_the_form_and_what_was_typed() {
             message: "Another operation is already running".into(),
         }),
     });
-    let form = app.form.as_ref().expect("form stays open");
+    let form = app
+        .layers
+        .get::<bsched::tui::layers::form::Form>()
+        .expect("form stays open");
     assert_eq!(form.name, before.name);
     assert_eq!(form.days, before.days);
     assert!(!form.saving);
     assert!(form.error.as_ref().unwrap().contains("already running"));
     press(&mut app, [key(KeyCode::Esc)]);
-    assert!(app.form.is_none());
+    assert!(!app.layers.is_open::<bsched::tui::layers::form::Form>());
 }
 
 #[test]
 fn delete_confirm_and_cancel() {
     let mut app = loaded();
     press(&mut app, [ch('j'), key(KeyCode::Tab), ch('d')]);
-    let c = app.confirm.as_ref().expect("dialog opens");
+    let c = app
+        .layers
+        .get::<bsched::tui::layers::confirm::ConfirmDelete>()
+        .expect("dialog opens");
     assert_eq!(c.schedule.id, 302);
     assert_eq!(c.server_name, "db-primary");
     assert!(press(&mut app, [ch('n')]).is_empty());
-    assert!(app.confirm.is_none(), "n cancels");
+    assert!(
+        !app.layers
+            .is_open::<bsched::tui::layers::confirm::ConfirmDelete>(),
+        "n cancels"
+    );
     press(&mut app, [ch('d')]);
     assert!(press(&mut app, [key(KeyCode::Esc)]).is_empty());
-    assert!(app.confirm.is_none(), "Esc cancels");
+    assert!(
+        !app.layers
+            .is_open::<bsched::tui::layers::confirm::ConfirmDelete>(),
+        "Esc cancels"
+    );
     press(&mut app, [ch('d')]);
     assert!(
         press(&mut app, [ch('q'), ch('j')]).is_empty(),
@@ -287,10 +345,11 @@ fn delete_confirm_and_cancel() {
         panic!("{cmds:?}")
     };
     assert_eq!((before.id, server.as_str()), (302, "db-primary"));
-    assert!(app.deleting.contains(&302));
+    assert!(app.fleet.deleting.contains_key(&302));
     press(&mut app, [ch('d')]);
     assert!(
-        app.confirm.is_none(),
+        !app.layers
+            .is_open::<bsched::tui::layers::confirm::ConfirmDelete>(),
         "no second delete while one is in flight"
     );
 
@@ -300,7 +359,7 @@ fn delete_confirm_and_cancel() {
         id: 302,
         result: Err(ApiError::Timeout(30)),
     });
-    assert!(app.deleting.is_empty());
+    assert!(app.fleet.deleting.is_empty());
     assert_eq!(app.current_schedules().len(), 2);
     assert!(app.notice.as_ref().unwrap().error);
 
@@ -318,7 +377,10 @@ fn delete_confirm_and_cancel() {
 fn d_on_the_servers_pane_deletes_nothing() {
     let mut app = loaded();
     assert!(press(&mut app, [ch('d')]).is_empty());
-    assert!(app.confirm.is_none());
+    assert!(
+        !app.layers
+            .is_open::<bsched::tui::layers::confirm::ConfirmDelete>()
+    );
 }
 
 #[test]
@@ -358,11 +420,11 @@ fn refresh_keeps_rows_and_newest_answer_wins() {
 fn help_opens_and_closes_and_quit_keys() {
     let mut app = loaded();
     press(&mut app, [ch('?')]);
-    assert!(app.help);
+    assert!(app.layers.is_open::<bsched::tui::layers::help::Help>());
     press(&mut app, [ch('j')]);
-    assert_eq!(app.server_sel, 0, "help swallows keys");
+    assert_eq!(app.panes.server_sel, 0, "help swallows keys");
     press(&mut app, [key(KeyCode::Esc)]);
-    assert!(!app.help);
+    assert!(!app.layers.is_open::<bsched::tui::layers::help::Help>());
     let cmds = press(&mut app, [ch('q')]);
     assert_eq!(cmds, vec![Cmd::Quit]);
 
@@ -378,7 +440,8 @@ fn help_opens_and_closes_and_quit_keys() {
 
 #[test]
 fn load_errors_are_shown() {
-    let mut app = bsched::tui::app::App::new("a", "h", Default::default());
+    let mut app =
+        bsched::tui::app::App::new(bsched::tui::app::Session::new("a", "h"), Default::default());
     let cmds = app.init();
     let Cmd::LoadInstances { req } = cmds[0] else {
         panic!()
@@ -388,7 +451,9 @@ fn load_errors_are_shown() {
         result: Err(ApiError::Network("could not connect to h".into())),
     });
     assert!(
-        app.servers_error
+        app.fleet
+            .servers
+            .error
             .as_ref()
             .unwrap()
             .contains("could not connect")
@@ -418,13 +483,16 @@ fn ctrl(c: char) -> Msg {
 fn login_screen_validates_keeps_typing_and_asks_for_the_code() {
     let mut app = login_app();
     assert!(app.init().is_empty(), "nothing loads before login");
-    let login = app.login.as_ref().unwrap();
+    let login = app
+        .layers
+        .get::<bsched::tui::layers::login::LoginForm>()
+        .unwrap();
     assert_eq!(login.url, "https://my.example.test/billmgr");
     // Missing username: one sentence, nothing sent.
     assert!(press(&mut app, [key(KeyCode::Enter)]).is_empty());
     assert!(
-        app.login
-            .as_ref()
+        app.layers
+            .get::<bsched::tui::layers::login::LoginForm>()
             .unwrap()
             .error
             .as_deref()
@@ -453,7 +521,10 @@ fn login_screen_validates_keeps_typing_and_asks_for_the_code() {
     app.update(Msg::LoggedIn {
         result: Err(ApiError::Auth("invalid username or password".into())),
     });
-    let login = app.login.as_ref().unwrap();
+    let login = app
+        .layers
+        .get::<bsched::tui::layers::login::LoginForm>()
+        .unwrap();
     assert_eq!(login.error.as_deref(), Some("Invalid username or password"));
     assert_eq!(login.username, "me@example.test");
     assert_eq!(login.password_mask().chars().count(), 11);
@@ -463,17 +534,29 @@ fn login_screen_validates_keeps_typing_and_asks_for_the_code() {
     let [Cmd::Login { cfg }] = cmds.as_slice() else {
         panic!("{cmds:?}")
     };
-    let client = bsched::api::Client::new((**cfg).clone()).unwrap();
     assert!(
         app.update(Msg::LoggedIn {
-            result: Ok((client, true))
+            result: Ok(bsched::tui::msg::LoggedIn {
+                host: "my.example.test".into(),
+                account: String::new(),
+                settings: (**cfg).clone(),
+                needs_code: true,
+            })
         })
         .is_empty()
     );
-    assert!(app.login.as_ref().unwrap().code_step);
+    assert!(
+        app.layers
+            .get::<bsched::tui::layers::login::LoginForm>()
+            .unwrap()
+            .code_step
+    );
     press(&mut app, typed("12a3"));
     assert!(press(&mut app, [key(KeyCode::Enter)]).is_empty());
-    let login = app.login.as_ref().unwrap();
+    let login = app
+        .layers
+        .get::<bsched::tui::layers::login::LoginForm>()
+        .unwrap();
     assert_eq!(login.code(), "123", "only digits go in");
     assert!(login.error.as_deref().unwrap().contains("six digits"));
     press(&mut app, typed("4567"));
@@ -490,16 +573,24 @@ fn login_screen_validates_keeps_typing_and_asks_for_the_code() {
         }),
     });
     assert_eq!(
-        app.login.as_ref().unwrap().error.as_deref(),
+        app.layers
+            .get::<bsched::tui::layers::login::LoginForm>()
+            .unwrap()
+            .error
+            .as_deref(),
         Some("Invalid confirmation code")
     );
     press(&mut app, [ctrl('u')]);
     press(&mut app, typed("654321"));
     press(&mut app, [key(KeyCode::Enter)]);
     let cmds = app.update(Msg::CodeChecked { result: Ok(()) });
-    assert!(app.login.is_none(), "the login screen is gone");
-    assert_eq!(app.account, "me@example.test");
-    assert_eq!(app.host, "my.example.test");
+    assert!(
+        !app.layers
+            .is_open::<bsched::tui::layers::login::LoginForm>(),
+        "the login screen is gone"
+    );
+    assert_eq!(app.session.account, "me@example.test");
+    assert_eq!(app.session.host, "my.example.test");
     assert!(matches!(cmds.as_slice(), [Cmd::LoadInstances { .. }]));
 }
 
@@ -513,8 +604,11 @@ fn login_screen_refuses_a_bad_url_and_esc_quits() {
     press(&mut app, [key(KeyCode::Tab)]);
     press(&mut app, typed("pw"));
     assert!(press(&mut app, [key(KeyCode::Enter)]).is_empty());
-    let login = app.login.as_ref().unwrap();
-    assert_eq!(login.focus, bsched::tui::login::LoginField::Url);
+    let login = app
+        .layers
+        .get::<bsched::tui::layers::login::LoginForm>()
+        .unwrap();
+    assert_eq!(login.focus, bsched::tui::layers::login::LoginField::Url);
     assert!(
         login.error.as_deref().unwrap().starts_with("URL:"),
         "{:?}",
@@ -527,24 +621,28 @@ fn login_screen_refuses_a_bad_url_and_esc_quits() {
 fn refresh_marks_when_the_data_arrived() {
     let mut app = loaded();
     let t0 = app.now;
-    assert_eq!(app.servers_updated, Some(t0));
+    assert_eq!(app.fleet.servers.updated, Some(t0));
     app.now = t0 + jiff::SignedDuration::from_secs(12);
     let cmds = press(&mut app, [ch('r')]);
     assert_eq!(
-        app.servers_updated,
+        app.fleet.servers.updated,
         Some(t0),
         "the old mark stays while loading"
     );
     answer(&mut app, cmds);
-    assert_eq!(app.servers_updated, Some(app.now));
-    assert_eq!(app.schedules[&1].updated, Some(app.now));
+    assert_eq!(app.fleet.servers.updated, Some(app.now));
+    assert_eq!(app.fleet.schedules[&1].updated, Some(app.now));
 }
 
 #[test]
 fn upcoming_lists_the_fleet_soonest_first_with_a_heat_map() {
     let mut app = loaded();
     press(&mut app, [ch('t')]);
-    let up = app.upcoming.clone().expect("the view opens");
+    let up = app
+        .layers
+        .get::<bsched::tui::layers::upcoming::UpcomingView>()
+        .map(|v| v.data.clone())
+        .expect("the view opens");
     assert_eq!(up.servers, (5, 5));
     // Friday 13:00 +03:00: the Cyrillic server's Mon-Fri 21:00 run (18:00 UTC) comes first.
     assert_eq!(up.rows[0].server, "сервер-бухгалтерия");
@@ -566,16 +664,28 @@ fn upcoming_lists_the_fleet_soonest_first_with_a_heat_map() {
     assert_eq!((peak.day, peak.hour, peak.count), (Day::Mon, 3, 1));
     // The filter narrows the view to the servers it shows.
     press(&mut app, [key(KeyCode::Esc)]);
-    assert!(app.upcoming.is_none(), "Esc closes");
+    assert!(
+        !app.layers
+            .is_open::<bsched::tui::layers::upcoming::UpcomingView>(),
+        "Esc closes"
+    );
     press(&mut app, [ch('/')]);
     press(&mut app, typed("web"));
     press(&mut app, [key(KeyCode::Enter), ch('t')]);
-    let up = app.upcoming.clone().unwrap();
+    let up = app
+        .layers
+        .get::<bsched::tui::layers::upcoming::UpcomingView>()
+        .map(|v| v.data.clone())
+        .unwrap();
     assert_eq!(up.servers, (1, 1));
     assert!(up.rows.iter().all(|r| r.server == "web-1"));
     assert_eq!(up.heat.iter().flatten().sum::<u32>(), 5);
     press(&mut app, [ch('t')]);
-    assert!(app.upcoming.is_none(), "t closes it again");
+    assert!(
+        !app.layers
+            .is_open::<bsched::tui::layers::upcoming::UpcomingView>(),
+        "t closes it again"
+    );
 }
 
 #[test]
@@ -583,13 +693,17 @@ fn the_heat_map_names_the_hour_and_data_centre_where_backups_cluster() {
     let mut app = loaded();
     // Two more servers in the same data centre start daily at 06:00 +03:00, like db-primary.
     for id in [4, 5] {
-        app.schedules.get_mut(&id).unwrap().list = Some(bsched::domain::ScheduleList {
+        app.fleet.schedules.get_mut(&id).unwrap().list = Some(bsched::domain::ScheduleList {
             schedules: vec![sched(400 + id, id, "daily", Weekdays::ALL, "06:00")],
             backup_rotation: Some(5),
         });
     }
     press(&mut app, [ch('t')]);
-    let up = app.upcoming.clone().unwrap();
+    let up = app
+        .layers
+        .get::<bsched::tui::layers::upcoming::UpcomingView>()
+        .map(|v| v.data.clone())
+        .unwrap();
     assert!((0..7).all(|d| up.heat[d][3] == 3), "{:?}", up.heat);
     let peak = up.peak.unwrap();
     assert_eq!((peak.day, peak.hour, peak.count), (Day::Mon, 3, 3));
@@ -603,9 +717,17 @@ fn the_heat_map_names_the_hour_and_data_centre_where_backups_cluster() {
 fn upcoming_is_computed_again_once_per_frame_when_data_changes() {
     let mut app = loaded();
     press(&mut app, [ch('t')]);
-    let before = app.upcoming.clone().unwrap();
+    let before = app
+        .layers
+        .get::<bsched::tui::layers::upcoming::UpcomingView>()
+        .map(|v| v.data.clone())
+        .unwrap();
     let cmds = press(&mut app, [key(KeyCode::Esc), ch('r'), ch('t')]);
-    assert!(!app.upcoming_stale);
+    assert!(
+        !app.layers
+            .get::<bsched::tui::layers::upcoming::UpcomingView>()
+            .is_some_and(|v| v.stale)
+    );
     // The refresh answers: staging now has a schedule.
     for cmd in cmds {
         if let Cmd::LoadInstances { req } = cmd {
@@ -629,14 +751,25 @@ fn upcoming_is_computed_again_once_per_frame_when_data_changes() {
             }
         }
     }
-    assert!(app.upcoming_stale);
+    assert!(
+        app.layers
+            .get::<bsched::tui::layers::upcoming::UpcomingView>()
+            .is_some_and(|v| v.stale)
+    );
     assert_eq!(
-        app.upcoming.as_ref().unwrap(),
+        app.layers
+            .get::<bsched::tui::layers::upcoming::UpcomingView>()
+            .map(|v| &v.data)
+            .unwrap(),
         &before,
         "not recomputed per message"
     );
     app.prepare();
-    let after = app.upcoming.clone().unwrap();
+    let after = app
+        .layers
+        .get::<bsched::tui::layers::upcoming::UpcomingView>()
+        .map(|v| v.data.clone())
+        .unwrap();
     assert_eq!(after.heat.iter().flatten().sum::<u32>(), 21);
 }
 
@@ -644,11 +777,17 @@ fn upcoming_is_computed_again_once_per_frame_when_data_changes() {
 fn retention_dialog_chooses_confirms_and_reports() {
     let mut app = loaded();
     press(&mut app, [ch('R')]);
-    let d = app.retention.as_ref().unwrap();
+    let d = app
+        .layers
+        .get::<bsched::tui::layers::retention::RetentionDialog>()
+        .unwrap();
     assert_eq!((d.instance, d.current, d.value), (1, Some(5), 5));
     // Enter with the value unchanged just closes it.
     press(&mut app, [key(KeyCode::Enter)]);
-    assert!(app.retention.is_none());
+    assert!(
+        !app.layers
+            .is_open::<bsched::tui::layers::retention::RetentionDialog>()
+    );
     assert!(
         app.notice
             .as_ref()
@@ -658,19 +797,49 @@ fn retention_dialog_chooses_confirms_and_reports() {
     );
 
     press(&mut app, [ch('R'), key(KeyCode::Down), key(KeyCode::Down)]);
-    assert_eq!(app.retention.as_ref().unwrap().value, 3);
+    assert_eq!(
+        app.layers
+            .get::<bsched::tui::layers::retention::RetentionDialog>()
+            .unwrap()
+            .value,
+        3
+    );
     press(&mut app, [ch('0')]);
-    assert_eq!(app.retention.as_ref().unwrap().value, 10, "0 means 10");
+    assert_eq!(
+        app.layers
+            .get::<bsched::tui::layers::retention::RetentionDialog>()
+            .unwrap()
+            .value,
+        10,
+        "0 means 10"
+    );
     for _ in 0..3 {
         press(&mut app, [key(KeyCode::Up)]);
     }
-    assert_eq!(app.retention.as_ref().unwrap().value, 10, "at most 10");
+    assert_eq!(
+        app.layers
+            .get::<bsched::tui::layers::retention::RetentionDialog>()
+            .unwrap()
+            .value,
+        10,
+        "at most 10"
+    );
     press(&mut app, [ch('2')]);
     // Enter asks for confirmation; n goes back; nothing is sent before y.
     assert!(press(&mut app, [key(KeyCode::Enter)]).is_empty());
-    assert!(app.retention.as_ref().unwrap().confirming);
+    assert!(
+        app.layers
+            .get::<bsched::tui::layers::retention::RetentionDialog>()
+            .unwrap()
+            .confirming
+    );
     assert!(press(&mut app, [ch('n')]).is_empty());
-    assert!(!app.retention.as_ref().unwrap().confirming);
+    assert!(
+        !app.layers
+            .get::<bsched::tui::layers::retention::RetentionDialog>()
+            .unwrap()
+            .confirming
+    );
     press(&mut app, [key(KeyCode::Enter)]);
     let cmds = press(&mut app, [ch('y')]);
     assert_eq!(
@@ -693,7 +862,10 @@ fn retention_dialog_chooses_confirms_and_reports() {
             message: "The number of stored backups must be between 1 and 10".into(),
         }),
     });
-    let d = app.retention.as_ref().unwrap();
+    let d = app
+        .layers
+        .get::<bsched::tui::layers::retention::RetentionDialog>()
+        .unwrap();
     assert!(d.error.as_deref().unwrap().contains("between 1 and 10"));
     assert_eq!(d.value, 2, "the choice is kept");
 
@@ -704,7 +876,10 @@ fn retention_dialog_chooses_confirms_and_reports() {
         keep: 2,
         result: Ok(()),
     });
-    assert!(app.retention.is_none());
+    assert!(
+        !app.layers
+            .is_open::<bsched::tui::layers::retention::RetentionDialog>()
+    );
     assert!(app.notice.as_ref().unwrap().text.contains("now keeps 2"));
     assert!(
         cmds.iter()
@@ -737,7 +912,8 @@ fn servers_are_judged_protected_missed_or_unprotected() {
 
 #[test]
 fn a_minute_tick_runs_only_while_countdowns_show() {
-    let mut app = bsched::tui::app::App::new("a", "h", Default::default());
+    let mut app =
+        bsched::tui::app::App::new(bsched::tui::app::Session::new("a", "h"), Default::default());
     assert!(
         !app.wants_minute_tick(),
         "nothing loaded, nothing counts down"
@@ -757,7 +933,10 @@ fn a_session_that_cannot_be_renewed_reopens_the_login_screen() {
     cfg.username = Some("me@example.test".into());
     cfg.password = Some(bsched::api::Secret::new("pw"));
     let client = bsched::api::Client::new(cfg).unwrap();
-    let mut app = bsched::tui::app::App::connected(client, "me@example.test", Default::default());
+    let mut app = bsched::tui::app::App::new(
+        bsched::tui::app::Session::for_client(&client, "me@example.test"),
+        Default::default(),
+    );
     let cmds = app.init();
     answer(&mut app, cmds);
     let cmds = press(&mut app, [ch('r')]);
@@ -770,7 +949,10 @@ fn a_session_that_cannot_be_renewed_reopens_the_login_screen() {
             "the session expired; this account asks for a one-time code, so log in again".into(),
         )),
     });
-    let login = app.login.as_ref().expect("the login screen again");
+    let login = app
+        .layers
+        .get::<bsched::tui::layers::login::LoginForm>()
+        .expect("the login screen again");
     assert_eq!(login.username, "me@example.test");
     assert_eq!(login.url, "https://my.example.test/billmgr");
     assert_eq!(
@@ -779,7 +961,7 @@ fn a_session_that_cannot_be_renewed_reopens_the_login_screen() {
         "the password is asked again, not kept"
     );
     assert!(login.error.as_deref().unwrap().starts_with("Log in again"));
-    assert_eq!(app.servers.len(), 5, "what was loaded stays");
+    assert_eq!(app.fleet.servers().len(), 5, "what was loaded stays");
 }
 
 #[test]
@@ -808,7 +990,7 @@ fn warnings_show_an_error_notice_with_how_many_more() {
 #[test]
 fn the_panel_filter_is_kept_with_the_list_it_came_with() {
     let mut app = loaded();
-    assert!(app.panel_filter.is_empty());
+    assert!(app.fleet.panel_filter.is_empty());
     let cmds = press(&mut app, [ch('r')]);
     let Cmd::LoadInstances { req } = cmds[0] else {
         panic!("{cmds:?}")
@@ -818,7 +1000,7 @@ fn the_panel_filter_is_kept_with_the_list_it_came_with() {
         req: req - 1,
         fields: vec!["ip".into()],
     });
-    assert!(app.panel_filter.is_empty());
+    assert!(app.fleet.panel_filter.is_empty());
     app.update(Msg::PanelFilter {
         req,
         fields: vec!["datacenter".into(), "status".into()],
@@ -827,7 +1009,7 @@ fn the_panel_filter_is_kept_with_the_list_it_came_with() {
         req,
         result: Ok(servers()),
     });
-    assert_eq!(app.panel_filter, vec!["datacenter", "status"]);
+    assert_eq!(app.fleet.panel_filter, vec!["datacenter", "status"]);
     // A list that arrives without news of the filter keeps the mark; one that says it is off
     // drops it.
     let Cmd::LoadInstances { req } = press(&mut app, [ch('r')])[0] else {
@@ -837,7 +1019,7 @@ fn the_panel_filter_is_kept_with_the_list_it_came_with() {
         req,
         result: Ok(servers()),
     });
-    assert_eq!(app.panel_filter.len(), 2);
+    assert_eq!(app.fleet.panel_filter.len(), 2);
     let Cmd::LoadInstances { req } = press(&mut app, [ch('r')])[0] else {
         panic!()
     };
@@ -845,7 +1027,7 @@ fn the_panel_filter_is_kept_with_the_list_it_came_with() {
         req,
         fields: Vec::new(),
     });
-    assert!(app.panel_filter.is_empty());
+    assert!(app.fleet.panel_filter.is_empty());
 }
 
 #[test]
@@ -858,20 +1040,18 @@ fn switching_profile_forgets_the_panel_filter() {
         req,
         fields: vec!["datacenter".into()],
     });
-    assert!(!app.panel_filter.is_empty());
+    assert!(!app.fleet.panel_filter.is_empty());
     let url = bsched::api::checked_url("http://127.0.0.1:9/").unwrap();
-    let acc = bsched::tui::msg::Account {
+    let info = bsched::tui::msg::SessionInfo {
         profile: "work".into(),
         account: "ops@example.test".into(),
-        client: bsched::api::Client::new(bsched::api::ClientConfig::new(url)).unwrap(),
-        journal: bsched::journal::Journal::at(std::env::temp_dir().join("unused.jsonl"), "work"),
+        host: "127.0.0.1:9".into(),
         zones: test_zones(),
+        settings: bsched::api::ClientConfig::new(url),
     };
-    app.update(Msg::Switched {
-        result: Ok(Box::new(acc)),
-    });
+    app.update(Msg::Switched { result: Ok(info) });
     assert!(
-        app.panel_filter.is_empty(),
+        app.fleet.panel_filter.is_empty(),
         "another account, another filter"
     );
 }

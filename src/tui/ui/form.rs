@@ -3,26 +3,29 @@
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
+use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::{Theme, centered, truncate};
+use super::{Theme, centered, popup, truncate};
 use crate::domain::DAYS;
-use crate::domain::timing::{Zones, in_zone};
-use crate::tui::form::{Field, Form};
-use jiff::Timestamp;
+use crate::domain::timing::in_zone;
+use crate::tui::app::App;
+use crate::tui::layers::form::{Field, Form};
+use crate::tui::text;
 
 /// Draws the form over `area`.
-pub fn render(form: &Form, zones: &Zones, now: Timestamp, theme: Theme, area: Rect, f: &mut Frame) {
-    let rect = centered(area, 62, if form.is_bulk() { 16 } else { 14 });
-    f.render_widget(Clear, rect);
+pub fn render(form: &Form, app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+    let (zones, now, keymap) = (&app.session.zones, app.now, &app.keymap);
     let title = match form.editing {
         Some(_) => format!(" Edit schedule · {} ", truncate(&form.server_name, 30)),
         None if form.is_bulk() => format!(" Apply a schedule to {} servers ", form.targets.len()),
         None => format!(" New schedule · {} ", truncate(&form.server_name, 30)),
     };
     let b = Block::bordered().title(title).border_style(theme.accent());
-    let inner = b.inner(rect);
-    f.render_widget(b, rect);
+    let inner = popup(
+        f,
+        centered(area, 62, if form.is_bulk() { 16 } else { 14 }),
+        b,
+    );
     let label = |field: Field, text: &str| {
         let style = if form.focus == field {
             theme.accent()
@@ -161,13 +164,7 @@ pub fn render(form: &Form, zones: &Zones, now: Timestamp, theme: Theme, area: Re
         Some(e) => lines.push(Line::styled(e.clone(), theme.error())),
         None => lines.push(Line::raw("")),
     }
-    let hint = match form.focus {
-        Field::Name => "type the name · Tab next field · Enter save · Esc cancel",
-        Field::Days => "←/→ move · Space or 1-7 toggle · w Mon-Fri · a all · x none",
-        Field::Time => "type HHMM · ↑/↓ change · ←/→ hour/minute · Enter save",
-        Field::Spread => "type HHMM to spread starts until then · ↑/↓ ±15 min · x off",
-        Field::Save | Field::Cancel => "Enter choose · Tab next · Esc cancel",
-    };
+    let hint = text::form_hint(keymap, form.focus);
     lines.push(Line::styled(hint, theme.dim()));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

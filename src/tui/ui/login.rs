@@ -5,8 +5,8 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::{Theme, centered, truncate};
-use crate::tui::login::{LoginField, LoginForm};
+use super::{Theme, centered, popup, truncate};
+use crate::tui::layers::login::{LoginField, LoginForm};
 
 /// Draws the login screen over `area`; `spinner` is the current spinner frame.
 pub fn render(login: &LoginForm, spinner: &str, theme: Theme, area: Rect, f: &mut Frame) {
@@ -15,8 +15,7 @@ pub fn render(login: &LoginForm, spinner: &str, theme: Theme, area: Rect, f: &mu
     let b = Block::bordered()
         .title(" bsched · log in ")
         .border_style(theme.accent());
-    let inner = b.inner(rect);
-    f.render_widget(b, rect);
+    let inner = popup(f, rect, b);
     let width = inner.width.saturating_sub(14) as usize;
     let field = |which: LoginField, label: &str, value: &str, locked: bool| {
         let focused = login.focus == which && !login.busy;

@@ -51,10 +51,10 @@ fn freshness(
 /// servers from bsched too): the longest wording that fits a border `width` cells wide. The
 /// status line's notice says how to clear it.
 pub(super) fn panel_filter_mark(app: &App, width: u16, theme: Theme) -> Option<Line<'static>> {
-    if app.panel_filter.is_empty() {
+    if app.fleet.panel_filter.is_empty() {
         return None;
     }
-    let fields = crate::sanitize::for_terminal(&app.panel_filter.join(", ")).into_owned();
+    let fields = crate::sanitize::for_terminal(&app.fleet.panel_filter.join(", ")).into_owned();
     let room = (width as usize).saturating_sub(4);
     let text = [
         format!(" ⚠ panel filter on ({fields}): some servers may be hidden "),
@@ -87,18 +87,18 @@ fn offset(sel: usize, height: usize) -> usize {
 
 /// The server list.
 pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
-    let focused = app.pane == Pane::Servers;
-    let count = if app.filter.is_empty() {
-        format!("{}", app.servers.len())
+    let focused = app.panes.pane == Pane::Servers;
+    let count = if app.fleet.filter.is_empty() {
+        format!("{}", app.fleet.servers().len())
     } else {
-        format!("{}/{}", app.visible.len(), app.servers.len())
+        format!("{}/{}", app.fleet.visible.len(), app.fleet.servers().len())
     };
     let title = format!(" Servers ({count}) ");
     let mut b = block(title, focused, theme);
     if let Some(mark) = freshness(
         app,
-        app.servers_updated,
-        app.servers_loading.is_some(),
+        app.fleet.servers.updated,
+        app.fleet.servers.loading.is_some(),
         theme,
     ) {
         b = b.title_top(mark);
@@ -108,16 +108,16 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     }
     let inner = b.inner(area);
     f.render_widget(b, area);
-    if !app.servers_loaded {
-        let text = match &app.servers_error {
+    if !app.fleet.servers_loaded() {
+        let text = match &app.fleet.servers.error {
             Some(e) => Line::styled(truncate(e, inner.width as usize), theme.error()),
             None => Line::styled(format!("{} loading servers…", spinner(app)), theme.warn()),
         };
         f.render_widget(Paragraph::new(text), inner);
         return;
     }
-    if app.visible.is_empty() {
-        let text = if app.servers.is_empty() {
+    if app.fleet.visible.is_empty() {
+        let text = if app.fleet.servers().is_empty() {
             "No servers on this account."
         } else {
             "No server matches the filter."
@@ -126,7 +126,7 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         return;
     }
     let rows_h = inner.height.saturating_sub(1) as usize;
-    let first = offset(app.server_sel, rows_h);
+    let first = offset(app.panes.server_sel, rows_h);
     // Narrow panes drop the data centre, then the IP, before squeezing names.
     let width = inner.width as usize;
     let show_next = width >= 46;
@@ -140,20 +140,21 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         + if show_dc { 14 } else { 0 };
     let name_w = width.saturating_sub(fixed).max(8);
     let rows = app
+        .fleet
         .visible
         .iter()
         .enumerate()
         .skip(first)
         .take(rows_h)
         .map(|(row, i)| {
-            let s = &app.servers[*i];
-            let n = match app.schedules.get(&s.id).and_then(|e| e.list.as_ref()) {
+            let s = &app.fleet.servers()[*i];
+            let n = match app.fleet.schedules.get(&s.id).and_then(|e| e.list.as_ref()) {
                 Some(l) => l.schedules.len().to_string(),
                 None => "…".into(),
             };
             let count_style = if n == "0" { theme.warn() } else { theme.text() };
-            let style = row_style(row == app.server_sel, focused, theme);
-            let name = if app.marked.contains(&s.id) {
+            let style = row_style(row == app.panes.server_sel, focused, theme);
+            let name = if app.fleet.marked.contains(&s.id) {
                 Line::from(vec![
                     Span::styled("● ", theme.accent()),
                     Span::raw(fit(&s.name, name_w.saturating_sub(2))),
@@ -202,6 +203,7 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
 /// A server's backup state in one cell: the age of its last scheduled backup, or a flag.
 fn backup_cell(app: &App, id: u64, protection: Option<Protection>, theme: Theme) -> Span<'static> {
     if app
+        .fleet
         .backups
         .get(&id)
         .is_some_and(|b| b.error.is_some() && b.list.is_none())
@@ -248,13 +250,13 @@ pub fn week(days: Weekdays, letters: usize, theme: Theme) -> Line<'static> {
 
 /// The selected server's schedules.
 pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
-    let focused = app.pane == Pane::Schedules;
+    let focused = app.panes.pane == Pane::Schedules;
     let Some(server) = app.selected_server() else {
         let b = block(" Schedules ".into(), focused, theme);
         f.render_widget(b, area);
         return;
     };
-    let entry = app.schedules.get(&server.id);
+    let entry = app.fleet.schedules.get(&server.id);
     let retention = entry
         .and_then(|e| e.list.as_ref())
         .and_then(|l| l.backup_rotation)
@@ -289,7 +291,7 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         lines.push(Line::from(vec![
             Span::raw("Press "),
             Span::styled(
-                app.keymap.keys_for(crate::tui::keymap::Action::New),
+                crate::tui::text::keys(&app.keymap, crate::tui::keymap::Action::New),
                 theme.key(),
             ),
             Span::raw(" to add one."),
@@ -308,14 +310,14 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     let [table_area, detail_area] =
         Layout::vertical([Constraint::Min(2), Constraint::Length(detail_h)]).areas(inner);
     let rows_h = table_area.height.saturating_sub(1) as usize;
-    let first = offset(app.sched_sel, rows_h);
+    let first = offset(app.panes.sched_sel, rows_h);
     // Narrow panes get one-letter days, then lose the created date, before names shrink.
     let width = inner.width as usize;
     let letters = if width >= 64 { 2 } else { 1 };
     let week_w = 7 * (letters + 1);
     // The zone goes into each time cell when there is room; the details below always say it.
     let zone = if width >= 60 {
-        format!(" {}", zone_short(&app.zones, app.now))
+        format!(" {}", zone_short(&app.session.zones, app.now))
     } else {
         String::new()
     };
@@ -330,7 +332,7 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         .skip(first)
         .take(rows_h)
         .map(|(i, s)| {
-            let style = row_style(i == app.sched_sel, focused, theme);
+            let style = row_style(i == app.panes.sched_sel, focused, theme);
             let next = app
                 .next_run_of(s)
                 .map(|t| countdown(app.now, t))
@@ -341,7 +343,7 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
                 Cell::from(format!("{}{zone}", s.time)),
                 Cell::from(next),
             ];
-            if app.deleting.contains(&s.id) {
+            if app.fleet.is_deleting(s.id) {
                 cells.push(Cell::from(Span::styled("deleting…", theme.warn())));
             } else if show_created {
                 cells.push(Cell::from(
@@ -362,7 +364,7 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         Constraint::Length(time_w as u16),
         Constraint::Length(10),
     ];
-    if show_created || !app.deleting.is_empty() {
+    if show_created || !app.fleet.deleting.is_empty() {
         header.push(if show_created { "CREATED" } else { "" });
         widths.push(Constraint::Length(10));
     }
@@ -384,7 +386,7 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
 /// The selected schedule in both zones, its next run in the user's time, and any DST warning.
 fn schedule_details(app: &App, s: &Schedule, theme: Theme) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(
-        describe(s.days, s.time, &app.zones, app.now),
+        describe(s.days, s.time, &app.session.zones, app.now),
         theme.text(),
     )];
     if let Some(next) = app.next_run_of(s) {
@@ -393,15 +395,15 @@ fn schedule_details(app: &App, s: &Schedule, theme: Theme) -> Vec<Line<'static>>
             Span::styled(
                 format!(
                     "{} {}",
-                    local_stamp(&app.zones.local, next),
-                    app.zones.local_label()
+                    local_stamp(&app.session.zones.local, next),
+                    app.session.zones.local_label()
                 ),
                 theme.text(),
             ),
             Span::styled(format!(" · {}", countdown(app.now, next)), theme.accent()),
         ]));
     }
-    if let Some(w) = dst_warning(s.days, s.time, &app.zones.server, app.now, 366) {
+    if let Some(w) = dst_warning(s.days, s.time, &app.session.zones.server, app.now, 366) {
         lines.push(Line::styled(format!("⚠ {}", w.text), theme.warn()));
     }
     lines
@@ -409,13 +411,13 @@ fn schedule_details(app: &App, s: &Schedule, theme: Theme) -> Vec<Line<'static>>
 
 /// The server's last scheduled backup, or why it is missing.
 fn protection_line(app: &App, id: u64, theme: Theme) -> Line<'static> {
-    let zone = &app.zones.local;
+    let zone = &app.session.zones.local;
     let last = |t: Option<jiff::Timestamp>| match t {
         Some(t) => format!("{} ({})", age(app.now, t), local_stamp(zone, t)),
         None => "never".into(),
     };
     match app.protection(id) {
-        None => match app.backups.get(&id).and_then(|b| b.error.clone()) {
+        None => match app.fleet.backups.get(&id).and_then(|b| b.error.clone()) {
             Some(e) => Line::styled(format!("Backups: {e}"), theme.error()),
             None => Line::styled(format!("{} loading backups…", spinner(app)), theme.dim()),
         },

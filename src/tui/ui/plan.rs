@@ -1,17 +1,15 @@
-//! The bulk apply plan screen (what will happen per server, then progress and results) and
-//! the journal view.
+//! The bulk apply plan screen: what will happen per server, then progress and results.
 
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Clear, Gauge, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Cell, Gauge, Paragraph, Row, Table};
 
-use super::{Theme, spinner, truncate};
+use super::{Theme, popup, spinner, truncate};
 use crate::domain::plan::Change;
-use crate::domain::timing::local_stamp;
-use crate::journal::{Action, Outcome};
-use crate::tui::app::{App, JournalView};
-use crate::tui::bulk::{PlanScreen, RowState};
+use crate::tui::app::App;
+use crate::tui::layers::plan::{PlanScreen, RowState};
+use crate::tui::text;
 
 fn what(change: &Change) -> String {
     match change {
@@ -37,7 +35,6 @@ fn what(change: &Change) -> String {
 
 /// Draws the plan screen over `area`.
 pub fn render(app: &App, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut Frame) {
-    f.render_widget(Clear, area);
     let total = plan.changes();
     let (done, failed, running) = plan.progress();
     let title = format!(
@@ -52,8 +49,7 @@ pub fn render(app: &App, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut Fr
     } else {
         theme.accent()
     });
-    let inner = b.inner(area);
-    f.render_widget(b, area);
+    let inner = popup(f, area, b);
     let [list, gauge, hint] = Layout::vertical([
         Constraint::Min(3),
         Constraint::Length(1),
@@ -114,111 +110,6 @@ pub fn render(app: &App, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut Fr
             gauge,
         );
     }
-    let text = if !plan.started {
-        "Enter/y applies this plan · Esc/n cancels (nothing is sent) · ↑/↓ scroll"
-    } else if !plan.finished() {
-        "applying… each server gets its own result; one failure does not stop the others"
-    } else if failed > 0 {
-        "r retries the failed ones (after listing them again) · Esc/Enter closes"
-    } else {
-        "done · Esc/Enter closes"
-    };
+    let text = text::plan_hint(&app.keymap, plan.started, plan.finished(), failed);
     f.render_widget(Paragraph::new(Line::styled(text, theme.dim())), hint);
-}
-
-/// Draws the journal over `area`, newest first.
-pub fn journal(app: &App, view: &JournalView, theme: Theme, area: Rect, f: &mut Frame) {
-    f.render_widget(Clear, area);
-    let b = Block::bordered()
-        .title(" Change journal · newest first · L/Esc closes · bsched restore ENTRY recreates a delete ")
-        .border_style(theme.accent());
-    let inner = b.inner(area);
-    f.render_widget(b, area);
-    let entries = match (&view.entries, &view.error) {
-        (_, Some(e)) => {
-            f.render_widget(
-                Paragraph::new(Line::styled(e.clone(), theme.error())),
-                inner,
-            );
-            return;
-        }
-        (None, None) => {
-            f.render_widget(
-                Paragraph::new(Line::styled(
-                    format!("{} reading…", spinner(app)),
-                    theme.warn(),
-                )),
-                inner,
-            );
-            return;
-        }
-        (Some(e), None) => e,
-    };
-    if entries.is_empty() {
-        f.render_widget(
-            Paragraph::new(Line::styled("No changes recorded yet.", theme.dim())),
-            inner,
-        );
-        return;
-    }
-    let rows = entries
-        .iter()
-        .rev()
-        .take(inner.height.saturating_sub(1) as usize)
-        .map(|e| {
-            let what = match e.action {
-                Action::Create => e
-                    .after
-                    .as_ref()
-                    .map(|s| format!("+ '{}' {}", s.name, s.time)),
-                Action::Edit => e
-                    .after
-                    .as_ref()
-                    .map(|s| format!("~ '{}' {}", s.name, s.time)),
-                Action::Delete => e
-                    .before
-                    .as_ref()
-                    .map(|s| format!("- '{}' {}", s.name, s.time)),
-                Action::Retention => e.retention.map(|(_, a)| format!("keep {a}")),
-            }
-            .unwrap_or_default();
-            let (outcome, style) = match e.outcome {
-                Outcome::Done => ("done".to_string(), theme.ok()),
-                Outcome::Failed => (
-                    format!("failed: {}", e.error.clone().unwrap_or_default()),
-                    theme.error(),
-                ),
-                Outcome::Unknown => ("unknown".to_string(), theme.warn()),
-            };
-            Row::new(vec![
-                Cell::from(e.id.to_string()),
-                Cell::from(local_stamp(&app.zones.local, e.time)),
-                Cell::from(e.profile.clone()),
-                Cell::from(
-                    e.server
-                        .clone()
-                        .unwrap_or_else(|| e.instance_id.to_string()),
-                ),
-                Cell::from(what),
-                Cell::from(Span::styled(outcome, style)),
-            ])
-        });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(5),
-            Constraint::Length(16),
-            Constraint::Length(10),
-            Constraint::Length(18),
-            Constraint::Min(16),
-            Constraint::Min(8),
-        ],
-    )
-    .header(
-        Row::new(vec![
-            "ENTRY", "TIME", "PROFILE", "SERVER", "CHANGE", "OUTCOME",
-        ])
-        .style(theme.accent()),
-    );
-    f.render_widget(table, inner);
 }

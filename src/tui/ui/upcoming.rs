@@ -3,12 +3,14 @@
 use ratatui::Frame;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Clear, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
-use super::{Theme, truncate};
+use super::{Theme, popup, truncate};
 use crate::domain::DAYS;
 use crate::domain::timing::{countdown, local_stamp};
-use crate::tui::app::{App, Upcoming};
+use crate::domain::upcoming::Upcoming;
+use crate::tui::app::App;
+use crate::tui::text;
 
 /// Width of the heat map: day label, 24 two-cell hours, borders.
 const HEAT_W: u16 = 4 + 48 + 2;
@@ -16,23 +18,18 @@ const HEAT_W: u16 = 4 + 48 + 2;
 const HEAT_H: u16 = 1 + 7 + 1 + 2 + 2;
 
 /// Draws the view over `area`.
-pub fn render(app: &App, up: &Upcoming, theme: Theme, area: Rect, f: &mut Frame) {
-    f.render_widget(Clear, area);
-    let filter = if app.filter.is_empty() {
-        String::new()
-    } else {
-        format!(" · filter '{}'", app.filter)
-    };
-    let title = format!(
-        " Upcoming backups · next 7 days · {} time{filter} · t/Esc closes ",
-        app.zones.local_label()
+/// Draws the view over `area`, its list scrolled past `scroll` rows.
+pub fn render(app: &App, up: &Upcoming, scroll: usize, theme: Theme, area: Rect, f: &mut Frame) {
+    let title = text::upcoming_title(
+        &app.keymap,
+        &app.session.zones.local_label(),
+        &app.fleet.filter,
     );
     let mut b = Block::bordered().title(title).border_style(theme.accent());
     if let Some(mark) = super::panes::panel_filter_mark(app, area.width, theme) {
         b = b.title_bottom(mark);
     }
-    let inner = b.inner(area);
-    f.render_widget(b, area);
+    let inner = popup(f, area, b);
     let (list_area, heat_area) = if inner.width >= HEAT_W + 50 {
         let [l, h] =
             Layout::horizontal([Constraint::Min(40), Constraint::Length(HEAT_W)]).areas(inner);
@@ -44,13 +41,13 @@ pub fn render(app: &App, up: &Upcoming, theme: Theme, area: Rect, f: &mut Frame)
     } else {
         (inner, None)
     };
-    list(app, up, theme, list_area, f);
+    list(app, up, scroll, theme, list_area, f);
     if let Some(h) = heat_area {
         heat(up, theme, h, f);
     }
 }
 
-fn list(app: &App, up: &Upcoming, theme: Theme, area: Rect, f: &mut Frame) {
+fn list(app: &App, up: &Upcoming, scroll: usize, theme: Theme, area: Rect, f: &mut Frame) {
     if up.rows.is_empty() {
         let text = if up.servers.0 < up.servers.1 {
             "Schedules are still loading…"
@@ -69,10 +66,11 @@ fn list(app: &App, up: &Upcoming, theme: Theme, area: Rect, f: &mut Frame) {
     let rows = up
         .rows
         .iter()
+        .skip(scroll)
         .take(area.height.saturating_sub(1) as usize)
         .map(|r| {
             let mut cells = vec![
-                Cell::from(local_stamp(&app.zones.local, r.at)),
+                Cell::from(local_stamp(&app.session.zones.local, r.at)),
                 Cell::from(Span::styled(countdown(app.now, r.at), theme.accent())),
                 Cell::from(truncate(&r.server, server_w)),
                 Cell::from(truncate(&r.schedule, sched_w)),

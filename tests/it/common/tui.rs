@@ -126,9 +126,12 @@ pub fn answer(app: &mut App, cmds: Vec<Cmd>) -> Vec<Cmd> {
 
 /// An app with everything loaded.
 pub fn loaded() -> App {
-    let mut app = App::new("demo@bsched.test", "127.0.0.1:8765", Keymap::default());
+    let mut app = App::new(
+        bsched::tui::app::Session::new("demo@bsched.test", "127.0.0.1:8765"),
+        Keymap::default(),
+    );
     app.now = test_now();
-    app.zones = test_zones();
+    app.session.zones = test_zones();
     let cmds = app.init();
     assert!(answer(&mut app, cmds).is_empty());
     app
@@ -153,16 +156,12 @@ pub fn typed(s: &str) -> Vec<Msg> {
 }
 
 /// Runs commands through the real executor until no more come, answering each as it lands.
-pub async fn drive(app: &mut App, ctx: &bsched::tui::worker::Ctx, cmds: Vec<Cmd>) {
+pub async fn drive(app: &mut App, executor: &bsched::tui::worker::Executor, cmds: Vec<Cmd>) {
     let mut queue = cmds;
     while !queue.is_empty() {
         let batch: Vec<Cmd> = std::mem::take(&mut queue);
-        let msgs = futures_util::future::join_all(
-            batch
-                .into_iter()
-                .map(|c| bsched::tui::worker::execute(ctx, c)),
-        )
-        .await;
+        let msgs =
+            futures_util::future::join_all(batch.into_iter().map(|c| executor.execute(c))).await;
         for m in msgs.into_iter().flatten() {
             queue.extend(app.update(m));
         }

@@ -1,6 +1,17 @@
 //! The schedule form's state: name field, seven weekday checkboxes, a time picker.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use ratatui::Frame;
+
+use super::plan::plan_bulk;
+use super::{Areas, LayerState, Step};
+use crate::api::ApiError;
+use crate::domain::plan::stagger;
+use crate::tui::app::{App, Pane};
+use crate::tui::keymap::{Action, Keymap, Section};
+use crate::tui::msg::Cmd;
+use crate::tui::text;
+use crate::tui::ui::{self, Theme};
 
 use crate::domain::{
     DAYS, InstanceId, NAME_MAX_CHARS, Schedule, ScheduleId, ScheduleName, ScheduleSpec, TimeOfDay,
@@ -171,23 +182,24 @@ impl Form {
         self.focus = order[(i + step).rem_euclid(order.len() as isize) as usize];
     }
 
-    /// Handles a key.
-    pub fn on_key(&mut self, key: &KeyEvent) -> FormOutcome {
+    /// Handles a key (the form's own bindings are the keymap's `[form]` section).
+    pub fn on_key(&mut self, key: &KeyEvent, keymap: &Keymap) -> FormOutcome {
         if self.saving {
             return FormOutcome::Stay;
         }
-        match key.code {
-            KeyCode::Esc => return FormOutcome::Cancel,
-            KeyCode::Tab => {
+        let action = keymap.action_in(Section::Form, key);
+        match action {
+            Some(Action::CancelForm) => return FormOutcome::Cancel,
+            Some(Action::NextField) => {
                 self.move_focus(1);
                 return FormOutcome::Stay;
             }
-            KeyCode::BackTab => {
+            Some(Action::PrevField) => {
                 self.move_focus(-1);
                 return FormOutcome::Stay;
             }
-            KeyCode::Enter if self.focus == Field::Cancel => return FormOutcome::Cancel,
-            KeyCode::Enter => {
+            Some(Action::Save) if self.focus == Field::Cancel => return FormOutcome::Cancel,
+            Some(Action::Save) => {
                 return match self.validate() {
                     Ok(spec) => {
                         self.error = None;
@@ -203,7 +215,7 @@ impl Form {
         }
         match self.focus {
             Field::Name => self.name_key(key),
-            Field::Days => self.days_key(key),
+            Field::Days => self.days_key(key, action),
             Field::Time => self.time_key(key),
             Field::Spread => self.spread_key(key),
             Field::Save | Field::Cancel => match key.code {
@@ -257,20 +269,22 @@ impl Form {
         }
     }
 
-    fn days_key(&mut self, key: &KeyEvent) {
-        match key.code {
-            KeyCode::Left | KeyCode::Char('h') => self.day_cursor = (self.day_cursor + 6) % 7,
-            KeyCode::Right | KeyCode::Char('l') => self.day_cursor = (self.day_cursor + 1) % 7,
-            KeyCode::Char(' ') => self.days = self.days.toggled(DAYS[self.day_cursor]),
-            KeyCode::Char(c @ '1'..='7') => {
-                let i = (c as u8 - b'1') as usize;
-                self.day_cursor = i;
-                self.days = self.days.toggled(DAYS[i]);
-            }
-            KeyCode::Char('w') => self.days = Weekdays::WORKDAYS,
-            KeyCode::Char('a') => self.days = Weekdays::ALL,
-            KeyCode::Char('x') => self.days = Weekdays::EMPTY,
-            _ => {}
+    fn days_key(&mut self, key: &KeyEvent, action: Option<Action>) {
+        match action {
+            Some(Action::ToggleDay) => self.days = self.days.toggled(DAYS[self.day_cursor]),
+            Some(Action::Workdays) => self.days = Weekdays::WORKDAYS,
+            Some(Action::EveryDay) => self.days = Weekdays::ALL,
+            Some(Action::NoDays) => self.days = Weekdays::EMPTY,
+            _ => match key.code {
+                KeyCode::Left | KeyCode::Char('h') => self.day_cursor = (self.day_cursor + 6) % 7,
+                KeyCode::Right | KeyCode::Char('l') => self.day_cursor = (self.day_cursor + 1) % 7,
+                KeyCode::Char(c @ '1'..='7') => {
+                    let i = (c as u8 - b'1') as usize;
+                    self.day_cursor = i;
+                    self.days = self.days.toggled(DAYS[i]);
+                }
+                _ => {}
+            },
         }
     }
 
@@ -356,4 +370,99 @@ fn type_digit(typed: &mut String, c: char, field: &str) -> Option<Result<TimeOfD
         text.parse::<TimeOfDay>()
             .map_err(|_| format!("{field}: {text} is not a time between 00:00 and 23:59")),
     )
+}
+
+impl Form {
+    /// The command that saves a valid spec, or why there is none.
+    fn save(&self, app: &App, spec: ScheduleSpec) -> Result<Cmd, String> {
+        let instance = self.instance;
+        let Some(id) = self.editing else {
+            return Ok(Cmd::Create { instance, spec });
+        };
+        let before = app
+            .fleet
+            .schedules_of(instance)
+            .and_then(|l| l.schedules.iter().find(|s| s.id == id))
+            .cloned()
+            .ok_or_else(|| text::no_longer_listed(&app.keymap))?;
+        Ok(Cmd::Edit {
+            instance,
+            before: Box::new(before),
+            spec,
+        })
+    }
+
+    /// A bulk form's plan: opens the plan screen, or says why not.
+    fn plan(&self, app: &mut App, spec: ScheduleSpec) -> Result<(), String> {
+        let times = match self.spread {
+            Some(until) => {
+                stagger(self.targets.len(), spec.time(), until).map_err(|e| e.to_string())?
+            }
+            None => vec![spec.time(); self.targets.len()],
+        };
+        let plan = plan_bulk(app, &self.targets, times, &spec)?;
+        app.layers.open(plan);
+        Ok(())
+    }
+}
+
+impl LayerState for Form {
+    fn on_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
+        match self.on_key(key, &app.keymap) {
+            FormOutcome::Stay => Step::stay(),
+            FormOutcome::Cancel => Step::close(),
+            FormOutcome::Submit(spec) if self.is_bulk() => match self.plan(app, spec) {
+                Ok(()) => Step::close(),
+                Err(e) => {
+                    self.error = Some(e);
+                    Step::stay()
+                }
+            },
+            FormOutcome::Submit(spec) => match self.save(app, spec) {
+                Ok(cmd) => {
+                    self.saving = true;
+                    Step::Keep(vec![cmd])
+                }
+                Err(e) => {
+                    self.error = Some(e);
+                    Step::stay()
+                }
+            },
+        }
+    }
+
+    fn busy(&self) -> bool {
+        self.saving
+    }
+
+    fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
+        ui::form::render(self, app, theme, areas.screen, f)
+    }
+}
+
+/// The answer to a save.
+pub(crate) fn on_saved(
+    app: &mut App,
+    instance: InstanceId,
+    result: Result<Schedule, ApiError>,
+) -> Vec<Cmd> {
+    let Some(form) = app.layers.get_mut::<Form>() else {
+        return Vec::new();
+    };
+    form.saving = false;
+    match result {
+        Ok(s) => {
+            let created = form.editing.is_none();
+            app.layers.close::<Form>();
+            app.notify(text::saved(created, &s.name), false);
+            app.panes.pane = Pane::Schedules;
+            app.panes.select_after_load = Some(s.id);
+            vec![app.load_schedules(instance)]
+        }
+        Err(e) => {
+            // The form stays open with everything typed, and the API's reason.
+            form.error = Some(e.to_string());
+            Vec::new()
+        }
+    }
 }

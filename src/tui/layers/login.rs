@@ -5,7 +5,14 @@ use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use crate::api::{ClientConfig, Secret, checked_url};
+use ratatui::Frame;
+
+use super::{Areas, LayerState, Step};
+use crate::api::{ApiError, ClientConfig, Secret, checked_url};
+use crate::tui::app::App;
+use crate::tui::msg::{Cmd, LoggedIn};
+use crate::tui::text;
+use crate::tui::ui::{self, Theme};
 
 /// Which field has focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -212,4 +219,100 @@ impl LoginForm {
         self.busy = false;
         self.error = Some(message);
     }
+}
+
+impl LayerState for LoginForm {
+    fn on_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
+        match LoginForm::on_key(self, key) {
+            LoginOutcome::Stay => Step::stay(),
+            LoginOutcome::Quit => Step::Keep(app.quit_now()),
+            LoginOutcome::Login(cfg) => Step::Keep(vec![Cmd::Login { cfg }]),
+            LoginOutcome::Code(code) => Step::Keep(vec![Cmd::ConfirmCode { code }]),
+        }
+    }
+
+    fn wants_tick(&self) -> bool {
+        self.busy
+    }
+
+    fn full_screen(&self) -> bool {
+        true
+    }
+
+    fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
+        ui::login::render(self, ui::spinner(app), theme, areas.screen, f)
+    }
+}
+
+/// A failed login as the screen shows it: one sentence, starting with a capital.
+pub fn login_error(e: &ApiError) -> String {
+    let text = match e {
+        ApiError::Auth(m) => m.clone(),
+        ApiError::Refused { message, .. } => message.clone(),
+        other => other.to_string(),
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => format!("{}{}", c.to_uppercase(), chars.as_str()),
+        None => text::LOGIN_FAILED.to_string(),
+    }
+}
+
+/// Opens the login screen again, pre-filled from the session's settings, after the session
+/// could not be renewed.
+pub(crate) fn reopen(app: &mut App, reason: String) {
+    if app.layers.is_open::<LoginForm>() {
+        return;
+    }
+    if let Some(settings) = app.session.settings.clone() {
+        let mut form = LoginForm::new(settings);
+        form.failed(text::log_in_again(&reason));
+        app.layers.open(form);
+    }
+}
+
+/// The answer to a login: the account's labels (the executor keeps the client).
+pub(crate) fn on_logged_in(app: &mut App, result: Result<LoggedIn, ApiError>) -> Vec<Cmd> {
+    let Some(login) = app.layers.get_mut::<LoginForm>() else {
+        return Vec::new();
+    };
+    match result {
+        Ok(done) => {
+            let needs_code = done.needs_code;
+            app.session.host = done.host;
+            app.session.account = done.account;
+            app.session.settings = Some(done.settings);
+            if needs_code {
+                login.ask_code();
+                Vec::new()
+            } else {
+                enter(app)
+            }
+        }
+        Err(e) => {
+            login.failed(login_error(&e));
+            Vec::new()
+        }
+    }
+}
+
+/// The answer to a one-time code.
+pub(crate) fn on_code_checked(app: &mut App, result: Result<(), ApiError>) -> Vec<Cmd> {
+    let Some(login) = app.layers.get_mut::<LoginForm>() else {
+        return Vec::new();
+    };
+    match result {
+        Ok(()) => enter(app),
+        Err(e) => {
+            login.failed(login_error(&e));
+            Vec::new()
+        }
+    }
+}
+
+/// Leaves the login screen and loads the servers.
+fn enter(app: &mut App) -> Vec<Cmd> {
+    app.layers.close::<LoginForm>();
+    app.notify(text::logged_in(&app.session.account), false);
+    app.init()
 }

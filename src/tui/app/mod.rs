@@ -1,0 +1,313 @@
+//! All of the TUI's state, and `update`: one message in, commands out. No I/O, no await.
+//!
+//! The state is split by concern: [`Session`] (which account, labels only), [`Fleet`] (what
+//! was loaded), [`Panes`] (the main screen's selection and filter) and the open
+//! [`Layers`](crate::tui::layers::Layers) (dialogs and views, each in its own module).
+
+pub mod fleet;
+mod loads;
+pub mod panes;
+pub mod session;
+pub mod undo;
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+pub use fleet::{Fleet, Loaded, RowInfo, ServerSchedules};
+pub use panes::{Pane, Panes};
+pub use session::Session;
+pub use undo::{UNDO_WINDOW, Undo};
+
+use super::keymap::Keymap;
+use super::layers::upcoming::UpcomingView;
+use super::layers::{Layers, Step, login::LoginForm};
+use super::msg::{Cmd, Msg, ReqId};
+use crate::api::ClientConfig;
+use crate::domain::backups::Protection;
+use crate::domain::timing::next_run;
+use crate::domain::{Instance, InstanceId, Schedule};
+
+/// Ticks a notice stays up (a tick is 250 ms).
+pub const NOTICE_TICKS: u32 = 24;
+/// Rows a page jump moves.
+pub const PAGE: usize = 10;
+
+/// A timed message on the status line.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Notice {
+    /// The text.
+    pub text: String,
+    /// Whether it reports a failure.
+    pub error: bool,
+    /// Ticks left.
+    pub ticks_left: u32,
+}
+
+/// The whole TUI state.
+#[derive(Debug)]
+pub struct App {
+    /// Key bindings.
+    pub keymap: Keymap,
+    /// The account on screen.
+    pub session: Session,
+    /// Its servers and what was loaded for them.
+    pub fleet: Fleet,
+    /// The main screen's focus, selection and filter.
+    pub panes: Panes,
+    /// The open dialogs and views.
+    pub layers: Layers,
+    /// The status line.
+    pub notice: Option<Notice>,
+    /// The last delete, while it can be undone.
+    pub undo: Option<Undo>,
+    /// The time now, set by the loop before each batch of messages (tests set it by hand).
+    pub now: jiff::Timestamp,
+    /// Whether the loop should end.
+    pub quit: bool,
+    /// Spinner frame.
+    spinner: usize,
+    next_req: ReqId,
+    next_batch: u64,
+}
+
+impl App {
+    /// A fresh app for an account.
+    pub fn new(session: Session, keymap: Keymap) -> App {
+        App {
+            keymap,
+            session,
+            fleet: Fleet::default(),
+            panes: Panes::default(),
+            layers: Layers::default(),
+            notice: None,
+            undo: None,
+            now: jiff::Timestamp::UNIX_EPOCH,
+            quit: false,
+            spinner: 0,
+            next_req: 0,
+            next_batch: 0,
+        }
+    }
+
+    /// An app that starts on the login screen, pre-filled from the profile's settings.
+    pub fn login_screen(base: ClientConfig, keymap: Keymap) -> App {
+        let mut session = Session::new("", base.url.host_str().unwrap_or("?"));
+        let mut settings = base.clone();
+        settings.password = None;
+        settings.token = None;
+        session.settings = Some(settings);
+        let mut app = App::new(session, keymap);
+        app.layers.open(LoginForm::new(base));
+        app
+    }
+
+    /// The first commands: load the servers (nothing while the login screen shows).
+    pub fn init(&mut self) -> Vec<Cmd> {
+        if self.layers.is_open::<LoginForm>() {
+            return Vec::new();
+        }
+        vec![self.load_servers()]
+    }
+
+    /// The spinner's frame number.
+    pub fn spinner(&self) -> usize {
+        self.spinner
+    }
+
+    fn req(&mut self) -> ReqId {
+        self.next_req += 1;
+        self.next_req
+    }
+
+    /// A new batch number for a bulk apply.
+    pub(crate) fn batch(&mut self) -> u64 {
+        self.next_batch += 1;
+        self.next_batch
+    }
+
+    pub(crate) fn load_servers(&mut self) -> Cmd {
+        let req = self.req();
+        self.fleet.servers.loading = Some(req);
+        Cmd::LoadInstances { req }
+    }
+
+    pub(crate) fn load_schedules(&mut self, instance: InstanceId) -> Cmd {
+        let req = self.req();
+        self.fleet.loading_schedules(instance, req);
+        Cmd::LoadSchedules { instance, req }
+    }
+
+    pub(crate) fn load_backups(&mut self, instance: InstanceId) -> Cmd {
+        let req = self.req();
+        self.fleet.loading_backups(instance, req);
+        Cmd::LoadBackups { instance, req }
+    }
+
+    /// Whether a once-a-minute tick is needed: countdowns and ages are on screen.
+    pub fn wants_minute_tick(&self) -> bool {
+        !self.layers.is_open::<LoginForm>()
+            && self.fleet.servers_loaded()
+            && !self.fleet.visible.is_empty()
+    }
+
+    /// A server's protection, once its schedules and backups are both loaded.
+    pub fn protection(&self, id: InstanceId) -> Option<Protection> {
+        self.row(id).protection
+    }
+
+    /// What a server row shows, computed once per data change and minute, not per frame.
+    pub fn row(&self, id: InstanceId) -> RowInfo {
+        self.fleet.row(id, &self.session.zones, self.now)
+    }
+
+    /// Work to do before a frame is drawn (pure, no I/O): the fleet view is computed again
+    /// once per frame at most, however many answers arrived.
+    pub fn prepare(&mut self) {
+        if self.layers.get::<UpcomingView>().is_some_and(|v| v.stale) {
+            let data = UpcomingView::compute(self);
+            if let Some(v) = self.layers.get_mut::<UpcomingView>() {
+                v.data = data;
+                v.stale = false;
+            }
+        }
+    }
+
+    /// The view of upcoming runs must be computed again (schedules arrived or the list changed).
+    pub(crate) fn upcoming_changed(&mut self) {
+        if let Some(v) = self.layers.get_mut::<UpcomingView>() {
+            v.stale = true;
+        }
+    }
+
+    /// A schedule's next run.
+    pub fn next_run_of(&self, s: &Schedule) -> Option<jiff::Timestamp> {
+        next_run(s.days, s.time, &self.session.zones.server, self.now)
+    }
+
+    /// Whether anything moves on screen (a spinner or a timed notice), so ticks are needed.
+    pub fn needs_tick(&self) -> bool {
+        self.busy() || self.notice.is_some() || self.layers.wants_tick()
+    }
+
+    /// Whether any request is in flight.
+    pub fn busy(&self) -> bool {
+        self.fleet.busy() || self.layers.busy() || self.undo.as_ref().is_some_and(|u| u.running)
+    }
+
+    /// The selected server.
+    pub fn selected_server(&self) -> Option<&Instance> {
+        self.fleet
+            .visible
+            .get(self.panes.server_sel)
+            .and_then(|i| self.fleet.servers().get(*i))
+    }
+
+    /// The selected server's schedules, if loaded.
+    pub fn current_schedules(&self) -> &[Schedule] {
+        self.selected_server()
+            .and_then(|s| self.fleet.schedules_of(s.id))
+            .map(|l| l.schedules.as_slice())
+            .unwrap_or(&[])
+    }
+
+    /// The selected schedule.
+    pub fn selected_schedule(&self) -> Option<&Schedule> {
+        self.current_schedules().get(self.panes.sched_sel)
+    }
+
+    /// Puts a timed message on the status line.
+    pub(crate) fn notify(&mut self, text: impl Into<String>, error: bool) {
+        self.notice = Some(Notice {
+            text: text.into(),
+            error,
+            ticks_left: NOTICE_TICKS,
+        });
+    }
+
+    /// Handles one message.
+    pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
+        match msg {
+            Msg::Key(key) => self.on_key(key),
+            Msg::Resize => Vec::new(),
+            Msg::Quit => self.quit_now(),
+            Msg::Tick => {
+                self.spinner = self.spinner.wrapping_add(1);
+                if let Some(n) = &mut self.notice {
+                    n.ticks_left = n.ticks_left.saturating_sub(1);
+                    if n.ticks_left == 0 {
+                        self.notice = None;
+                    }
+                }
+                Vec::new()
+            }
+            Msg::Adopt(_) => Vec::new(),
+            Msg::LoggedIn { result } => super::layers::login::on_logged_in(self, result),
+            Msg::CodeChecked { result } => super::layers::login::on_code_checked(self, result),
+            Msg::PanelFilter { req, fields } => {
+                // Same rule as the list it belongs to: an answer to an older request is dropped.
+                if self.fleet.servers.loading == Some(req) {
+                    self.fleet.panel_filter = fields;
+                }
+                Vec::new()
+            }
+            Msg::Instances { req, result } => self.on_instances(req, result),
+            Msg::Schedules {
+                instance,
+                req,
+                result,
+            } => self.on_schedules(instance, req, result),
+            Msg::Backups {
+                instance,
+                req,
+                result,
+            } => self.on_backups(instance, req, result),
+            Msg::RetentionSet {
+                instance,
+                keep,
+                result,
+            } => super::layers::retention::on_set(self, instance, keep, result),
+            Msg::Applied {
+                batch,
+                index,
+                result,
+            } => super::layers::plan::on_applied(self, batch, index, result),
+            Msg::Restored { instance, result } => self.on_restored(instance, result),
+            Msg::Warnings(list) => {
+                if let Some(text) = super::text::warnings(&list) {
+                    self.notify(text, true);
+                }
+                Vec::new()
+            }
+            Msg::JournalRead { result } => super::layers::journal::on_read(self, result),
+            Msg::Switched { result } => self.on_switched(result),
+            Msg::Saved { instance, result } => {
+                super::layers::form::on_saved(self, instance, result)
+            }
+            Msg::Deleted {
+                instance,
+                id,
+                result,
+            } => self.on_deleted(instance, id, result),
+        }
+    }
+
+    pub(crate) fn quit_now(&mut self) -> Vec<Cmd> {
+        self.quit = true;
+        vec![Cmd::Quit]
+    }
+
+    fn on_key(&mut self, key: KeyEvent) -> Vec<Cmd> {
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            return self.quit_now();
+        }
+        if let Some(mut layer) = self.layers.pop() {
+            return match layer.on_key(self, &key) {
+                Step::Keep(cmds) => {
+                    self.layers.open(layer);
+                    cmds
+                }
+                Step::Close(cmds) => cmds,
+            };
+        }
+        self.on_main_key(&key)
+    }
+}

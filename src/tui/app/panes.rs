@@ -1,0 +1,264 @@
+//! The main screen: two panes (servers, their schedules), the filter, and the keys that act
+//! on the selection.
+
+use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+use super::App;
+use crate::domain::{InstanceId, ScheduleId};
+use crate::tui::keymap::Action;
+use crate::tui::layers::confirm::ConfirmDelete;
+use crate::tui::layers::form::Form;
+use crate::tui::layers::help::Help;
+use crate::tui::layers::journal::JournalView;
+use crate::tui::layers::retention::RetentionDialog;
+use crate::tui::layers::upcoming::UpcomingView;
+use crate::tui::msg::Cmd;
+use crate::tui::text;
+
+/// Which pane has focus.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Pane {
+    /// The server list.
+    #[default]
+    Servers,
+    /// The selected server's schedules.
+    Schedules,
+}
+
+/// The main screen's focus, selection and filter editing.
+#[derive(Debug, Clone, Default)]
+pub struct Panes {
+    /// Focused pane.
+    pub pane: Pane,
+    /// Selected row of the servers the filter shows.
+    pub server_sel: usize,
+    /// Selected schedule row.
+    pub sched_sel: usize,
+    /// Whether the filter is being typed.
+    pub filter_editing: bool,
+    /// Select this schedule when its server's list arrives (after a save).
+    pub select_after_load: Option<ScheduleId>,
+}
+
+/// Moves a selection of `n` rows by `step` (the keymap's navigation actions).
+pub fn step(action: Action, sel: usize, n: usize, page: usize) -> Option<usize> {
+    if n == 0 {
+        return None;
+    }
+    let new = match action {
+        Action::Up => sel.saturating_sub(1),
+        Action::Down => sel + 1,
+        Action::Top => 0,
+        Action::Bottom => n - 1,
+        Action::PageUp => sel.saturating_sub(page),
+        Action::PageDown => sel + page,
+        _ => return None,
+    };
+    Some(new.min(n - 1))
+}
+
+impl App {
+    /// A key with no layer open.
+    pub(super) fn on_main_key(&mut self, key: &KeyEvent) -> Vec<Cmd> {
+        if self.panes.filter_editing {
+            self.filter_key(key);
+            return Vec::new();
+        }
+        let Some(action) = self.keymap.action(key) else {
+            if key.code == KeyCode::Esc && !self.fleet.filter.is_empty() {
+                self.fleet.filter.clear();
+                self.refilter();
+            }
+            return Vec::new();
+        };
+        self.on_action(action)
+    }
+
+    /// Recomputes the filtered rows and keeps the selection on one of them.
+    pub(crate) fn refilter(&mut self) {
+        self.fleet.refilter();
+        self.panes.server_sel = self
+            .panes
+            .server_sel
+            .min(self.fleet.visible.len().saturating_sub(1));
+    }
+
+    fn filter_key(&mut self, key: &KeyEvent) {
+        match key.code {
+            KeyCode::Enter => {
+                self.panes.filter_editing = false;
+                self.panes.pane = Pane::Servers;
+            }
+            KeyCode::Esc => {
+                self.panes.filter_editing = false;
+                self.fleet.filter.clear();
+            }
+            KeyCode::Backspace => {
+                self.fleet.filter.pop();
+            }
+            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
+                self.fleet.filter.push(c)
+            }
+            _ => return,
+        }
+        self.panes.server_sel = 0;
+        self.panes.sched_sel = 0;
+        self.refilter();
+    }
+
+    fn move_sel(&mut self, action: Action) {
+        match self.panes.pane {
+            Pane::Servers => {
+                let n = self.fleet.visible.len();
+                if let Some(new) = step(action, self.panes.server_sel, n, super::PAGE)
+                    && new != self.panes.server_sel
+                {
+                    self.panes.server_sel = new;
+                    self.panes.sched_sel = 0;
+                }
+            }
+            Pane::Schedules => {
+                let n = self.current_schedules().len();
+                if let Some(new) = step(action, self.panes.sched_sel, n, super::PAGE) {
+                    self.panes.sched_sel = new;
+                }
+            }
+        }
+    }
+
+    fn on_action(&mut self, action: Action) -> Vec<Cmd> {
+        match action {
+            Action::Quit => return self.quit_now(),
+            Action::Help => self.layers.open(Help::default()),
+            Action::Refresh => {
+                let mut cmds = vec![self.load_servers()];
+                if let Some(id) = self.selected_server().map(|s| s.id) {
+                    cmds.push(self.load_schedules(id));
+                    cmds.push(self.load_backups(id));
+                }
+                return cmds;
+            }
+            Action::SwitchPane => {
+                self.panes.pane = match self.panes.pane {
+                    Pane::Servers => Pane::Schedules,
+                    Pane::Schedules => Pane::Servers,
+                }
+            }
+            Action::Up
+            | Action::Down
+            | Action::Top
+            | Action::Bottom
+            | Action::PageUp
+            | Action::PageDown => self.move_sel(action),
+            Action::Filter => self.panes.filter_editing = true,
+            Action::New => match self.selected_server() {
+                Some(s) => {
+                    let form = Form::new(s.id, &s.name);
+                    self.layers.open(form);
+                }
+                None => self.notify(text::NO_SERVER, true),
+            },
+            Action::Edit => {
+                if self.panes.pane == Pane::Servers {
+                    self.panes.pane = Pane::Schedules;
+                } else if let (Some(s), Some(server)) =
+                    (self.selected_schedule(), self.selected_server())
+                {
+                    let form = Form::edit(s, &server.name);
+                    self.layers.open(form);
+                }
+            }
+            Action::Mark => {
+                if let Some(id) = self.selected_server().map(|s| s.id)
+                    && !self.fleet.marked.remove(&id)
+                {
+                    self.fleet.marked.insert(id);
+                }
+                // Like a file manager: marking moves on to the next row.
+                if self.panes.pane == Pane::Servers {
+                    self.move_sel(Action::Down);
+                }
+            }
+            Action::MarkAll => {
+                let shown: Vec<InstanceId> = self.fleet.shown().map(|s| s.id).collect();
+                if shown.iter().all(|id| self.fleet.marked.contains(id)) {
+                    for id in &shown {
+                        self.fleet.marked.remove(id);
+                    }
+                } else {
+                    self.fleet.marked.extend(shown);
+                }
+            }
+            Action::BulkApply => {
+                let targets = self.fleet.marked_targets(None);
+                if targets.is_empty() {
+                    self.notify(text::mark_first(&self.keymap), true);
+                } else {
+                    self.layers.open(Form::bulk(targets, None));
+                }
+            }
+            Action::Copy => match (self.panes.pane, self.selected_schedule().cloned()) {
+                (Pane::Schedules, Some(s)) => {
+                    let targets = self.fleet.marked_targets(Some(s.instance_id));
+                    if targets.is_empty() {
+                        self.notify(text::mark_copy_targets_first(&self.keymap), true);
+                    } else {
+                        self.layers.open(Form::bulk(targets, Some(&s)));
+                    }
+                }
+                _ => self.notify(text::select_schedule_to_copy(&self.keymap), true),
+            },
+            Action::Undo => return self.undo_delete(),
+            Action::Journal => {
+                self.layers.open(JournalView::default());
+                return vec![Cmd::LoadJournal];
+            }
+            Action::Profile => {
+                let profiles = &self.session.profiles;
+                if profiles.len() < 2 {
+                    self.notify(text::ONLY_ONE_PROFILE, true);
+                } else {
+                    let i = profiles.iter().position(|p| *p == self.session.profile);
+                    let next = profiles[i.map_or(0, |i| (i + 1) % profiles.len())].clone();
+                    self.notify(text::opening_profile(&next), false);
+                    return vec![Cmd::SwitchProfile { name: next }];
+                }
+            }
+            Action::Upcoming => {
+                let view = UpcomingView::new(UpcomingView::compute(self));
+                self.layers.open(view);
+            }
+            Action::Retention => match self.selected_server() {
+                Some(s) => {
+                    let current = self
+                        .fleet
+                        .schedules_of(s.id)
+                        .and_then(|l| l.backup_rotation);
+                    let dialog = RetentionDialog::new(s.id, &s.name, current);
+                    self.layers.open(dialog);
+                }
+                None => self.notify(text::NO_SERVER, true),
+            },
+            Action::Delete => {
+                if let (super::Pane::Schedules, Some(s), Some(server)) = (
+                    self.panes.pane,
+                    self.selected_schedule(),
+                    self.selected_server(),
+                ) {
+                    if !self.fleet.is_deleting(s.id) {
+                        let dialog = ConfirmDelete {
+                            server_name: server.name.clone(),
+                            schedule: s.clone(),
+                        };
+                        self.layers.open(dialog);
+                    }
+                } else {
+                    self.notify(text::select_schedule_first(&self.keymap), true);
+                }
+            }
+            // The layers' own actions mean nothing here.
+            _ => {}
+        }
+        Vec::new()
+    }
+}

@@ -1,0 +1,274 @@
+//! The plan screen of bulk apply and copy: one row per server with what will happen, then
+//! progress and one result per server.
+
+use std::collections::BTreeSet;
+
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+
+use super::{Areas, LayerState, Step};
+use crate::api::ApiError;
+use crate::domain::plan::{Change, diff};
+use crate::domain::{InstanceId, ScheduleSpec};
+use crate::tui::app::{App, PAGE};
+use crate::tui::keymap::{Action, Section};
+use crate::tui::msg::Cmd;
+use crate::tui::text;
+use crate::tui::ui::{self, Theme};
+
+/// Where one server's change is.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RowState {
+    /// Shown, not sent.
+    Planned,
+    /// On its way.
+    Running,
+    /// Done, with a short note.
+    Done(String),
+    /// Failed, with the API's reason.
+    Failed(String),
+    /// The server is being listed again before a retry.
+    Rechecking,
+}
+
+/// One server in the plan.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanRow {
+    /// The server.
+    pub instance: InstanceId,
+    /// Its name.
+    pub server: String,
+    /// The schedule it should have (with its staggered time).
+    pub spec: ScheduleSpec,
+    /// What that takes.
+    pub change: Change,
+    /// Where it is.
+    pub state: RowState,
+}
+
+/// The plan screen.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PlanScreen {
+    /// Results of this batch carry its number (older answers are ignored).
+    pub batch: u64,
+    /// One row per server.
+    pub rows: Vec<PlanRow>,
+    /// Whether it was applied.
+    pub started: bool,
+    /// Rows scrolled past.
+    pub scroll: usize,
+    /// What is applied, for the title.
+    pub title: String,
+}
+
+impl PlanScreen {
+    /// How many rows change something.
+    pub fn changes(&self) -> usize {
+        self.rows.iter().filter(|r| r.change.is_change()).count()
+    }
+
+    /// (done, failed, in flight) among the changes.
+    pub fn progress(&self) -> (usize, usize, usize) {
+        let mut c = (0, 0, 0);
+        for r in self.rows.iter().filter(|r| r.change.is_change()) {
+            match r.state {
+                RowState::Done(_) => c.0 += 1,
+                RowState::Failed(_) => c.1 += 1,
+                RowState::Running | RowState::Rechecking => c.2 += 1,
+                RowState::Planned => {}
+            }
+        }
+        c
+    }
+
+    /// Whether every change has its result.
+    pub fn finished(&self) -> bool {
+        self.started && self.progress().2 == 0
+    }
+
+    /// Sends every change; rows that change nothing are done at once.
+    fn start(&mut self, app: &mut App) -> Vec<Cmd> {
+        self.started = true;
+        let mut cmds = Vec::new();
+        for (index, row) in self.rows.iter_mut().enumerate() {
+            if row.change.is_change() {
+                row.state = RowState::Running;
+                cmds.push(Cmd::ApplyChange {
+                    batch: self.batch,
+                    index,
+                    change: Box::new(row.change.clone()),
+                    server: row.server.clone(),
+                });
+            } else {
+                row.state = RowState::Done("already so".into());
+            }
+        }
+        if cmds.is_empty() {
+            app.notify(text::NOTHING_TO_CHANGE, false);
+        }
+        cmds
+    }
+
+    /// Retry: list the failed servers again and plan them afresh, so a change whose answer was
+    /// lost is not sent twice.
+    fn retry(&mut self, app: &mut App) -> Vec<Cmd> {
+        let mut servers = Vec::new();
+        for row in self.rows.iter_mut() {
+            if matches!(row.state, RowState::Failed(_)) {
+                row.state = RowState::Rechecking;
+                if !servers.contains(&row.instance) {
+                    servers.push(row.instance);
+                }
+            }
+        }
+        servers
+            .into_iter()
+            .map(|id| app.load_schedules(id))
+            .collect()
+    }
+}
+
+impl LayerState for PlanScreen {
+    fn on_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
+        if super::scroll(app, key, &mut self.scroll, self.rows.len(), PAGE) {
+            return Step::stay();
+        }
+        let action = app.keymap.action_in(Section::Plan, key);
+        let finished = self.finished();
+        match action {
+            Some(Action::ApplyPlan) if !self.started => Step::Keep(self.start(app)),
+            Some(Action::ClosePlan) if !self.started => {
+                app.notify(text::NOTHING_APPLIED, false);
+                Step::close()
+            }
+            Some(Action::RetryFailed) if finished && self.progress().1 > 0 => {
+                Step::Keep(self.retry(app))
+            }
+            Some(Action::ClosePlan | Action::ApplyPlan) if finished => {
+                let touched: BTreeSet<InstanceId> = self
+                    .rows
+                    .iter()
+                    .filter(|r| r.change.is_change())
+                    .map(|r| r.instance)
+                    .collect();
+                app.fleet.marked.clear();
+                Step::Close(
+                    touched
+                        .into_iter()
+                        .flat_map(|id| [app.load_schedules(id), app.load_backups(id)])
+                        .collect(),
+                )
+            }
+            _ => Step::stay(),
+        }
+    }
+
+    fn busy(&self) -> bool {
+        self.started && !self.finished()
+    }
+
+    fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
+        ui::plan::render(app, self, theme, areas.body, f)
+    }
+}
+
+/// The plan of a bulk form: one row per server, with its staggered time; or why it cannot be
+/// made yet.
+pub(crate) fn plan_bulk(
+    app: &mut App,
+    targets: &[(InstanceId, String)],
+    times: Vec<crate::domain::TimeOfDay>,
+    spec: &ScheduleSpec,
+) -> Result<PlanScreen, String> {
+    let mut rows = Vec::new();
+    for ((id, name), time) in targets.iter().zip(times) {
+        let Some(list) = app.fleet.schedules_of(*id) else {
+            return Err(text::not_loaded_yet(name, &app.keymap));
+        };
+        let wanted =
+            ScheduleSpec::new(spec.name().clone(), spec.days(), time).map_err(|e| e.to_string())?;
+        for change in diff(*id, &list.schedules, std::slice::from_ref(&wanted), false) {
+            rows.push(PlanRow {
+                instance: *id,
+                server: name.clone(),
+                spec: wanted.clone(),
+                change,
+                state: RowState::Planned,
+            });
+        }
+    }
+    Ok(PlanScreen {
+        batch: app.batch(),
+        rows,
+        started: false,
+        scroll: 0,
+        title: format!("'{}' {}", spec.name().as_str(), spec.days().display()),
+    })
+}
+
+/// One change's answer.
+pub(crate) fn on_applied(
+    app: &mut App,
+    batch: u64,
+    index: usize,
+    result: Result<(), ApiError>,
+) -> Vec<Cmd> {
+    let Some(plan) = app
+        .layers
+        .get_mut::<PlanScreen>()
+        .filter(|p| p.batch == batch)
+    else {
+        return Vec::new();
+    };
+    let Some(row) = plan.rows.get_mut(index) else {
+        return Vec::new();
+    };
+    row.state = match result {
+        Ok(()) => RowState::Done(text::applied_note(row.change.verb()).into()),
+        Err(e) => RowState::Failed(e.to_string()),
+    };
+    if plan.finished() {
+        let (done, failed, _) = plan.progress();
+        let notice = text::plan_finished(done, failed, &app.keymap);
+        app.notify(notice, failed > 0);
+    }
+    Vec::new()
+}
+
+/// After a server's schedules arrive: plan its rechecking rows again and run them.
+pub(crate) fn recheck(app: &mut App, instance: InstanceId, failed: Option<&String>) -> Vec<Cmd> {
+    let current = app
+        .fleet
+        .schedules_of(instance)
+        .map(|l| l.schedules.clone());
+    let Some(plan) = app.layers.get_mut::<PlanScreen>() else {
+        return Vec::new();
+    };
+    let batch = plan.batch;
+    let mut cmds = Vec::new();
+    for (index, row) in plan.rows.iter_mut().enumerate() {
+        if row.instance != instance || row.state != RowState::Rechecking {
+            continue;
+        }
+        if let Some(e) = failed {
+            row.state = RowState::Failed(e.clone());
+            continue;
+        }
+        let Some(current) = &current else { continue };
+        let fresh = diff(instance, current, std::slice::from_ref(&row.spec), false);
+        match fresh.into_iter().next() {
+            Some(change) if change.is_change() => {
+                row.change = change.clone();
+                row.state = RowState::Running;
+                cmds.push(Cmd::ApplyChange {
+                    batch,
+                    index,
+                    change: Box::new(change),
+                    server: row.server.clone(),
+                });
+            }
+            _ => row.state = RowState::Done("already applied".into()),
+        }
+    }
+    cmds
+}

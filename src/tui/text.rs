@@ -1,0 +1,398 @@
+//! Every sentence the TUI shows, by screen. Where a sentence names a key, it takes the keymap
+//! and names the key bound now, so that no hint can disagree with what the keys do.
+
+use super::keymap::{Action, Keymap};
+use crate::domain::ScheduleId;
+
+/// All the keys bound to `action`, e.g. `j/↓`.
+pub fn keys(km: &Keymap, action: Action) -> String {
+    km.keys_for(action)
+}
+
+/// One key for `action` in a short hint: its first key that is not a letter (an arrow, Enter,
+/// Esc), or else its first key.
+pub fn short(km: &Keymap, action: Action) -> String {
+    let all = km.keys_for(action);
+    let labels: Vec<&str> = all.split('/').filter(|l| !l.is_empty()).collect();
+    labels
+        .iter()
+        .find(|l| l.chars().count() > 1 || !l.chars().all(char::is_alphanumeric))
+        .or(labels.first())
+        .map(|l| l.to_string())
+        .unwrap_or_default()
+}
+
+// ---- the main screen -------------------------------------------------------------------
+
+/// No server is selected.
+pub const NO_SERVER: &str = "No server selected.";
+/// `P` with a single profile.
+pub const ONLY_ONE_PROFILE: &str =
+    "Only one profile: add [profiles.NAME] sections to the config file to switch accounts.";
+
+/// Bulk apply with nothing marked.
+pub fn mark_first(km: &Keymap) -> String {
+    format!(
+        "Mark servers first: {} marks one, {} marks all shown.",
+        keys(km, Action::Mark),
+        keys(km, Action::MarkAll)
+    )
+}
+
+/// Copy with nothing marked.
+pub fn mark_copy_targets_first(km: &Keymap) -> String {
+    format!(
+        "Mark the servers to copy to first ({} in the servers pane).",
+        keys(km, Action::Mark)
+    )
+}
+
+/// Copy without a schedule selected.
+pub fn select_schedule_to_copy(km: &Keymap) -> String {
+    format!(
+        "Select a schedule to copy ({} moves to the schedules).",
+        keys(km, Action::SwitchPane)
+    )
+}
+
+/// Delete without a schedule selected.
+pub fn select_schedule_first(km: &Keymap) -> String {
+    format!(
+        "Select a schedule first ({} moves to the schedules).",
+        keys(km, Action::SwitchPane)
+    )
+}
+
+/// The status line while servers are marked.
+pub fn marked(km: &Keymap, n: usize) -> String {
+    format!(
+        " {n} marked · {} applies a schedule to them · {} copies the selected one · {} unmarks all shown",
+        keys(km, Action::BulkApply),
+        keys(km, Action::Copy),
+        keys(km, Action::MarkAll),
+    )
+}
+
+/// The status line while the filter is typed (the keys of a text field are fixed).
+pub const FILTER_EDITING: &str = "   Enter keep · Esc clear";
+
+/// The status line while a filter is set.
+pub fn filter_set(filter: &str) -> String {
+    format!(" filter: {filter}  (Esc clears)")
+}
+
+/// The terminal is smaller than the layout needs.
+pub fn too_small(km: &Keymap) -> String {
+    format!("{} quits", short(km, Action::Quit))
+}
+
+/// A server without schedules.
+pub fn no_schedules(km: &Keymap) -> String {
+    format!("No schedules. {} adds one.", keys(km, Action::New))
+}
+
+/// What the API or the journal noted, as one notice.
+pub fn warnings(list: &[String]) -> Option<String> {
+    let first = list.first()?;
+    let more = match list.len() {
+        1 => String::new(),
+        n => format!(" (and {} more)", n - 1),
+    };
+    Some(format!("⚠ {first}{more}"))
+}
+
+/// A list could not be loaded.
+pub fn could_not_load(what: &str, e: &str) -> String {
+    format!("Could not load {what}: {e}")
+}
+
+// ---- profiles and login ----------------------------------------------------------------
+
+/// A profile switch is on its way.
+pub fn opening_profile(name: &str) -> String {
+    format!("Opening profile {name}…")
+}
+
+/// A profile could not be opened.
+pub fn cannot_switch(e: &str) -> String {
+    format!("Cannot switch profile: {e}")
+}
+
+/// Another profile is on screen.
+pub fn switched(profile: &str, account: &str) -> String {
+    format!("Profile {profile}: {account}.")
+}
+
+/// A login refused without a reason.
+pub const LOGIN_FAILED: &str = "Login failed.";
+
+/// The session could not be renewed.
+pub fn log_in_again(reason: &str) -> String {
+    format!("Log in again: {reason}")
+}
+
+/// The login worked.
+pub fn logged_in(account: &str) -> String {
+    format!("Logged in as {account}.")
+}
+
+// ---- the form and the delete dialog ------------------------------------------------------
+
+/// A save worked.
+pub fn saved(created: bool, name: &str) -> String {
+    let verb = if created { "Created" } else { "Saved" };
+    format!("{verb} schedule '{name}'.")
+}
+
+/// An edit of a schedule that vanished from the list.
+pub fn no_longer_listed(km: &Keymap) -> String {
+    format!(
+        "this schedule is no longer listed; refresh with {}",
+        keys(km, Action::Refresh)
+    )
+}
+
+/// The form's hint for the focused field.
+pub fn form_hint(km: &Keymap, field: super::layers::form::Field) -> String {
+    use super::layers::form::Field;
+    let k = |a| keys(km, a);
+    match field {
+        Field::Name => format!(
+            "type the name · {} next field · {} save · {} cancel",
+            k(Action::NextField),
+            k(Action::Save),
+            k(Action::CancelForm)
+        ),
+        Field::Days => format!(
+            "←/→ move · {} or 1-7 toggle · {} Mon-Fri · {} all · {} none",
+            k(Action::ToggleDay),
+            k(Action::Workdays),
+            k(Action::EveryDay),
+            k(Action::NoDays)
+        ),
+        Field::Time => format!(
+            "type HHMM · ↑/↓ change · ←/→ hour/minute · {} save",
+            k(Action::Save)
+        ),
+        // The spread field's keys are fixed.
+        Field::Spread => "type HHMM to spread starts until then · ↑/↓ ±15 min · x off".into(),
+        Field::Save | Field::Cancel => format!(
+            "{} choose · {} next · {} cancel",
+            k(Action::Save),
+            k(Action::NextField),
+            k(Action::CancelForm)
+        ),
+    }
+}
+
+/// The form's rows in the help.
+pub fn form_help(km: &Keymap) -> Vec<(String, &'static str)> {
+    let k = |a| keys(km, a);
+    vec![
+        (
+            format!("{}/{}", k(Action::NextField), k(Action::PrevField)),
+            "next / previous field",
+        ),
+        (
+            format!("{}, 1-7", k(Action::ToggleDay)),
+            "toggle a day (1 = Monday)",
+        ),
+        (
+            format!(
+                "{} / {} / {}",
+                k(Action::Workdays),
+                k(Action::EveryDay),
+                k(Action::NoDays)
+            ),
+            "Mon-Fri / every day / none",
+        ),
+        (
+            "HHMM, ↑/↓".to_string(),
+            "type the time, or change hour/minute",
+        ),
+        (
+            format!("{} / {}", k(Action::Save), k(Action::CancelForm)),
+            "save / cancel",
+        ),
+    ]
+}
+
+/// The keys of a yes/no question: (yes, no).
+pub fn yes_no(km: &Keymap) -> (String, String) {
+    (keys(km, Action::Yes), keys(km, Action::No))
+}
+
+/// A delete failed.
+pub fn delete_failed(e: &dyn std::fmt::Display) -> String {
+    format!("Delete failed: {e}")
+}
+
+/// A delete worked.
+pub fn deleted(name: &str, server: &str, km: &Keymap) -> String {
+    format!(
+        "Deleted '{name}' on {server}. {} undoes.",
+        keys(km, Action::Undo)
+    )
+}
+
+/// A delete worked (of a schedule no longer on screen).
+pub fn deleted_id(id: ScheduleId) -> String {
+    format!("Deleted schedule {id}.")
+}
+
+/// Undo with nothing to undo.
+pub const NOTHING_TO_UNDO: &str = "Nothing to undo.";
+
+/// Undo after its window.
+pub fn too_late_to_undo(name: &str, km: &Keymap) -> String {
+    format!(
+        "Too late to undo the delete of '{name}' here; bsched restore can bring it back (see the journal, {}).",
+        keys(km, Action::Journal)
+    )
+}
+
+/// A deleted schedule that cannot be sent again.
+pub fn cannot_undo(e: &dyn std::fmt::Display) -> String {
+    format!("Cannot undo: {e}")
+}
+
+/// The undo worked.
+pub fn undone(name: &str, id: ScheduleId) -> String {
+    format!("Undone: '{name}' is back (schedule {id}).")
+}
+
+/// The undo failed.
+pub fn undo_failed(e: &dyn std::fmt::Display) -> String {
+    format!("Undo failed: {e}")
+}
+
+// ---- retention -------------------------------------------------------------------------
+
+/// Enter on the value the server keeps already.
+pub fn already_keeps(server: &str, n: u8) -> String {
+    format!("{server} already keeps {n}.")
+}
+
+/// The change worked.
+pub fn now_keeps(server: &str, n: u8) -> String {
+    format!("{server} now keeps {n} scheduled backups.")
+}
+
+/// The retention dialog's hint.
+pub fn retention_hint(km: &Keymap) -> String {
+    format!(
+        "{}/{} or 1-9, 0 = 10 · {} continue · {} cancel",
+        short(km, Action::More),
+        short(km, Action::Fewer),
+        keys(km, Action::Choose),
+        short(km, Action::CancelRetention)
+    )
+}
+
+// ---- the plan screen -------------------------------------------------------------------
+
+/// Applying a plan in which every server has it already.
+pub const NOTHING_TO_CHANGE: &str = "Nothing to change: every server already has it.";
+/// A plan closed unapplied.
+pub const NOTHING_APPLIED: &str = "Nothing was applied.";
+
+/// A bulk form for a server whose schedules are not loaded.
+pub fn not_loaded_yet(server: &str, km: &Keymap) -> String {
+    format!(
+        "the schedules of {server} are not loaded yet; wait a moment or refresh with {}",
+        keys(km, Action::Refresh)
+    )
+}
+
+/// A plan row's note once its change is done.
+pub fn applied_note(verb: &str) -> &'static str {
+    match verb {
+        "create" => "created",
+        "update" => "replaced",
+        "delete" => "deleted",
+        "retention" => "retention set",
+        _ => "done",
+    }
+}
+
+/// Every change of a plan has its result.
+pub fn plan_finished(done: usize, failed: usize, km: &Keymap) -> String {
+    if failed == 0 {
+        format!("Applied {done} changes.")
+    } else {
+        format!(
+            "{failed} of {} changes failed; {} retries them.",
+            done + failed,
+            keys(km, Action::RetryFailed)
+        )
+    }
+}
+
+/// The plan screen's hint line.
+pub fn plan_hint(km: &Keymap, started: bool, finished: bool, failed: usize) -> String {
+    if !started {
+        format!(
+            "{} applies this plan · {} cancels (nothing is sent) · {}/{} scroll",
+            keys(km, Action::ApplyPlan),
+            keys(km, Action::ClosePlan),
+            short(km, Action::Up),
+            short(km, Action::Down)
+        )
+    } else if !finished {
+        "applying… each server gets its own result; one failure does not stop the others".into()
+    } else if failed > 0 {
+        format!(
+            "{} retries the failed ones (after listing them again) · {} closes",
+            keys(km, Action::RetryFailed),
+            plan_closes(km)
+        )
+    } else {
+        format!("done · {} closes", plan_closes(km))
+    }
+}
+
+/// The keys that close a finished plan.
+fn plan_closes(km: &Keymap) -> String {
+    format!(
+        "{}/{}",
+        short(km, Action::ClosePlan),
+        short(km, Action::ApplyPlan)
+    )
+}
+
+// ---- the views -------------------------------------------------------------------------
+
+/// How a view opened with `opener` closes: its key, or the views' close key.
+fn closes(km: &Keymap, opener: Action) -> String {
+    format!("{}/{}", keys(km, opener), short(km, Action::Close))
+}
+
+/// The journal view's title.
+pub fn journal_title(km: &Keymap) -> String {
+    format!(
+        " Change journal · newest first · {} closes · bsched restore ENTRY recreates a delete ",
+        closes(km, Action::Journal)
+    )
+}
+
+/// The upcoming view's title.
+pub fn upcoming_title(km: &Keymap, zone: &str, filter: &str) -> String {
+    let filter = if filter.is_empty() {
+        String::new()
+    } else {
+        format!(" · filter '{filter}'")
+    };
+    format!(
+        " Upcoming backups · next 7 days · {zone} time{filter} · {} closes ",
+        closes(km, Action::Upcoming)
+    )
+}
+
+/// The help's title.
+pub fn help_title(km: &Keymap) -> String {
+    format!(
+        " Help · {} or {} closes ",
+        short(km, Action::Close),
+        keys(km, Action::Help)
+    )
+}

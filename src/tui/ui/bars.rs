@@ -1,0 +1,96 @@
+//! The bars around the panes: the header, the status line and the footer.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use unicode_width::UnicodeWidthStr;
+
+use super::{Theme, spinner};
+use crate::tui::app::App;
+use crate::tui::keymap::Action;
+use crate::tui::text;
+
+/// The header: the account, a spinner while anything loads, and the zones.
+pub fn header(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+    let mut spans = vec![
+        Span::styled(" bsched ", theme.accent()),
+        Span::styled(format!("[{}] ", app.session.profile), theme.key()),
+        Span::styled(
+            format!("{} @ {}", app.session.account, app.session.host),
+            theme.text(),
+        ),
+    ];
+    if app.busy() {
+        spans.push(Span::styled(
+            format!("  {} loading", spinner(app)),
+            theme.warn(),
+        ));
+    }
+    let left = Line::from(spans);
+    let used = left.width();
+    f.render_widget(Paragraph::new(left), area);
+    // Which clock the screen speaks: the user's, and the zone schedules are kept in.
+    let zones = format!(
+        "times in {} · schedules at {} ",
+        app.session.zones.local_label(),
+        app.session.zones.server_label()
+    );
+    if used + zones.width() + 2 <= area.width as usize {
+        f.render_widget(
+            Paragraph::new(Line::styled(zones, theme.dim()).right_aligned()),
+            area,
+        );
+    }
+}
+
+/// The status line: the filter being typed, a notice, the marks, or the filter.
+pub fn status(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+    let fleet = &app.fleet;
+    let line = if app.panes.filter_editing {
+        Line::from(vec![
+            Span::styled(" / ", theme.key()),
+            Span::raw(fleet.filter.clone()),
+            Span::styled("▏", theme.accent()),
+            Span::styled(text::FILTER_EDITING, theme.dim()),
+        ])
+    } else if let Some(n) = &app.notice {
+        let style = if n.error { theme.error() } else { theme.ok() };
+        Line::styled(format!(" {}", n.text), style)
+    } else if !fleet.marked.is_empty() {
+        Line::styled(
+            text::marked(&app.keymap, fleet.marked.len()),
+            theme.accent(),
+        )
+    } else if !fleet.filter.is_empty() {
+        Line::styled(text::filter_set(&fleet.filter), theme.dim())
+    } else {
+        Line::raw("")
+    };
+    f.render_widget(Paragraph::new(line), area);
+}
+
+/// The footer: the keys of the main screen that fit, from the keymap.
+pub fn footer(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+    // Help and quit always show; the others in order while they fit.
+    let hints = app.keymap.footer();
+    let mut chosen = Vec::new();
+    let mut used = 0;
+    for (rank, (action, keys, label)) in hints.into_iter().enumerate() {
+        let always = matches!(action, Action::Help | Action::Quit);
+        let w = keys.width() + label.width() + 3;
+        if used + w > area.width as usize {
+            continue;
+        }
+        used += w;
+        chosen.push(((always, rank), keys, label));
+    }
+    // Shown in the order a user reads them: actions first, help and quit last.
+    chosen.sort_by_key(|(order, _, _)| *order);
+    let mut spans = Vec::new();
+    for (_, keys, label) in chosen {
+        spans.push(Span::styled(format!(" {keys}"), theme.key()));
+        spans.push(Span::styled(format!(" {label} "), theme.dim()));
+    }
+    f.render_widget(Paragraph::new(Line::from(spans)), area);
+}
