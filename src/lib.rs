@@ -1,5 +1,6 @@
 //! `bsched`: backup schedules of Cloud VPS servers on the Zomro BILLmanager API.
 
+pub mod account;
 pub mod api;
 pub mod cli;
 pub mod config;

@@ -4,6 +4,7 @@ pub mod backups;
 pub mod plan;
 mod time;
 pub mod timing;
+pub mod upcoming;
 mod weekdays;
 
 pub use time::TimeOfDay;
