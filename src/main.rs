@@ -155,27 +155,25 @@ async fn run_tui(cli: &Cli) -> Result<(), CliError> {
     let exposed = warn_exposed();
     let resolved = cli::resolve_profile(cli)?;
     let keys = keymap(&resolved.keys)?;
-    let journal = cli::journal_for(&resolved.profile)?;
+    let profile = resolved.profile.clone();
+    let zones = resolved.zones.clone();
     let (mut app, executor) = if resolved.has_credentials() {
-        let account = resolved
-            .client
-            .username
-            .clone()
-            .unwrap_or_else(|| format!("profile {}", resolved.profile));
-        let client = Client::new(resolved.client.clone())?;
-        client.keep_session_alive(tui::KEEPALIVE_EVERY);
-        let app = App::new(Session::for_client(&client, &account), keys);
-        (app, Executor::new(Some(client), Some(journal)))
+        let env = |k: &str| std::env::var(k).ok();
+        let acc = bsched::account::open(resolved, &env).map_err(CliError::Usage)?;
+        acc.client.keep_session_alive(tui::KEEPALIVE_EVERY);
+        let app = App::new(Session::for_client(&acc.client, &acc.label), keys);
+        (app, Executor::new(Some(acc.client), Some(acc.journal)))
     } else {
-        let app = App::login_screen(resolved.client.clone(), keys);
+        let journal = cli::journal_for(&resolved.profile)?;
+        let app = App::login_screen(resolved.client, keys);
         (app, Executor::new(None, Some(journal)))
     };
     let executor = executor.with_profiles(Profiles {
         config: cli.config.clone(),
         run_profile: cli.profile.clone(),
     });
-    app.session.zones = resolved.zones;
-    app.session.profile = resolved.profile;
+    app.session.zones = zones;
+    app.session.profile = profile;
     // The file was read once already to resolve the profile, so this cannot fail for a new
     // reason; without a file there is nothing to switch to.
     app.session.profiles = config::profile_names(cli.config.as_deref()).unwrap_or_default();

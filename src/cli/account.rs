@@ -3,7 +3,8 @@
 use std::io::{BufRead, IsTerminal, Write};
 
 use super::args::Cli;
-use super::{CliError, resolve_profile};
+use super::context::resolve_profile;
+use super::error::CliError;
 use crate::api::{Client, Secret};
 use crate::sanitize::for_terminal;
 

@@ -5,7 +5,13 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
 
+use crate::domain::RETENTION_RANGE;
 use crate::emulator::Seed;
+
+/// [`RETENTION_RANGE`] as clap's range check takes it.
+fn retention_bounds() -> std::ops::RangeInclusive<i64> {
+    i64::from(*RETENTION_RANGE.start())..=i64::from(*RETENTION_RANGE.end())
+}
 
 /// Backup schedules of Cloud VPS servers on the Zomro BILLmanager API.
 #[derive(Debug, Parser)]
@@ -43,7 +49,7 @@ pub enum Command {
         #[arg(long, value_name = "ID")]
         instance: u64,
         /// New number of backups to keep, 1-10.
-        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(1..=10))]
+        #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(retention_bounds()))]
         set: Option<u8>,
         /// Print JSON.
         #[arg(long)]

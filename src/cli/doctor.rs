@@ -8,7 +8,8 @@ use std::time::Instant;
 use serde_json::Value;
 
 use super::args::Cli;
-use super::{CliError, EXIT_FOUND, resolve_profile};
+use super::context::resolve_profile;
+use super::error::{CliError, EXIT_FOUND};
 use crate::api::{ApiError, Client, PAGE_SIZE, doc};
 use crate::sanitize::for_terminal;
 

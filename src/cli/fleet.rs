@@ -1,5 +1,5 @@
-//! Fleet-wide commands: the upcoming backups of every server, and the proof that schedules
-//! produce backups.
+//! Fleet-wide commands: the servers (`instances`), the upcoming backups of every server
+//! (`upcoming`), and the proof that schedules produce backups (`backups`).
 
 use std::io::Write;
 
@@ -7,47 +7,42 @@ use futures_util::future::try_join_all;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use super::commands::{print_json, print_text};
-use super::{CliError, table};
+use super::args::Cli;
+use super::context::{client_for, connect, every_profile, fleet};
+use super::error::CliError;
+use super::output::{print_json, print_text};
+use super::table;
 use crate::api::Client;
+use crate::domain::Instance;
 use crate::domain::backups::{Backup, Protection, assess};
-use crate::domain::timing::{
-    Zones, countdown, hour_of_week, local_stamp, rfc3339_in, runs_between,
-};
-use crate::domain::{Instance, ScheduleList};
+use crate::domain::timing::{Zones, countdown, local_stamp, rfc3339_in};
+use crate::domain::upcoming::upcoming as upcoming_runs;
 use crate::sanitize::for_terminal;
 
-/// Every server with its schedules (requests run as concurrently as the client allows).
-pub(super) async fn fleet(client: &Client) -> Result<Vec<(Instance, ScheduleList)>, CliError> {
-    let servers = client.instances().await?;
-    let lists = try_join_all(servers.iter().map(|s| client.schedules(s.id))).await?;
-    Ok(servers.into_iter().zip(lists).collect())
+/// `bsched instances`: the account's servers.
+pub(super) async fn instances(cli: &Cli, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
+    let list = client_for(cli)?.instances().await?;
+    if json {
+        print_json(out, &list)
+    } else {
+        print_text(out, &instances_table(&list))
+    }
 }
 
-/// Every profile of the config file that has credentials, with its client and zones.
-pub fn every_profile(cli: &super::Cli) -> Result<Vec<(String, Client, Zones)>, CliError> {
-    let env = |k: &str| std::env::var(k).ok();
-    let names = crate::config::profile_names(cli.config.as_deref())?;
-    if names.is_empty() {
-        return Err(CliError::Usage(
-            "--all-profiles needs profiles in the config file".into(),
-        ));
-    }
-    let mut out = Vec::new();
-    for name in names {
-        // The environment's account variables belong to the run's profile alone.
-        let r = crate::config::resolve_other(
-            cli.config.as_deref(),
-            cli.profile.as_deref(),
-            &name,
-            &env,
-        )?;
-        if r.has_credentials() {
-            let zones = r.zones.clone();
-            out.push((name, Client::new(r.client)?, zones));
-        }
-    }
-    Ok(out)
+fn instances_table(list: &[Instance]) -> String {
+    let rows: Vec<Vec<String>> = list
+        .iter()
+        .map(|i| {
+            vec![
+                i.id.to_string(),
+                i.name.clone(),
+                i.status.clone(),
+                i.ip.clone(),
+                i.datacenter.clone(),
+            ]
+        })
+        .collect();
+    table::render(&["ID", "NAME", "STATUS", "IP", "DATACENTER"], &rows)
 }
 
 #[derive(Serialize)]
@@ -81,46 +76,55 @@ struct UpcomingJson {
 }
 
 /// `bsched upcoming`: the runs of the next `hours`, soonest first, and the week's heat map, for
-/// one account or several.
-pub async fn upcoming(
-    accounts: &[(String, Client, Zones)],
+/// the run's profile or, with `--all-profiles`, every profile with credentials.
+pub(super) async fn upcoming(
+    cli: &Cli,
     hours: u32,
     json: bool,
+    all_profiles: bool,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
+    let accounts = if all_profiles {
+        every_profile(cli)?
+    } else {
+        vec![connect(cli)?]
+    };
     let Some((_, _, zones)) = accounts.first() else {
         return Err(CliError::Usage("no profile has credentials".into()));
     };
     let fleets = try_join_all(accounts.iter().map(|(_, c, _)| fleet(c))).await?;
     let now = Timestamp::now();
-    let until = now + SignedDuration::from_hours(i64::from(hours));
-    let week = now + SignedDuration::from_hours(24 * 7);
+    let horizon = SignedDuration::from_hours(i64::from(hours));
     let mut runs = Vec::new();
     let mut counts = [[0u32; 24]; 7];
     for ((profile, _, account_zones), fleet) in accounts.iter().zip(&fleets) {
-        for (server, list) in fleet {
-            for s in &list.schedules {
-                for at in runs_between(s.days, s.time, &account_zones.server, now, week) {
-                    let (d, h) = hour_of_week(&zones.local, at);
-                    counts[d][h] += 1;
-                    if at <= until {
-                        runs.push(Run {
-                            profile: profile.clone(),
-                            at,
-                            local: rfc3339_in(&zones.local, at),
-                            in_seconds: at.duration_since(now).as_secs(),
-                            instance_id: server.id,
-                            server: server.name.clone(),
-                            datacenter: server.datacenter.clone(),
-                            schedule_id: s.id,
-                            schedule: s.name.clone(),
-                            server_time: s.time.to_string(),
-                        });
-                    }
-                }
-            }
+        // Each account's schedules run in its own server zone; times are on the user's clock.
+        let account_zones = Zones {
+            server: account_zones.server.clone(),
+            local: zones.local.clone(),
+        };
+        let servers = fleet
+            .iter()
+            .map(|(s, list)| (s, Some(list.schedules.as_slice())));
+        let found = upcoming_runs(servers, &account_zones, now, horizon, usize::MAX);
+        for (total, n) in counts.iter_mut().flatten().zip(found.heat.iter().flatten()) {
+            *total += n;
         }
+        runs.extend(found.rows.into_iter().map(|r| Run {
+            profile: profile.clone(),
+            at: r.at,
+            local: rfc3339_in(&zones.local, r.at),
+            in_seconds: r.at.duration_since(now).as_secs(),
+            instance_id: r.instance_id,
+            server: r.server,
+            datacenter: r.datacenter,
+            schedule_id: r.schedule_id,
+            schedule: r.schedule,
+            server_time: r.time.to_string(),
+        }));
     }
+    // By server id at the same instant (stable: then in the order of the profiles and of each
+    // server's schedules).
     runs.sort_by(|a, b| a.at.cmp(&b.at).then(a.instance_id.cmp(&b.instance_id)));
     if json {
         return print_json(
@@ -175,6 +179,21 @@ pub async fn upcoming(
     print_text(out, &text)
 }
 
+/// `bsched backups`: with `--instance`, that server's backups; else every server's protection.
+pub(super) async fn backups(
+    cli: &Cli,
+    instance: Option<u64>,
+    check: bool,
+    json: bool,
+    out: &mut dyn Write,
+) -> Result<(), CliError> {
+    let (_, client, zones) = connect(cli)?;
+    match instance {
+        Some(id) => backups_of(&client, id, json, out).await,
+        None => protection(&client, &zones, check, json, out).await,
+    }
+}
+
 #[derive(Serialize)]
 struct ServerState {
     instance_id: u64,
@@ -187,7 +206,7 @@ struct ServerState {
 
 /// `bsched backups`: each server's last scheduled backup and whether it is missed or
 /// unprotected.
-pub async fn protection(
+async fn protection(
     client: &Client,
     zones: &Zones,
     check: bool,
@@ -279,7 +298,7 @@ struct BackupJson<'a> {
 }
 
 /// `bsched backups --instance ID`: that server's backups, newest first.
-pub async fn backups_of(
+async fn backups_of(
     client: &Client,
     instance: u64,
     json: bool,

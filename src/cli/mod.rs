@@ -1,109 +1,34 @@
 //! The command line: clap definitions, the non-interactive commands, exit codes.
+//!
+//! Layers, each importing only from the ones below it:
+//! - `dispatch` (`run`): matches a command to its family;
+//! - the families: `schedules` (servers' schedules and retention), `fleet` (servers,
+//!   upcoming runs, backups), `plan` (plan files and lint), `journal` (log, restore), and
+//!   `account` (login, logout) and `doctor`; no family imports another;
+//! - `context` (profile, credentials, journal, client) and `output` (printing, tables,
+//!   confirmation);
+//! - `args` (clap), `error` (`CliError`, exit codes) and `table`, which import no other part
+//!   of the command line.
 
 pub mod account;
 mod args;
-mod commands;
+mod context;
+mod dispatch;
 mod doctor;
+mod error;
 mod fleet;
+mod journal;
+mod output;
 mod plan;
+mod schedules;
 mod table;
 
 pub use args::{Cli, Command, EmulatorArgs, SchedulesCmd};
-pub use commands::{
-    journal_for, ops_for, resolve_profile, resolve_with_credentials, run, warn_all,
-};
+pub use context::{journal_for, ops_for, resolve_profile, resolve_with_credentials};
+pub use dispatch::run;
 pub use doctor::doctor;
-
-use crate::api::ApiError;
-use crate::config::ConfigError;
-
-/// Exit status: success.
-pub const EXIT_OK: i32 = 0;
-/// Exit status: a check found something (`backups --check`).
-pub const EXIT_FOUND: i32 = 1;
-/// Exit status: usage or validation error; nothing was sent to the API.
-pub const EXIT_USAGE: i32 = 2;
-/// Exit status: the API refused.
-pub const EXIT_REFUSED: i32 = 3;
-/// Exit status: authentication failed.
-pub const EXIT_AUTH: i32 = 4;
-/// Exit status: network error, timeout or an unreadable answer; also a change whose result is
-/// unknown (sent, answer lost: it may have been applied).
-pub const EXIT_NETWORK: i32 = 5;
-/// Exit status: the change was made, but its report could not be written (a closed pipe, a
-/// full disk); the journal (`bsched log`) has it.
-pub const EXIT_OUTPUT: i32 = 6;
-/// Exit status: `apply` was stopped by Ctrl+C; the changes in flight were finished and
-/// recorded, the others were not sent.
-pub const EXIT_INTERRUPTED: i32 = 130;
-
-/// A failed command, with the exit status it maps to. Its text is shown safely (see
-/// [`shown`]): it can quote the API, a file or the journal, and it ends up on a terminal.
-#[derive(Debug, thiserror::Error)]
-pub enum CliError {
-    /// Bad input or setup; nothing was sent.
-    #[error("{}", shown(.0))]
-    Usage(String),
-    /// The API or the network failed.
-    #[error("{}", shown(&.0.to_string()))]
-    Api(#[from] ApiError),
-    /// A check found problems (the output says which).
-    #[error("{}", shown(.0))]
-    Found(String),
-    /// Some changes of a batch failed (the output says which and why); the exit status is
-    /// the one of the first failure.
-    #[error("{}", shown(message))]
-    Failed {
-        /// What failed.
-        message: String,
-        /// The exit status of the first failure.
-        code: i32,
-    },
-}
-
-/// `text` for a terminal: every line through [`crate::sanitize::for_terminal`], the line breaks
-/// of a multi-line message (a file's parse error) kept.
-fn shown(text: &str) -> String {
-    text.split('\n')
-        .map(crate::sanitize::for_terminal)
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
-impl From<ConfigError> for CliError {
-    fn from(e: ConfigError) -> CliError {
-        CliError::Usage(e.0)
-    }
-}
-
-impl From<crate::domain::DomainError> for CliError {
-    fn from(e: crate::domain::DomainError) -> CliError {
-        CliError::Usage(e.to_string())
-    }
-}
-
-impl CliError {
-    /// The process exit status for this error.
-    pub fn exit_code(&self) -> i32 {
-        match self {
-            CliError::Usage(_) => EXIT_USAGE,
-            CliError::Found(_) => EXIT_FOUND,
-            CliError::Failed { code, .. } => *code,
-            CliError::Api(e) => match e {
-                ApiError::Setup(_) => EXIT_USAGE,
-                ApiError::Refused { .. } => EXIT_REFUSED,
-                ApiError::Auth(_) => EXIT_AUTH,
-                ApiError::Blocked(_)
-                | ApiError::Status(_)
-                | ApiError::Html
-                | ApiError::Empty
-                | ApiError::Malformed(_)
-                | ApiError::Timeout(_)
-                | ApiError::Unconfirmed(_)
-                | ApiError::Redirected(_)
-                | ApiError::TooLarge(_)
-                | ApiError::Network(_) => EXIT_NETWORK,
-            },
-        }
-    }
-}
+pub use error::{
+    CliError, EXIT_AUTH, EXIT_FOUND, EXIT_INTERRUPTED, EXIT_NETWORK, EXIT_OK, EXIT_OUTPUT,
+    EXIT_REFUSED, EXIT_USAGE,
+};
+pub use output::warn_all;

@@ -1,4 +1,4 @@
-//! Plan files (`export`, `apply`), the journal (`log`, `restore`) and `lint`.
+//! Plan files (`export`, `apply`) and `lint`.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -7,38 +7,18 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use futures_util::future::{join_all, try_join_all};
 use serde::Serialize;
 
-use super::commands::{
-    confirm, open_journal, print_json, print_text, resolve_with_credentials, warn_all,
-};
-use super::fleet::fleet;
-use super::{Cli, CliError, EXIT_INTERRUPTED, EXIT_OUTPUT, table};
+use super::args::Cli;
+use super::context::{client_for, connect, fleet, open_journal, resolve_with_credentials};
+use super::error::{CliError, EXIT_INTERRUPTED, EXIT_REFUSED};
+use super::output::{confirm, print_json, print_report, print_text, safe, warn_all};
 use crate::api::{ApiError, Client};
 use crate::domain::plan::{
-    Change, Finding, Plan, PlanFormat, PlanSchedule, PlanServer, diff, lint as lint_server,
+    Change, Finding, Plan, PlanDays, PlanFormat, PlanSchedule, PlanServer, diff,
+    lint as lint_server,
 };
-use crate::domain::timing::{local_stamp, parse_zone};
-use crate::domain::{Instance, Schedule, ScheduleName, ScheduleSpec};
-use crate::journal::{Action, Entry, Outcome, restored_by};
-use crate::ops::{Ops, Restored, check_hint};
-use crate::sanitize::for_terminal;
-
-/// Text from the API, the journal or a plan file, safe to print.
-fn safe(s: &str) -> String {
-    for_terminal(s).into_owned()
-}
-
-/// Writes the report of changes that were made. Failing to write it must not say "nothing was
-/// sent" (exit 2): the changes stand, so the error says so and exits [`EXIT_OUTPUT`].
-pub(super) fn print_report(out: &mut dyn Write, text: &str, made: &str) -> Result<(), CliError> {
-    write!(out, "{text}")
-        .and_then(|_| out.flush())
-        .map_err(|e| CliError::Failed {
-            message: format!(
-                "{made}, but the report could not be written ({e}); `bsched log` shows what was done"
-            ),
-            code: EXIT_OUTPUT,
-        })
-}
+use crate::domain::timing::parse_zone;
+use crate::domain::{Instance, Schedule, ScheduleList, ScheduleSpec};
+use crate::ops::{Ops, check_hint};
 
 fn format_of(name: &str) -> Result<PlanFormat, CliError> {
     match name.to_lowercase().as_str() {
@@ -53,24 +33,22 @@ fn format_of(name: &str) -> Result<PlanFormat, CliError> {
 /// `bsched export`: every server's schedules and retention as a plan.
 pub async fn export(cli: &Cli, format: &str, out: &mut dyn Write) -> Result<(), CliError> {
     let format = format_of(format)?;
-    let resolved = resolve_with_credentials(cli)?;
-    let zones = resolved.zones.clone();
-    let client = Client::new(resolved.client)?;
+    let (_, client, zones) = connect(cli)?;
     let fleet = fleet(&client).await?;
     let mut servers = Vec::new();
     for (server, list) in fleet {
         let mut schedules = Vec::new();
         for s in &list.schedules {
-            let name = ScheduleName::new(&s.name).map_err(|e| {
+            let spec = s.spec().map_err(|e| {
                 CliError::Usage(format!(
                     "server {} schedule {} cannot be exported: {e}",
                     server.id, s.id
                 ))
             })?;
             schedules.push(PlanSchedule {
-                name,
-                days: crate::domain::plan::PlanDays(s.days),
-                time: s.time,
+                name: spec.name().clone(),
+                days: PlanDays(spec.days()),
+                time: spec.time(),
             });
         }
         servers.push(PlanServer {
@@ -93,7 +71,7 @@ pub async fn export(cli: &Cli, format: &str, out: &mut dyn Write) -> Result<(), 
 /// The changes that bring one server to its plan entry.
 fn server_changes(
     entry: &PlanServer,
-    list: &crate::domain::ScheduleList,
+    list: &ScheduleList,
     prune: bool,
 ) -> Result<Vec<Change>, CliError> {
     let wanted = entry
@@ -306,7 +284,7 @@ pub async fn apply(
                 ""
             }
         ),
-        code: first_code.unwrap_or(super::EXIT_REFUSED),
+        code: first_code.unwrap_or(EXIT_REFUSED),
     })
 }
 
@@ -361,189 +339,6 @@ async fn run_changes<'a>(
     }
 }
 
-fn snapshot_text(s: &Option<crate::journal::Snapshot>) -> String {
-    match s {
-        Some(s) if !s.name.is_empty() => {
-            let days = crate::domain::Weekdays::parse_user(&s.days.join(","))
-                .map(|d| d.display())
-                .unwrap_or_else(|_| s.days.join(","));
-            format!("'{}' {days} {}", s.name, s.time)
-        }
-        Some(s) => s.id.map(|i| format!("schedule {i}")).unwrap_or_default(),
-        None => String::new(),
-    }
-}
-
-fn entry_change(e: &Entry) -> String {
-    match e.action {
-        Action::Create => snapshot_text(&e.after),
-        Action::Delete => snapshot_text(&e.before),
-        Action::Edit => format!(
-            "{} -> {}",
-            snapshot_text(&e.before),
-            snapshot_text(&e.after)
-        ),
-        Action::Retention => match e.retention {
-            Some((Some(b), a)) => format!("keep {b} -> {a}"),
-            Some((None, a)) => format!("keep {a}"),
-            None => String::new(),
-        },
-    }
-}
-
-/// `bsched log`: the journal, newest last; `--limit 0` shows every entry.
-pub fn log(cli: &Cli, json: bool, limit: usize, out: &mut dyn Write) -> Result<(), CliError> {
-    let profile = super::resolve_profile(cli)
-        .map(|r| r.profile)
-        .unwrap_or_else(|_| crate::config::DEFAULT_PROFILE.to_string());
-    let journal = open_journal(&profile)?;
-    let contents = journal
-        .load()
-        .map_err(|e| CliError::Usage(safe(&e.to_string())))?;
-    warn_all(contents.warning(journal.path()));
-    let entries = &contents.entries;
-    let shown = match limit {
-        0 => &entries[..],
-        n => &entries[entries.len().saturating_sub(n)..],
-    };
-    if json {
-        return print_json(out, &shown);
-    }
-    if shown.is_empty() {
-        return print_text(
-            out,
-            "The journal is empty: bsched has made no changes yet.\n",
-        );
-    }
-    let tz = jiff::tz::TimeZone::system();
-    let rows: Vec<Vec<String>> = shown
-        .iter()
-        .map(|e| {
-            vec![
-                e.id.to_string(),
-                local_stamp(&tz, e.time),
-                safe(&e.profile),
-                format!("{:?}", e.action).to_lowercase(),
-                match &e.server {
-                    Some(s) => format!("{} ({})", safe(s), e.instance_id),
-                    None => e.instance_id.to_string(),
-                },
-                safe(&entry_change(e)),
-                match (&e.outcome, &e.error) {
-                    (Outcome::Failed, Some(err)) => format!("failed: {}", safe(err)),
-                    (Outcome::Unknown, Some(err)) => format!("unknown: {}", safe(err)),
-                    (o, _) => format!("{o:?}").to_lowercase(),
-                },
-            ]
-        })
-        .collect();
-    print_text(
-        out,
-        &table::render(
-            &[
-                "ENTRY", "TIME", "PROFILE", "ACTION", "SERVER", "CHANGE", "OUTCOME",
-            ],
-            &rows,
-        ),
-    )
-}
-
-/// `bsched restore ENTRY`: creates again the schedule a journal entry deleted, unless it was
-/// restored already or the server has it again (then nothing is sent).
-pub async fn restore(cli: &Cli, entry: u64, out: &mut dyn Write) -> Result<(), CliError> {
-    let resolved = resolve_with_credentials(cli)?;
-    let journal = open_journal(&resolved.profile)?;
-    let contents = journal
-        .load()
-        .map_err(|e| CliError::Usage(safe(&e.to_string())))?;
-    warn_all(contents.warning(journal.path()));
-    let entries = &contents.entries;
-    let e = entries.iter().find(|e| e.id == entry).ok_or_else(|| {
-        CliError::Usage(format!(
-            "there is no journal entry {entry} (see `bsched log`)"
-        ))
-    })?;
-    if e.action != Action::Delete {
-        return Err(CliError::Usage(format!(
-            "entry {entry} is {}, not a delete; only deleted schedules can be restored",
-            format!("{:?}", e.action).to_lowercase()
-        )));
-    }
-    // A delete whose outcome is unknown may have applied: restoring it is safe, since a
-    // schedule that is still there is found below and nothing is sent.
-    if e.outcome == Outcome::Failed {
-        return Err(CliError::Usage(format!(
-            "entry {entry} did not delete anything (its outcome is failed)"
-        )));
-    }
-    if e.profile != resolved.profile {
-        let p = safe(&e.profile);
-        return Err(CliError::Usage(format!(
-            "entry {entry} was made on profile '{p}'; run with --profile {p}"
-        )));
-    }
-    if let Some(by) = restored_by(entries, entry) {
-        let what = by
-            .after
-            .as_ref()
-            .and_then(|s| s.id)
-            .map(|id| format!(" as schedule {id}"))
-            .unwrap_or_default();
-        return print_text(
-            out,
-            &format!(
-                "Entry {entry} was restored already by entry {}{what}; nothing was sent. (If it was deleted again since, restore that later delete instead.)\n",
-                by.id
-            ),
-        );
-    }
-    let spec = e
-        .before
-        .as_ref()
-        .ok_or_else(|| CliError::Usage(format!("entry {entry} does not hold the deleted schedule")))?
-        .spec()
-        .map_err(|why| {
-            CliError::Usage(format!(
-                "entry {entry} does not hold the whole schedule (it was deleted without --instance): {}",
-                safe(&why)
-            ))
-        })?;
-    let ops = Ops::new(Client::new(resolved.client)?, journal)
-        .announcing_waits(|notice| eprintln!("{notice}"));
-    let restored = ops
-        .restore(e.instance_id, e.server.as_deref(), &spec, Some(entry))
-        .await;
-    warn_all(ops.take_warnings());
-    match restored? {
-        Restored::AlreadyThere(s) => print_text(
-            out,
-            &format!(
-                "'{}' ({} {}) is already on server {} as schedule {}; nothing was sent.\n",
-                safe(&s.name),
-                s.days.display(),
-                s.time,
-                e.instance_id,
-                s.id
-            ),
-        ),
-        Restored::Created(created) => print_report(
-            out,
-            &format!(
-                "Restored '{}' ({} {}) on server {} as schedule {}.\n",
-                safe(&created.name),
-                created.days.display(),
-                created.time,
-                e.instance_id,
-                created.id
-            ),
-            &format!(
-                "schedule {} was restored on server {}",
-                created.id, e.instance_id
-            ),
-        ),
-    }
-}
-
 #[derive(Serialize)]
 struct LintJson<'a> {
     server: &'a str,
@@ -553,8 +348,7 @@ struct LintJson<'a> {
 
 /// `bsched lint`: duplicates and near-overlaps; exit 1 when something is found.
 pub async fn lint(cli: &Cli, within: u16, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
-    let resolved = resolve_with_credentials(cli)?;
-    let client = Client::new(resolved.client)?;
+    let client = client_for(cli)?;
     let fleet = fleet(&client).await?;
     let mut found: Vec<(&str, Finding)> = Vec::new();
     for (server, list) in &fleet {

@@ -5,16 +5,13 @@ use crossterm::event::KeyEvent;
 use ratatui::Frame;
 
 use super::{Areas, LayerState, Step};
-use crate::domain::upcoming::{Upcoming, upcoming};
+use crate::domain::upcoming::{Upcoming, WEEK, upcoming};
 use crate::tui::app::{App, PAGE};
 use crate::tui::keymap::Action;
 use crate::tui::ui::{self, Theme};
 
 /// How many upcoming runs the fleet view lists.
 pub const UPCOMING_ROWS: usize = 200;
-
-/// The view's horizon.
-const WEEK: jiff::SignedDuration = jiff::SignedDuration::from_hours(24 * 7);
 
 /// The upcoming view.
 #[derive(Debug, Clone, PartialEq, Eq)]
