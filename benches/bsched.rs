@@ -1,6 +1,9 @@
 //! Benchmarks (divan): `cargo bench --bench bsched`. Figures and targets are in BENCHMARKS.md.
 //! Ratios are measured side by side in one run; absolute times depend on the machine.
 
+// Measuring code, like a test: a failure to set up is a panic with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::hint::black_box;
 
 use bsched::api::decode_schedule_page;

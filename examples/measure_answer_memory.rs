@@ -3,6 +3,9 @@
 //! (`$` document, then every element into a schedule). Linux only (reads /proc).
 //! `cargo run --release --example measure_answer_memory [MB]`.
 
+// Measuring code, like a test: a failure to set up is a panic with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 fn peak_rss_kib() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()

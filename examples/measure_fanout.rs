@@ -2,6 +2,9 @@
 //! with the client's concurrency c, beside a sequential run (c = 1).
 //! `cargo run --release --example measure_fanout -- [c ...]` (default: 1 4 8).
 
+// Measuring code, like a test: a failure to set up is a panic with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::time::{Duration, Instant};
 
 use bsched::api::{Client, ClientConfig, Secret, checked_url};

@@ -2,6 +2,9 @@
 //! the same runtime: each key goes through `App::update` and a full 200x60 draw, as in the
 //! event loop. Prints percentiles. `cargo run --release --example measure_latency`.
 
+// Measuring code, like a test: a failure to set up is a panic with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "../benches/fixture.rs"]
 mod fixture;
 

@@ -1,6 +1,9 @@
 //! Peak RSS with 10,000 servers and 100,000 schedules loaded into the TUI's state, one frame
 //! drawn. `cargo run --release --example measure_memory`. Linux only (reads /proc).
 
+// Measuring code, like a test: a failure to set up is a panic with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 #[path = "../benches/fixture.rs"]
 mod fixture;
 

@@ -2,6 +2,9 @@
 //! arrives), and CPU used while the TUI sits idle for 10 s with everything loaded.
 //! `cargo build --release && cargo run --release --example measure_tui`. Linux only.
 
+// Measuring code, like a test: a failure to set up is a panic with a message.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
 use std::io::Read;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -8,7 +8,7 @@
 use crate::api::{ApiError, Client};
 use crate::domain::plan::Change;
 use crate::domain::{InstanceId, Schedule, ScheduleId, ScheduleSpec};
-use crate::journal::{Action, Entry, Intent, Journal, Outcome, Snapshot, restored_by};
+use crate::journal::{Action, Intent, Journal, Outcome, Snapshot, unrestored_delete};
 
 /// The client and the journal its changes go to.
 #[derive(Debug, Clone)]
@@ -79,16 +79,18 @@ pub fn check_hint(instance: Option<InstanceId>) -> String {
     }
 }
 
-/// Whether `e` is a delete of `profile` that `spec` would restore on `instance`.
-fn restores(e: &Entry, profile: &str, instance: InstanceId, spec: &ScheduleSpec) -> bool {
-    let want = Snapshot::of_spec(spec);
-    e.action == Action::Delete
-        && e.profile == profile
-        && e.instance_id == instance
-        && e.outcome != Outcome::Failed
-        && e.before.as_ref().is_some_and(|b| {
-            b.name.trim() == want.name && b.days == want.days && b.time == want.time
-        })
+/// What a change of `action` on `instance` (named `server`) is about to do; the caller sets
+/// the parts its action has (before, after, retention, the delete it restores).
+fn intent(action: Action, instance: InstanceId, server: Option<&str>) -> Intent {
+    Intent {
+        action,
+        instance_id: instance,
+        server: server.map(str::to_string),
+        before: None,
+        after: None,
+        retention: None,
+        restores: None,
+    }
 }
 
 impl Ops {
@@ -174,13 +176,9 @@ impl Ops {
         restores: Option<u64>,
     ) -> Result<Schedule, ApiError> {
         let id = self.begin(Intent {
-            action: Action::Create,
-            instance_id: instance,
-            server: server.map(str::to_string),
-            before: None,
             after: Some(Snapshot::of_spec(spec)),
-            retention: None,
             restores,
+            ..intent(Action::Create, instance, server)
         })?;
         let result = self.client.create_schedule(instance, spec).await;
         self.finish(
@@ -215,12 +213,7 @@ impl Ops {
         let entry = match entry {
             Some(n) => Some(n),
             None => self.journal.read().ok().and_then(|entries| {
-                entries
-                    .iter()
-                    .rev()
-                    .filter(|e| restores(e, self.journal.profile(), instance, spec))
-                    .find(|d| restored_by(&entries, d.id).is_none())
-                    .map(|d| d.id)
+                unrestored_delete(&entries, self.journal.profile(), instance, spec)
             }),
         };
         self.create_restoring(instance, server, spec, entry)
@@ -237,13 +230,9 @@ impl Ops {
         spec: &ScheduleSpec,
     ) -> Result<Schedule, ApiError> {
         let id = self.begin(Intent {
-            action: Action::Edit,
-            instance_id: instance,
-            server: server.map(str::to_string),
             before: Some(Snapshot::of(before)),
             after: Some(Snapshot::of_spec(spec)),
-            retention: None,
-            restores: None,
+            ..intent(Action::Edit, instance, server)
         })?;
         let result = self.client.edit_schedule(instance, before.id, spec).await;
         self.finish(
@@ -271,13 +260,8 @@ impl Ops {
         }));
         let instance = instance.or(before.map(|b| b.instance_id));
         let entry = self.begin(Intent {
-            action: Action::Delete,
-            instance_id: instance.unwrap_or(0),
-            server: server.map(str::to_string),
             before: before_snap,
-            after: None,
-            retention: None,
-            restores: None,
+            ..intent(Action::Delete, instance.unwrap_or(0), server)
         })?;
         let result = self.client.delete_schedule(id, instance).await;
         self.finish(entry, instance, &result, None);
@@ -293,13 +277,8 @@ impl Ops {
         keep: u8,
     ) -> Result<(), ApiError> {
         let entry = self.begin(Intent {
-            action: Action::Retention,
-            instance_id: instance,
-            server: server.map(str::to_string),
-            before: None,
-            after: None,
             retention: Some((before, keep)),
-            restores: None,
+            ..intent(Action::Retention, instance, server)
         })?;
         let result = self.client.set_retention(instance, keep).await;
         self.finish(entry, Some(instance), &result, None);

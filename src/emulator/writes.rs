@@ -12,7 +12,7 @@ use serde_json::{Map, json};
 
 use super::api::{Answer, Params, World, err, ok, t};
 use super::state::EmuSchedule;
-use crate::domain::{NAME_MAX_CHARS, TimeOfDay, Weekdays};
+use crate::domain::{NAME_MAX_CHARS, RETENTION_RANGE, TimeOfDay, Weekdays};
 
 impl World {
     pub(super) fn instance_edit(&mut self, p: &Params) -> Answer {
@@ -32,7 +32,7 @@ impl World {
         let rotation = match p.filled("backup_rotation") {
             None => None,
             Some(v) => match v.parse::<u8>() {
-                Ok(n) if (1..=10).contains(&n) => Some(n),
+                Ok(n) if RETENTION_RANGE.contains(&n) => Some(n),
                 _ => {
                     return Err(err(
                         "value",
