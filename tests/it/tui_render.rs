@@ -84,6 +84,30 @@ fn help() {
 }
 
 #[test]
+fn a_remapped_keymap_shows_in_the_help_footer_and_dialogs() {
+    let mut app = loaded_with(remapped());
+    let main = screen(&app, 120, 40);
+    assert!(
+        main.contains("x delete") && main.contains("Ctrl+q quit"),
+        "{main}"
+    );
+    insta::assert_snapshot!("remapped_main_120x40", main);
+    press(&mut app, [ch('h')]);
+    let help = screen(&app, 120, 40);
+    assert!(help.contains("Ctrl+s / Esc"), "the form's keys too: {help}");
+    insta::assert_snapshot!("remapped_help_120x40", help);
+    press(&mut app, [key(KeyCode::Esc), key(KeyCode::Tab), ch('x')]);
+    let dialog = screen(&app, 80, 24);
+    assert!(
+        dialog.contains(" o ") && dialog.contains(" c/Esc "),
+        "{dialog}"
+    );
+    insta::assert_snapshot!("remapped_delete_dialog_80x24", dialog);
+    press(&mut app, [key(KeyCode::Esc), ch('a')]);
+    insta::assert_snapshot!("remapped_form_80x24", screen(&app, 80, 24));
+}
+
+#[test]
 fn too_small() {
     let app = loaded();
     insta::assert_snapshot!("too_small_40x10", screen(&app, 40, 10));

@@ -538,7 +538,7 @@ fn login_screen_validates_keeps_typing_and_asks_for_the_code() {
         app.update(Msg::LoggedIn {
             result: Ok(bsched::tui::msg::LoggedIn {
                 host: "my.example.test".into(),
-                account: String::new(),
+                account: cfg.username.clone().unwrap_or_default(),
                 settings: (**cfg).clone(),
                 needs_code: true,
             })
@@ -1053,5 +1053,51 @@ fn switching_profile_forgets_the_panel_filter() {
     assert!(
         app.fleet.panel_filter.is_empty(),
         "another account, another filter"
+    );
+}
+
+#[test]
+fn remapped_dialog_keys_do_what_their_hints_say() {
+    let mut app = loaded_with(remapped());
+    press(&mut app, [key(KeyCode::Tab), ch('d')]);
+    assert!(
+        !app.layers
+            .is_open::<bsched::tui::layers::confirm::ConfirmDelete>(),
+        "d is no longer delete"
+    );
+    press(&mut app, [ch('x')]);
+    assert!(
+        app.layers
+            .is_open::<bsched::tui::layers::confirm::ConfirmDelete>()
+    );
+    assert!(press(&mut app, [ch('y')]).is_empty(), "y is no longer yes");
+    let cmds = press(&mut app, [ch('o')]);
+    assert!(matches!(cmds.as_slice(), [Cmd::Delete { .. }]), "{cmds:?}");
+
+    // The form saves with its own key; Enter no longer does.
+    press(&mut app, [ch('a')]);
+    press(&mut app, typed("nightly"));
+    press(&mut app, [key(KeyCode::Tab), ch('w')]);
+    assert!(press(&mut app, [key(KeyCode::Enter)]).is_empty());
+    let save = Msg::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char('s'),
+        crossterm::event::KeyModifiers::CONTROL,
+    ));
+    let cmds = press(&mut app, [save]);
+    assert!(matches!(cmds.as_slice(), [Cmd::Create { .. }]), "{cmds:?}");
+
+    // Hints name the keys bound now.
+    app.update(Msg::Saved {
+        instance: 1,
+        result: Err(bsched::api::ApiError::Setup("refused".into())),
+    });
+    press(&mut app, [key(KeyCode::Esc), ch('q')]);
+    assert!(!app.quit, "q is no longer quit");
+    let cmds = press(&mut app, [ch('A')]);
+    assert!(cmds.is_empty());
+    let notice = app.notice.as_ref().expect("a notice");
+    assert_eq!(
+        notice.text,
+        "Mark servers first: m marks one, * marks all shown."
     );
 }

@@ -129,7 +129,7 @@ impl App {
     fn on_action(&mut self, action: Action) -> Vec<Cmd> {
         match action {
             Action::Quit => return self.quit_now(),
-            Action::Help => self.layers.open(Help::default()),
+            Action::Help => self.layers.open(Help),
             Action::Refresh => {
                 let mut cmds = vec![self.load_servers()];
                 if let Some(id) = self.selected_server().map(|s| s.id) {

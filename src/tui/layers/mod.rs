@@ -108,6 +108,8 @@ pub trait Member: Sized {
 macro_rules! layers {
     ($($variant:ident($ty:ty)),* $(,)?) => {
         /// An open layer.
+        // At most one of each kind is open, so the size of the largest costs nothing.
+        #[allow(clippy::large_enum_variant)]
         #[derive(Debug)]
         pub enum Layer {
             $(

@@ -126,9 +126,14 @@ pub fn answer(app: &mut App, cmds: Vec<Cmd>) -> Vec<Cmd> {
 
 /// An app with everything loaded.
 pub fn loaded() -> App {
+    loaded_with(Keymap::default())
+}
+
+/// An app with everything loaded and these key bindings.
+pub fn loaded_with(keymap: Keymap) -> App {
     let mut app = App::new(
         bsched::tui::app::Session::new("demo@bsched.test", "127.0.0.1:8765"),
-        Keymap::default(),
+        keymap,
     );
     app.now = test_now();
     app.session.zones = test_zones();
@@ -166,4 +171,32 @@ pub async fn drive(app: &mut App, executor: &bsched::tui::worker::Executor, cmds
             queue.extend(app.update(m));
         }
     }
+}
+
+/// A keymap with the main screen's and the layers' keys moved, as a user's config might:
+/// `[keys]` quit = ctrl-q, help = h, delete = x, new = a, mark = m, refresh = f5, journal = J;
+/// `[keys.confirm]` yes = o, no = c/esc; `[keys.plan]` apply = s, close = esc;
+/// `[keys.form]` save = ctrl-s; `[keys.view]` close = esc.
+pub fn remapped() -> Keymap {
+    let config = r#"
+        quit = ["ctrl-q"]
+        help = ["h"]
+        delete = ["x"]
+        new = ["a"]
+        mark = ["m"]
+        refresh = ["f5"]
+        journal = ["J"]
+        [confirm]
+        yes = ["o"]
+        no = ["c", "esc"]
+        [plan]
+        apply = ["s"]
+        close = ["esc"]
+        [form]
+        save = ["ctrl-s"]
+        [view]
+        close = ["esc"]
+    "#;
+    let table: std::collections::BTreeMap<String, toml::Value> = toml::from_str(config).unwrap();
+    Keymap::new(&table).unwrap()
 }
