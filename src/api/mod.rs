@@ -5,6 +5,7 @@ pub mod doc;
 mod error;
 mod paging;
 mod parse;
+pub mod password_command;
 mod schedules;
 pub mod scrub;
 mod secret;

@@ -61,10 +61,12 @@ impl Client {
                 let Some(cmd) = cfg.password_command.clone() else {
                     return Err(no_credentials());
                 };
-                tokio::task::spawn_blocking(move || crate::config::run_password_command(&cmd))
-                    .await
-                    .map_err(|_| ApiError::Setup("password_command could not be run".into()))?
-                    .map_err(|e| ApiError::Setup(e.0))
+                tokio::task::spawn_blocking(move || {
+                    super::password_command::run_password_command(&cmd)
+                })
+                .await
+                .map_err(|_| ApiError::Setup("password_command could not be run".into()))?
+                .map_err(|e| ApiError::Setup(e.0))
             })
             .await?
             .clone();
