@@ -55,6 +55,14 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
+    /// These settings without the password and the session token.
+    pub fn without_secrets(&self) -> ClientConfig {
+        let mut cfg = self.clone();
+        cfg.password = None;
+        cfg.token = None;
+        cfg
+    }
+
     /// A config with default timeouts for `url`.
     pub fn new(url: Url) -> ClientConfig {
         ClientConfig {
@@ -196,10 +204,7 @@ impl Client {
     /// The settings this client was made with, without the password and the session: what a
     /// login screen may be pre-filled with.
     pub fn settings_without_secrets(&self) -> ClientConfig {
-        let mut cfg = self.inner.cfg.clone();
-        cfg.password = None;
-        cfg.token = None;
-        cfg
+        self.inner.cfg.without_secrets()
     }
 
     /// The account name, for display.

@@ -12,13 +12,12 @@ pub fn keys(km: &Keymap, action: Action) -> String {
 /// One key for `action` in a short hint: its first key that is not a letter (an arrow, Enter,
 /// Esc), or else its first key.
 pub fn short(km: &Keymap, action: Action) -> String {
-    let all = km.keys_for(action);
-    let labels: Vec<&str> = all.split('/').filter(|l| !l.is_empty()).collect();
+    let labels = km.labels(action);
     labels
         .iter()
         .find(|l| l.chars().count() > 1 || !l.chars().all(char::is_alphanumeric))
         .or(labels.first())
-        .map(|l| l.to_string())
+        .cloned()
         .unwrap_or_default()
 }
 
@@ -395,4 +394,21 @@ pub fn help_title(km: &Keymap) -> String {
         short(km, Action::Close),
         keys(km, Action::Help)
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_hint_names_a_slash_key_too() {
+        let mut o = std::collections::BTreeMap::new();
+        o.insert("filter".to_string(), toml::Value::from(vec!["f"]));
+        o.insert("quit".to_string(), toml::Value::from(vec!["/", "q"]));
+        let km = Keymap::new(&o).expect("keymap");
+        assert_eq!(short(&km, Action::Quit), "/");
+        assert_eq!(too_small(&km), "/ quits");
+        assert_eq!(short(&Keymap::default(), Action::Up), "↑");
+        assert_eq!(short(&Keymap::default(), Action::Quit), "q");
+    }
 }

@@ -143,9 +143,7 @@ impl App {
         session.zones = info.zones;
         session.settings = Some(info.settings);
         // Nothing of the old account stays: its servers, marks, plans and pending deletes.
-        let version = self.fleet.data_version;
         self.fleet = Fleet::default();
-        self.fleet.data_version = version + 1;
         self.panes = Panes::default();
         self.undo = None;
         self.layers

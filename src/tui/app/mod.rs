@@ -91,10 +91,7 @@ impl App {
     /// An app that starts on the login screen, pre-filled from the profile's settings.
     pub fn login_screen(base: ClientConfig, keymap: Keymap) -> App {
         let mut session = Session::new("", base.url.host_str().unwrap_or("?"));
-        let mut settings = base.clone();
-        settings.password = None;
-        settings.token = None;
-        session.settings = Some(settings);
+        session.settings = Some(base.without_secrets());
         let mut app = App::new(session, keymap);
         app.layers.open(LoginForm::new(base));
         app

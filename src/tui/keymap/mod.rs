@@ -212,9 +212,9 @@ impl Keymap {
             .any(|(_, k, a)| *a == action && *k == key)
     }
 
-    /// The labels of the keys bound to `action`, e.g. `"j/↓"`. An upper-case letter bound
+    /// The labels of the keys bound to `action`, in binding order. An upper-case letter bound
     /// beside its lower-case one (`y` and `Y`) shows once.
-    pub fn keys_for(&self, action: Action) -> String {
+    pub fn labels(&self, action: Action) -> Vec<String> {
         let keys: Vec<Key> = self
             .bindings
             .iter()
@@ -229,8 +229,12 @@ impl Keymap {
                 _ => true,
             })
             .map(Key::label)
-            .collect::<Vec<_>>()
-            .join("/")
+            .collect()
+    }
+
+    /// The labels of the keys bound to `action`, e.g. `"j/↓"`.
+    pub fn keys_for(&self, action: Action) -> String {
+        self.labels(action).join("/")
     }
 
     /// `(keys, description)` for every action of the main screen, in help order.
