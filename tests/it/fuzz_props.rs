@@ -76,11 +76,17 @@ fn any_plan() -> impl Strategy<Value = Plan> {
         prop::option::of(1u8..=10),
         prop::collection::vec(schedule, 0..4),
     )
-        .prop_map(|(id, name, retention, schedules)| PlanServer {
-            id,
-            name,
-            retention,
-            schedules,
+        .prop_map(|(id, name, retention, mut schedules)| {
+            // A plan never holds two schedules whose names match ignoring
+            // case and spaces (the parser refuses it), so neither may this.
+            let mut seen = std::collections::HashSet::new();
+            schedules.retain(|s| seen.insert(s.name.as_str().trim().to_lowercase()));
+            PlanServer {
+                id,
+                name,
+                retention,
+                schedules,
+            }
         });
     prop::collection::vec(server, 0..5).prop_map(|mut servers| {
         servers.sort_by_key(|s| s.id);
