@@ -112,24 +112,14 @@ fn create_through_the_form() {
         "closes on success"
     );
     assert_eq!(app.panes.pane, Pane::Schedules);
-    let Cmd::LoadSchedules { instance: 5, req } = cmds[0] else {
-        panic!("{cmds:?}")
-    };
-    let mut list = schedules_of(5);
-    list.schedules.push(bsched::domain::Schedule {
-        id: 899,
-        ..saved.clone()
-    });
-    list.schedules.push(saved);
-    app.update(Msg::Schedules {
-        instance: 5,
-        req,
-        result: Ok(list),
-    });
+    assert!(
+        cmds.is_empty(),
+        "the write's answer is shown as it is, without listing again: {cmds:?}"
+    );
     assert_eq!(
-        app.selected_schedule().unwrap().id,
-        900,
-        "the saved schedule is selected"
+        app.selected_schedule().unwrap(),
+        &saved,
+        "the saved schedule is shown and selected"
     );
     assert!(app.notice.as_ref().unwrap().text.contains("Created"));
 }
@@ -370,7 +360,13 @@ fn delete_confirm_and_cancel() {
         id: 302,
         result: Ok(()),
     });
-    assert!(matches!(cmds[0], Cmd::LoadSchedules { instance: 2, .. }));
+    assert!(cmds.is_empty(), "no listing after a delete: {cmds:?}");
+    let left: Vec<u64> = app.current_schedules().iter().map(|s| s.id).collect();
+    assert_eq!(
+        left,
+        vec![303],
+        "the deleted schedule is gone from the list"
+    );
 }
 
 #[test]
@@ -387,7 +383,9 @@ fn d_on_the_servers_pane_deletes_nothing() {
 fn refresh_keeps_rows_and_newest_answer_wins() {
     let mut app = loaded();
     let cmds = press(&mut app, [ch('r')]);
-    assert!(matches!(cmds[0], Cmd::LoadInstances { .. }));
+    let Cmd::LoadInstances { req: old_list } = cmds[0] else {
+        panic!("{cmds:?}")
+    };
     let Cmd::LoadSchedules {
         instance: 1,
         req: old,
@@ -395,25 +393,57 @@ fn refresh_keeps_rows_and_newest_answer_wins() {
     else {
         panic!("{cmds:?}")
     };
+    assert_eq!(cmds.len(), 2, "one load at a time: {cmds:?}");
     assert!(app.busy());
     assert_eq!(app.current_schedules().len(), 1, "stale rows stay visible");
+    // A second refresh while the first load is on its way: it waits its turn.
     let cmds = press(&mut app, [ch('r')]);
-    let Cmd::LoadSchedules { req: new, .. } = cmds[1] else {
-        panic!()
+    let [Cmd::LoadInstances { req: new_list }] = cmds[..] else {
+        panic!("{cmds:?}")
     };
-    // The older answer arrives late and is dropped.
-    app.update(Msg::Schedules {
+    // The older server list arrives late and is dropped.
+    app.update(Msg::Instances {
+        req: old_list,
+        result: Ok(servers()[..1].to_vec()),
+    });
+    assert_eq!(app.fleet.servers().len(), 5);
+    // The schedules on their way arrive; the backups asked for by the first refresh go next,
+    // then the schedules asked again.
+    let cmds = app.update(Msg::Schedules {
         instance: 1,
         req: old,
         result: Ok(Default::default()),
     });
-    assert_eq!(app.current_schedules().len(), 1);
+    let [Cmd::LoadBackups { instance: 1, req }] = cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(app.current_schedules().len(), 0);
+    let cmds = app.update(Msg::Backups {
+        instance: 1,
+        req,
+        result: Ok(Vec::new()),
+    });
+    let [
+        Cmd::LoadSchedules {
+            instance: 1,
+            req: new,
+        },
+    ] = cmds[..]
+    else {
+        panic!("{cmds:?}")
+    };
+    assert_eq!(app.current_schedules().len(), 0);
     app.update(Msg::Schedules {
         instance: 1,
         req: new,
-        result: Ok(Default::default()),
+        result: Ok(schedules_of(1)),
     });
-    assert_eq!(app.current_schedules().len(), 0);
+    assert_eq!(app.current_schedules().len(), 1);
+    app.update(Msg::Instances {
+        req: new_list,
+        result: Ok(servers()),
+    });
+    assert_eq!(app.fleet.servers().len(), 5);
 }
 
 #[test]
@@ -728,28 +758,34 @@ fn upcoming_is_computed_again_once_per_frame_when_data_changes() {
             .get::<bsched::tui::layers::upcoming::UpcomingView>()
             .is_some_and(|v| v.stale)
     );
-    // The refresh answers: staging now has a schedule.
-    for cmd in cmds {
-        if let Cmd::LoadInstances { req } = cmd {
-            let more = app.update(Msg::Instances {
+    // The refresh answers, one load after another: staging now has a schedule.
+    let mut queue = cmds;
+    while let Some(cmd) = queue.pop() {
+        let msg = match cmd {
+            Cmd::LoadInstances { req } => Msg::Instances {
                 req,
                 result: Ok(servers()),
-            });
-            for c in more {
-                if let Cmd::LoadSchedules { instance, req } = c {
-                    let mut list = schedules_of(instance);
-                    if instance == 5 {
-                        list.schedules
-                            .push(sched(500, 5, "new", Weekdays::WEEKENDS, "10:00"));
-                    }
-                    app.update(Msg::Schedules {
-                        instance,
-                        req,
-                        result: Ok(list),
-                    });
+            },
+            Cmd::LoadSchedules { instance, req } => {
+                let mut list = schedules_of(instance);
+                if instance == 5 {
+                    list.schedules
+                        .push(sched(500, 5, "new", Weekdays::WEEKENDS, "10:00"));
+                }
+                Msg::Schedules {
+                    instance,
+                    req,
+                    result: Ok(list),
                 }
             }
-        }
+            Cmd::LoadBackups { instance, req } => Msg::Backups {
+                instance,
+                req,
+                result: Ok(backups_of(instance)),
+            },
+            _ => continue,
+        };
+        queue.extend(app.update(msg));
     }
     assert!(
         app.layers
@@ -881,13 +917,11 @@ fn retention_dialog_chooses_confirms_and_reports() {
             .is_open::<bsched::tui::layers::retention::RetentionDialog>()
     );
     assert!(app.notice.as_ref().unwrap().text.contains("now keeps 2"));
-    assert!(
-        cmds.iter()
-            .any(|c| matches!(c, Cmd::LoadSchedules { instance: 1, .. }))
-    );
-    assert!(
-        cmds.iter()
-            .any(|c| matches!(c, Cmd::LoadBackups { instance: 1, .. }))
+    assert!(cmds.is_empty(), "no listing after the change: {cmds:?}");
+    assert_eq!(
+        app.fleet.schedules_of(1).unwrap().backup_rotation,
+        Some(2),
+        "the new retention is shown"
     );
 }
 

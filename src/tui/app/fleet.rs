@@ -4,6 +4,7 @@
 use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 
+use super::queue::Kind;
 use crate::domain::backups::{Backup, Protection, assess};
 use crate::domain::timing::{Zones, next_run};
 use crate::domain::{Instance, InstanceId, Schedule, ScheduleId, ScheduleList};
@@ -18,8 +19,11 @@ pub struct Loaded<T> {
     pub loading: Option<ReqId>,
     /// Why the last load failed.
     pub error: Option<String>,
-    /// When the list last arrived.
+    /// When the list last arrived (for a cached list: when it was seen).
     pub updated: Option<jiff::Timestamp>,
+    /// Whether the list is the last-known one from the cache, not yet read again this run.
+    /// Nothing is written to the API on the strength of a cached list.
+    pub cached: bool,
 }
 
 impl<T> Default for Loaded<T> {
@@ -29,11 +33,28 @@ impl<T> Default for Loaded<T> {
             loading: None,
             error: None,
             updated: None,
+            cached: false,
         }
     }
 }
 
 impl<T> Loaded<T> {
+    /// A list from the cache, seen at `seen`.
+    pub fn from_cache(list: T, seen: jiff::Timestamp) -> Loaded<T> {
+        Loaded {
+            list: Some(list),
+            loading: None,
+            error: None,
+            updated: Some(seen),
+            cached: true,
+        }
+    }
+
+    /// Whether the list was read from the API in this run (not from the cache).
+    pub fn fresh(&self) -> bool {
+        self.list.is_some() && !self.cached
+    }
+
     /// Takes an answer if it is for the newest request; says whether it was.
     pub fn arrive<E: std::fmt::Display>(
         &mut self,
@@ -50,6 +71,7 @@ impl<T> Loaded<T> {
                 self.list = Some(list);
                 self.error = None;
                 self.updated = Some(now);
+                self.cached = false;
                 Ok(())
             }
             Err(e) => {
@@ -93,8 +115,12 @@ pub struct Fleet {
     pub marked: BTreeSet<InstanceId>,
     /// Schedules with a delete in flight, as they were listed, with their server's name.
     pub deleting: HashMap<ScheduleId, (Schedule, String)>,
-    /// Schedule and backup lists on their way (kept as a count: `busy` runs every frame).
-    pub(crate) loads: usize,
+    /// Schedule and backup loads, waiting or on their way, in the order they are sent.
+    pub queue: super::queue::LoadQueue,
+    /// Writes held back until their server is listed afresh (it was shown from the cache).
+    pub(crate) deferred: Vec<super::Deferred>,
+    /// Each shown server's position in `visible`, built when the queue needs it.
+    positions: Option<HashMap<InstanceId, usize>>,
     /// Bumped whenever schedules or backups arrive: row caches older than it are stale.
     pub(crate) data_version: u64,
     /// Server rows computed for the current data version and minute.
@@ -135,41 +161,82 @@ impl Fleet {
 
     /// Whether any list is on its way.
     pub fn busy(&self) -> bool {
-        self.servers.loading.is_some() || !self.deleting.is_empty() || self.loads > 0
+        self.servers.loading.is_some() || !self.deleting.is_empty() || self.queue.busy()
     }
 
-    /// Marks a load of `id`'s schedules as on its way.
-    pub(crate) fn loading_schedules(&mut self, id: InstanceId, req: ReqId) {
-        if self
-            .schedules
-            .entry(id)
-            .or_default()
-            .loading
-            .replace(req)
-            .is_none()
-        {
-            self.loads += 1;
-        }
-    }
-
-    /// Marks a load of `id`'s backups as on its way.
-    pub(crate) fn loading_backups(&mut self, id: InstanceId, req: ReqId) {
-        if self
-            .backups
-            .entry(id)
-            .or_default()
-            .loading
-            .replace(req)
-            .is_none()
-        {
-            self.loads += 1;
-        }
-    }
-
-    /// Counts an answer that arrived: rows computed before it are stale.
+    /// Notes that data changed: rows computed before are stale.
     pub(crate) fn arrived(&mut self) {
-        self.loads = self.loads.saturating_sub(1);
         self.data_version += 1;
+    }
+
+    /// Puts a schedule as a write's answer gave it into its server's list (replacing the one
+    /// with its id), so a save needs no listing afterwards.
+    pub(crate) fn put_schedule(&mut self, s: Schedule) {
+        if let Some(list) = self
+            .schedules
+            .get_mut(&s.instance_id)
+            .and_then(|l| l.list.as_mut())
+        {
+            match list.schedules.iter_mut().find(|x| x.id == s.id) {
+                Some(x) => *x = s,
+                None => list.schedules.push(s),
+            }
+            self.data_version += 1;
+        }
+    }
+
+    /// Takes a deleted schedule out of its server's list.
+    pub(crate) fn remove_schedule(&mut self, instance: InstanceId, id: ScheduleId) {
+        if let Some(list) = self
+            .schedules
+            .get_mut(&instance)
+            .and_then(|l| l.list.as_mut())
+        {
+            list.schedules.retain(|s| s.id != id);
+            self.data_version += 1;
+        }
+    }
+
+    /// Notes a server's new retention.
+    pub(crate) fn put_retention(&mut self, instance: InstanceId, keep: u8) {
+        if let Some(list) = self
+            .schedules
+            .get_mut(&instance)
+            .and_then(|l| l.list.as_mut())
+        {
+            list.backup_rotation = Some(keep);
+            self.data_version += 1;
+        }
+    }
+
+    /// Whether anything on screen is still the cached copy.
+    pub fn any_cached(&self) -> bool {
+        self.servers.cached
+            || self.schedules.values().any(|l| l.cached)
+            || self.backups.values().any(|l| l.cached)
+    }
+
+    /// Whether `id`'s schedules were read from the API in this run.
+    pub fn schedules_fresh(&self, id: InstanceId) -> bool {
+        self.schedules.get(&id).is_some_and(Loaded::fresh)
+    }
+
+    /// The load to send next: see [`super::queue`]. `selected` is the selection's position
+    /// in the filtered list.
+    pub(crate) fn next_load(&mut self, selected: usize) -> Option<(InstanceId, Kind)> {
+        if self.positions.is_none() {
+            let all = self.servers();
+            let map = self
+                .visible
+                .iter()
+                .enumerate()
+                .filter_map(|(pos, i)| all.get(*i).map(|s| (s.id, pos)))
+                .collect();
+            self.positions = Some(map);
+        }
+        let positions = self.positions.as_ref()?;
+        self.queue
+            .next(|id, kind| super::queue::rank(positions, selected, id, kind))
     }
 
     /// Recomputes which servers match the filter (case-insensitive, on name, IP, data centre).
@@ -187,6 +254,7 @@ impl Fleet {
             })
             .map(|(i, _)| i)
             .collect();
+        self.positions = None;
     }
 
     /// The marked servers (in id order), except `skip`, as form targets.

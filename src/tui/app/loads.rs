@@ -1,12 +1,12 @@
 //! What arrives from the API for the fleet: the server list, each server's schedules and
 //! backups, and a profile switch.
 
-use super::{App, Fleet, Panes};
+use super::{App, Deferred, Fleet, Kind, Panes};
 use crate::api::ApiError;
 use crate::domain::backups::Backup;
-use crate::domain::{Instance, InstanceId, ScheduleList};
+use crate::domain::{Instance, InstanceId, Schedule, ScheduleList};
 use crate::tui::layers::{Layer, login, plan};
-use crate::tui::msg::{Cmd, ReqId, SessionInfo};
+use crate::tui::msg::{Cmd, Msg, ReqId, SessionInfo};
 use crate::tui::text;
 
 impl App {
@@ -44,28 +44,17 @@ impl App {
             self.panes.server_sel = pos;
         }
         self.upcoming_changed();
-        // Every server's schedules and backups, except those already on their way.
-        let ids: Vec<InstanceId> = self.fleet.servers().iter().map(|s| s.id).collect();
-        let mut cmds = Vec::new();
-        for id in ids {
-            if self
-                .fleet
-                .schedules
-                .get(&id)
-                .is_none_or(|e| e.loading.is_none())
-            {
-                cmds.push(self.load_schedules(id));
-            }
-            if self
-                .fleet
-                .backups
-                .get(&id)
-                .is_none_or(|e| e.loading.is_none())
-            {
-                cmds.push(self.load_backups(id));
-            }
-        }
-        cmds
+        // Every server's schedules and backups, in the background: the queue sends the
+        // selected server and the rows around it first.
+        let loads: Vec<(InstanceId, Kind)> = self
+            .fleet
+            .servers()
+            .iter()
+            .flat_map(|s| [(s.id, Kind::Schedules), (s.id, Kind::Backups)])
+            .filter(|(id, kind)| !self.fleet.queue.pending(*id, *kind))
+            .collect();
+        self.fleet.queue.start_round(&loads, now);
+        Vec::new()
     }
 
     pub(super) fn on_schedules(
@@ -75,6 +64,7 @@ impl App {
         result: Result<ScheduleList, ApiError>,
     ) -> Vec<Cmd> {
         let now = self.now;
+        self.fleet.queue.answered(req);
         let Some(arrived) = self
             .fleet
             .schedules
@@ -86,6 +76,7 @@ impl App {
         self.fleet.arrived();
         self.upcoming_changed();
         let mut cmds = plan::recheck(self, instance, arrived.as_ref().err());
+        cmds.extend(self.on_fresh(instance, arrived.as_ref().err()));
         match arrived {
             Ok(()) => {
                 if self.selected_server().is_some_and(|s| s.id == instance) {
@@ -113,6 +104,7 @@ impl App {
         result: Result<Vec<Backup>, ApiError>,
     ) -> Vec<Cmd> {
         let now = self.now;
+        self.fleet.queue.answered(req);
         let arrived = self
             .fleet
             .backups
@@ -125,6 +117,62 @@ impl App {
             self.notify(text::could_not_load("backups", &e), true);
         }
         Vec::new()
+    }
+
+    /// A server was listed afresh: the writes held back for it (it was shown from the cache)
+    /// go now if what the user saw is still so, and are refused with a sentence otherwise.
+    fn on_fresh(&mut self, instance: InstanceId, failed: Option<&String>) -> Vec<Cmd> {
+        let (mine, others): (Vec<Deferred>, Vec<Deferred>) =
+            std::mem::take(&mut self.fleet.deferred)
+                .into_iter()
+                .partition(|d| d.instance == instance);
+        self.fleet.deferred = others;
+        let mut cmds = Vec::new();
+        for d in mine {
+            let listed = self.fleet.schedules_of(instance);
+            let verdict = match (failed, &d.before) {
+                (Some(e), _) => Err(text::could_not_check(e)),
+                (None, Some(before)) => {
+                    match listed.and_then(|l| l.schedules.iter().find(|s| s.id == before.id)) {
+                        Some(now) if same_schedule(now, before) => Ok(Some(now.clone())),
+                        Some(_) => Err(text::CHANGED_SINCE_CACHED.to_string()),
+                        None => Err(text::GONE_SINCE_CACHED.to_string()),
+                    }
+                }
+                (None, None) => Ok(None),
+            };
+            match verdict {
+                Ok(fresh) => cmds.push(with_fresh_before(
+                    d.cmd,
+                    fresh,
+                    listed.and_then(|l| l.backup_rotation),
+                )),
+                Err(reason) => {
+                    let error = ApiError::Setup(reason);
+                    let msg = match d.cmd {
+                        Cmd::Edit { instance, .. } => Msg::Saved {
+                            instance,
+                            result: Err(error),
+                        },
+                        Cmd::Delete {
+                            instance, before, ..
+                        } => Msg::Deleted {
+                            instance,
+                            id: before.id,
+                            result: Err(error),
+                        },
+                        Cmd::SetRetention { instance, keep, .. } => Msg::RetentionSet {
+                            instance,
+                            keep,
+                            result: Err(error),
+                        },
+                        _ => continue,
+                    };
+                    cmds.extend(self.handle(msg));
+                }
+            }
+        }
+        cmds
     }
 
     /// Leaves the current account for another profile's (the executor has switched already).
@@ -153,5 +201,37 @@ impl App {
             false,
         );
         vec![self.load_servers()]
+    }
+}
+
+/// Whether a schedule as listed now is the one the user saw (same name, days and time).
+fn same_schedule(a: &Schedule, b: &Schedule) -> bool {
+    a.name == b.name && a.days == b.days && a.time == b.time
+}
+
+/// A held-back write, with `before` as the fresh listing has it (for the journal).
+fn with_fresh_before(cmd: Cmd, fresh: Option<Schedule>, rotation: Option<u8>) -> Cmd {
+    match (cmd, fresh) {
+        (Cmd::Edit { instance, spec, .. }, Some(s)) => Cmd::Edit {
+            instance,
+            before: Box::new(s),
+            spec,
+        },
+        (
+            Cmd::Delete {
+                instance, server, ..
+            },
+            Some(s),
+        ) => Cmd::Delete {
+            instance,
+            before: Box::new(s),
+            server,
+        },
+        (Cmd::SetRetention { instance, keep, .. }, _) => Cmd::SetRetention {
+            instance,
+            before: rotation,
+            keep,
+        },
+        (cmd, _) => cmd,
     }
 }

@@ -7,6 +7,7 @@
 pub mod fleet;
 mod loads;
 pub mod panes;
+pub mod queue;
 pub mod session;
 pub mod undo;
 
@@ -14,6 +15,7 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub use fleet::{Fleet, Loaded, RowInfo, ServerSchedules};
 pub use panes::{Pane, Panes};
+pub use queue::{Kind, LoadQueue};
 pub use session::Session;
 pub use undo::{UNDO_WINDOW, Undo};
 
@@ -40,6 +42,18 @@ pub struct Notice {
     pub error: bool,
     /// Ticks left.
     pub ticks_left: u32,
+}
+
+/// A write held back because its server was shown from the cache: it is sent only once the
+/// server has been listed afresh and still holds what the user saw.
+#[derive(Debug, Clone)]
+pub struct Deferred {
+    /// The server.
+    pub instance: InstanceId,
+    /// The schedule the write was made from (an edit or a delete), as shown.
+    pub before: Option<Schedule>,
+    /// The write.
+    pub cmd: Cmd,
 }
 
 /// The whole TUI state.
@@ -127,16 +141,77 @@ impl App {
         Cmd::LoadInstances { req }
     }
 
-    pub(crate) fn load_schedules(&mut self, instance: InstanceId) -> Cmd {
-        let req = self.req();
-        self.fleet.loading_schedules(instance, req);
-        Cmd::LoadSchedules { instance, req }
+    /// Asks for a server's schedules now, before the background loads (after an action).
+    pub(crate) fn load_schedules(&mut self, instance: InstanceId) {
+        self.fleet.queue.ask(instance, Kind::Schedules, true);
     }
 
-    pub(crate) fn load_backups(&mut self, instance: InstanceId) -> Cmd {
-        let req = self.req();
-        self.fleet.loading_backups(instance, req);
-        Cmd::LoadBackups { instance, req }
+    /// Asks for a server's backups now, before the background loads (after an action).
+    pub(crate) fn load_backups(&mut self, instance: InstanceId) {
+        self.fleet.queue.ask(instance, Kind::Backups, true);
+    }
+
+    /// How many loads the client runs at a time (one: the API serves a session serially).
+    fn load_limit(&self) -> usize {
+        self.session
+            .settings
+            .as_ref()
+            .map_or(1, |s| s.concurrency.max(1))
+    }
+
+    /// Sends the next loads while the client has room: asked-for ones first, then the
+    /// selected server, the rows around it, and the rest (see [`queue`]).
+    pub(crate) fn pump(&mut self) -> Vec<Cmd> {
+        let limit = self.load_limit();
+        let mut cmds = Vec::new();
+        if !self.fleet.queue.has_room(limit) {
+            return cmds;
+        }
+        let selected = self.panes.server_sel;
+        while self.fleet.queue.has_room(limit) {
+            let Some((id, kind)) = self.fleet.next_load(selected) else {
+                break;
+            };
+            let req = self.req();
+            self.fleet.queue.sent(req, id, kind);
+            cmds.push(match kind {
+                Kind::Schedules => {
+                    self.fleet.schedules.entry(id).or_default().loading = Some(req);
+                    Cmd::LoadSchedules { instance: id, req }
+                }
+                Kind::Backups => {
+                    self.fleet.backups.entry(id).or_default().loading = Some(req);
+                    Cmd::LoadBackups { instance: id, req }
+                }
+            });
+        }
+        cmds
+    }
+
+    /// Sends a write, unless its server's schedules are the cached copy: then the server is
+    /// listed first, and the write goes only if what the user saw is still so (see
+    /// [`App::on_fresh`]).
+    pub(crate) fn write(&mut self, cmd: Cmd) -> Vec<Cmd> {
+        let (instance, before) = match &cmd {
+            Cmd::Edit {
+                instance, before, ..
+            }
+            | Cmd::Delete {
+                instance, before, ..
+            } => (*instance, Some((**before).clone())),
+            Cmd::SetRetention { instance, .. } => (*instance, None),
+            _ => return vec![cmd],
+        };
+        if self.fleet.schedules_fresh(instance) {
+            return vec![cmd];
+        }
+        self.fleet.deferred.push(Deferred {
+            instance,
+            before,
+            cmd,
+        });
+        self.load_schedules(instance);
+        Vec::new()
     }
 
     /// Whether a once-a-minute tick is needed: countdowns and ages are on screen.
@@ -220,8 +295,16 @@ impl App {
         });
     }
 
-    /// Handles one message.
+    /// Handles one message; then sends the loads the client has room for.
     pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
+        let mut cmds = self.handle(msg);
+        if !self.quit {
+            cmds.extend(self.pump());
+        }
+        cmds
+    }
+
+    fn handle(&mut self, msg: Msg) -> Vec<Cmd> {
         match msg {
             Msg::Key(key) => self.on_key(key),
             Msg::Resize => Vec::new(),

@@ -131,12 +131,13 @@ impl App {
             Action::Quit => return self.quit_now(),
             Action::Help => self.layers.open(Help),
             Action::Refresh => {
-                let mut cmds = vec![self.load_servers()];
+                // The selected server at once; the rest follow the server list, in the
+                // background.
                 if let Some(id) = self.selected_server().map(|s| s.id) {
-                    cmds.push(self.load_schedules(id));
-                    cmds.push(self.load_backups(id));
+                    self.load_schedules(id);
+                    self.load_backups(id);
                 }
-                return cmds;
+                return vec![self.load_servers()];
             }
             Action::SwitchPane => {
                 self.panes.pane = match self.panes.pane {

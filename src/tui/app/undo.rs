@@ -28,11 +28,11 @@ impl App {
         self.fleet
             .deleting
             .insert(schedule.id, (schedule.clone(), server.clone()));
-        vec![Cmd::Delete {
+        self.write(Cmd::Delete {
             instance: schedule.instance_id,
             before: Box::new(schedule),
             server,
-        }]
+        })
     }
 
     pub(super) fn on_deleted(
@@ -58,7 +58,12 @@ impl App {
             }
             None => self.notify(text::deleted_id(id), false),
         }
-        vec![self.load_schedules(instance)]
+        // The delete's answer says it is gone: no listing needed to show it.
+        self.fleet.remove_schedule(instance, id);
+        self.upcoming_changed();
+        let n = self.current_schedules().len();
+        self.panes.sched_sel = self.panes.sched_sel.min(n.saturating_sub(1));
+        Vec::new()
     }
 
     pub(super) fn undo_delete(&mut self) -> Vec<Cmd> {
@@ -105,10 +110,16 @@ impl App {
             Ok(s) => {
                 self.undo = None;
                 self.notify(text::undone(&s.name, s.id), false);
-                if self.selected_server().is_some_and(|x| x.id == instance) {
-                    self.panes.select_after_load = Some(s.id);
+                let id = s.id;
+                // The restore listed the server: what it returned is what the server holds.
+                self.fleet.put_schedule(s);
+                self.upcoming_changed();
+                if self.selected_server().is_some_and(|x| x.id == instance)
+                    && let Some(i) = self.current_schedules().iter().position(|x| x.id == id)
+                {
+                    self.panes.sched_sel = i;
                 }
-                vec![self.load_schedules(instance)]
+                Vec::new()
             }
             Err(e) => {
                 self.notify(text::undo_failed(&e), true);

@@ -421,7 +421,7 @@ impl LayerState for Form {
             FormOutcome::Submit(spec) => match self.save(app, spec) {
                 Ok(cmd) => {
                     self.saving = true;
-                    Step::Keep(vec![cmd])
+                    Step::Keep(app.write(cmd))
                 }
                 Err(e) => {
                     self.error = Some(e);
@@ -456,8 +456,17 @@ pub(crate) fn on_saved(
             app.layers.close::<Form>();
             app.notify(text::saved(created, &s.name), false);
             app.panes.pane = Pane::Schedules;
-            app.panes.select_after_load = Some(s.id);
-            vec![app.load_schedules(instance)]
+            // The write's answer (or the listing that confirmed it) is what the server holds:
+            // shown as it is, without listing again.
+            let id = s.id;
+            app.fleet.put_schedule(s);
+            app.upcoming_changed();
+            if app.selected_server().is_some_and(|x| x.id == instance)
+                && let Some(i) = app.current_schedules().iter().position(|x| x.id == id)
+            {
+                app.panes.sched_sel = i;
+            }
+            Vec::new()
         }
         Err(e) => {
             // The form stays open with everything typed, and the API's reason.

@@ -121,10 +121,10 @@ impl PlanScreen {
                 }
             }
         }
-        servers
-            .into_iter()
-            .map(|id| app.load_schedules(id))
-            .collect()
+        for id in servers {
+            app.load_schedules(id);
+        }
+        Vec::new()
     }
 }
 
@@ -152,12 +152,12 @@ impl LayerState for PlanScreen {
                     .map(|r| r.instance)
                     .collect();
                 app.fleet.marked.clear();
-                Step::Close(
-                    touched
-                        .into_iter()
-                        .flat_map(|id| [app.load_schedules(id), app.load_backups(id)])
-                        .collect(),
-                )
+                // A bulk write is not listed after (one listing per server, here, shows
+                // every result, created ids included).
+                for id in touched {
+                    app.load_schedules(id);
+                }
+                Step::close()
             }
             _ => Step::stay(),
         }

@@ -50,16 +50,16 @@ impl RetentionDialog {
         }
     }
 
-    fn confirm_key(&mut self, app: &App, key: &KeyEvent) -> Step {
+    fn confirm_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
         match app.keymap.action_in(Section::Confirm, key) {
             Some(Action::Yes) => {
                 self.saving = true;
                 self.error = None;
-                Step::Keep(vec![Cmd::SetRetention {
+                Step::Keep(app.write(Cmd::SetRetention {
                     instance: self.instance,
                     before: self.current,
                     keep: self.value,
-                }])
+                }))
             }
             Some(Action::No) => {
                 self.confirming = false;
@@ -126,7 +126,8 @@ pub(crate) fn on_set(
             let name = dialog.server_name.clone();
             app.layers.close::<RetentionDialog>();
             app.notify(text::now_keeps(&name, keep), false);
-            vec![app.load_schedules(instance), app.load_backups(instance)]
+            app.fleet.put_retention(instance, keep);
+            Vec::new()
         }
         Err(e) => {
             dialog.confirming = false;

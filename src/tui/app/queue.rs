@@ -1,0 +1,264 @@
+//! The one queue every schedule and backup load goes through. The API serves a session one
+//! request at a time, so the order is what the user feels: loads asked for by an action come
+//! first, then the selected server, then the rows around it, then the rest in the background.
+//! The order is decided each time a request can be sent, so moving the selection changes it at
+//! once. Only as many loads are sent as the client runs at a time; the rest wait here, where
+//! they can still be reordered.
+
+use std::collections::HashMap;
+
+use crate::domain::InstanceId;
+use crate::tui::msg::ReqId;
+
+/// Rows on either side of the selection that count as on screen.
+pub const WINDOW: usize = 40;
+
+/// What a load reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Kind {
+    /// The server's schedules (and retention).
+    Schedules,
+    /// The server's backups.
+    Backups,
+}
+
+/// How a refresh of the whole fleet is going, for the header.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Round {
+    /// Servers in it.
+    pub servers: usize,
+    /// Servers whose loads all answered.
+    pub servers_done: usize,
+    /// Loads in it, and how many answered.
+    pub loads: usize,
+    /// Loads that answered.
+    pub loads_done: usize,
+    /// When it started.
+    pub started: jiff::Timestamp,
+    /// Loads still to answer, per server.
+    left: HashMap<InstanceId, u8>,
+}
+
+impl Round {
+    /// The time left at the pace so far (None until one load answered).
+    pub fn eta(&self, now: jiff::Timestamp) -> Option<jiff::SignedDuration> {
+        if self.loads_done == 0 {
+            return None;
+        }
+        let spent = now.duration_since(self.started);
+        let each = spent / self.loads_done as i32;
+        let left = self.loads.saturating_sub(self.loads_done);
+        Some(each * i32::try_from(left).unwrap_or(i32::MAX))
+    }
+}
+
+/// Where a load not asked for by an action comes in the order (lower first): the selected
+/// server, then the rows within [`WINDOW`] of it by distance, then the schedules of the other
+/// shown servers in list order, then their backups, then servers the filter hides.
+pub fn rank(
+    positions: &HashMap<InstanceId, usize>,
+    selected: usize,
+    id: InstanceId,
+    kind: Kind,
+) -> u64 {
+    let k = kind as u64;
+    match positions.get(&id) {
+        Some(&p) if p == selected => k,
+        Some(&p) if p.abs_diff(selected) <= WINDOW => 10 + 2 * p.abs_diff(selected) as u64 + k,
+        Some(&p) => (1 + k) * (1 << 32) + p as u64,
+        None => (3 + k) * (1 << 32),
+    }
+}
+
+/// A load waiting to be sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Waiting {
+    /// Asked for by an action (a refresh, a write's check): before everything else.
+    urgent: bool,
+    /// Order of arrival, among the urgent ones.
+    seq: u64,
+}
+
+/// The queue: loads waiting, loads on their way.
+#[derive(Debug, Default)]
+pub struct LoadQueue {
+    waiting: HashMap<(InstanceId, Kind), Waiting>,
+    in_flight: HashMap<ReqId, (InstanceId, Kind)>,
+    seq: u64,
+    /// The refresh of the whole fleet under way.
+    pub round: Option<Round>,
+}
+
+impl LoadQueue {
+    /// Asks for a load. A load already waiting is not asked twice (an urgent ask makes it
+    /// urgent); one on its way is asked again only when urgent, since its answer may be older
+    /// than what the ask needs (a write that just finished).
+    pub fn ask(&mut self, id: InstanceId, kind: Kind, urgent: bool) {
+        if !urgent && self.in_flight.values().any(|k| *k == (id, kind)) {
+            return;
+        }
+        self.seq += 1;
+        let seq = self.seq;
+        let w = self
+            .waiting
+            .entry((id, kind))
+            .or_insert(Waiting { urgent, seq });
+        if urgent && !w.urgent {
+            *w = Waiting { urgent, seq };
+        }
+    }
+
+    /// Starts a refresh of the whole fleet: these loads, counted for the header.
+    pub fn start_round(&mut self, loads: &[(InstanceId, Kind)], now: jiff::Timestamp) {
+        let mut left: HashMap<InstanceId, u8> = HashMap::new();
+        for (id, kind) in loads {
+            self.ask(*id, *kind, false);
+            *left.entry(*id).or_default() += 1;
+        }
+        self.round = (!loads.is_empty()).then(|| Round {
+            servers: left.len(),
+            servers_done: 0,
+            loads: loads.len(),
+            loads_done: 0,
+            started: now,
+            left,
+        });
+    }
+
+    /// Whether anything waits or is on its way.
+    pub fn busy(&self) -> bool {
+        !self.waiting.is_empty() || !self.in_flight.is_empty()
+    }
+
+    /// Loads waiting or on their way.
+    pub fn len(&self) -> usize {
+        self.waiting.len() + self.in_flight.len()
+    }
+
+    /// Whether nothing waits and nothing is on its way.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether a load of this server's `kind` waits or is on its way.
+    pub fn pending(&self, id: InstanceId, kind: Kind) -> bool {
+        self.waiting.contains_key(&(id, kind)) || self.in_flight.values().any(|k| *k == (id, kind))
+    }
+
+    /// Whether another load can be sent now.
+    pub fn has_room(&self, limit: usize) -> bool {
+        !self.waiting.is_empty() && self.in_flight.len() < limit.max(1)
+    }
+
+    /// Takes the load to send next. `rank` orders the ones not asked for by an action (lower
+    /// first); it is asked for each waiting load, so it must be cheap.
+    pub fn next(&mut self, rank: impl Fn(InstanceId, Kind) -> u64) -> Option<(InstanceId, Kind)> {
+        let key = self
+            .waiting
+            .iter()
+            .min_by_key(|((id, kind), w)| match w.urgent {
+                true => (0, w.seq, 0),
+                false => (1, rank(*id, *kind), w.seq),
+            })
+            .map(|(k, _)| *k)?;
+        self.waiting.remove(&key);
+        Some(key)
+    }
+
+    /// Notes a load sent with request `req`.
+    pub fn sent(&mut self, req: ReqId, id: InstanceId, kind: Kind) {
+        self.in_flight.insert(req, (id, kind));
+    }
+
+    /// Notes the answer to `req` (whatever it said). Says whether the queue had sent it.
+    pub fn answered(&mut self, req: ReqId) -> bool {
+        let Some((id, _)) = self.in_flight.remove(&req) else {
+            return false;
+        };
+        if let Some(round) = &mut self.round
+            && let Some(n) = round.left.get_mut(&id)
+        {
+            round.loads_done += 1;
+            *n = n.saturating_sub(1);
+            if *n == 0 {
+                round.left.remove(&id);
+                round.servers_done += 1;
+            }
+        }
+        if self.round.as_ref().is_some_and(|r| r.left.is_empty()) || self.is_empty() {
+            self.round = None;
+        }
+        true
+    }
+
+    /// Forgets everything (a profile switch).
+    pub fn clear(&mut self) {
+        *self = LoadQueue::default();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urgent_loads_go_first_in_order_then_by_rank() {
+        let mut q = LoadQueue::default();
+        q.ask(1, Kind::Schedules, false);
+        q.ask(2, Kind::Schedules, false);
+        q.ask(3, Kind::Backups, true);
+        q.ask(4, Kind::Schedules, true);
+        q.ask(1, Kind::Schedules, true); // made urgent, after 3 and 4
+        let rank = |id: InstanceId, _| 100 - id;
+        let order: Vec<_> = std::iter::from_fn(|| q.next(rank))
+            .map(|(id, _)| id)
+            .collect();
+        assert_eq!(order, vec![3, 4, 1, 2]);
+    }
+
+    #[test]
+    fn a_load_on_its_way_is_asked_again_only_when_urgent() {
+        let mut q = LoadQueue::default();
+        q.ask(7, Kind::Schedules, false);
+        let (id, kind) = q.next(|_, _| 0).unwrap();
+        q.sent(1, id, kind);
+        q.ask(7, Kind::Schedules, false);
+        assert!(!q.has_room(5), "nothing new waits");
+        q.ask(7, Kind::Schedules, true);
+        assert!(q.has_room(5));
+        assert!(!q.has_room(1), "one on its way fills a limit of one");
+    }
+
+    #[test]
+    fn a_round_counts_servers_whose_loads_all_answered() {
+        let now = jiff::Timestamp::UNIX_EPOCH;
+        let mut q = LoadQueue::default();
+        q.start_round(
+            &[
+                (1, Kind::Schedules),
+                (1, Kind::Backups),
+                (2, Kind::Schedules),
+            ],
+            now,
+        );
+        let mut req = 0;
+        let mut answer = |q: &mut LoadQueue| {
+            let (id, kind) = q.next(|id, k| id * 10 + k as u64).unwrap();
+            req += 1;
+            q.sent(req, id, kind);
+            q.answered(req);
+        };
+        answer(&mut q);
+        let r = q.round.clone().unwrap();
+        assert_eq!((r.servers_done, r.loads_done), (0, 1));
+        assert_eq!(
+            r.eta(now + jiff::SignedDuration::from_secs(1)),
+            Some(jiff::SignedDuration::from_secs(2))
+        );
+        answer(&mut q);
+        assert_eq!(q.round.as_ref().unwrap().servers_done, 1);
+        answer(&mut q);
+        assert!(q.round.is_none(), "a finished round is over");
+        assert!(!q.busy());
+    }
+}
