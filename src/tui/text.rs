@@ -396,6 +396,19 @@ pub fn help_title(km: &Keymap) -> String {
     )
 }
 
+/// A write held back for a server shown from the cache, when the server could not be listed.
+pub fn could_not_check(e: &str) -> String {
+    format!(
+        "nothing was sent: the server's schedules were shown from the cache and could not be listed again to check them ({e})"
+    )
+}
+
+/// A write held back for a server shown from the cache, when the schedule changed meanwhile.
+pub const CHANGED_SINCE_CACHED: &str = "nothing was sent: this schedule changed on the server since bsched last saw it (the screen showed the cached copy); the list now shows it as it is: look again and retry";
+
+/// A write held back for a server shown from the cache, when the schedule is gone.
+pub const GONE_SINCE_CACHED: &str = "nothing was sent: this schedule is no longer on the server (the screen showed the cached copy)";
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -412,16 +425,3 @@ mod tests {
         assert_eq!(short(&Keymap::default(), Action::Quit), "q");
     }
 }
-
-/// A write held back for a server shown from the cache, when the server could not be listed.
-pub fn could_not_check(e: &str) -> String {
-    format!(
-        "nothing was sent: the server's schedules were shown from the cache and could not be listed again to check them ({e})"
-    )
-}
-
-/// A write held back for a server shown from the cache, when the schedule changed meanwhile.
-pub const CHANGED_SINCE_CACHED: &str = "nothing was sent: this schedule changed on the server since bsched last saw it (the screen showed the cached copy); the list now shows it as it is: look again and retry";
-
-/// A write held back for a server shown from the cache, when the schedule is gone.
-pub const GONE_SINCE_CACHED: &str = "nothing was sent: this schedule is no longer on the server (the screen showed the cached copy)";

@@ -115,7 +115,7 @@ impl LoadQueue {
             self.ask(*id, *kind, false);
             *left.entry(*id).or_default() += 1;
         }
-        self.round = (!loads.is_empty()).then(|| Round {
+        self.round = (!loads.is_empty()).then_some(Round {
             servers: left.len(),
             servers_done: 0,
             loads: loads.len(),
