@@ -23,6 +23,8 @@ pub struct Account {
     pub journal: Journal,
     /// Its server zone and the user's.
     pub zones: Zones,
+    /// The TUI's automatic refresh (`refresh`), if on.
+    pub refresh: Option<std::time::Duration>,
 }
 
 /// The change journal of `profile`: `journal.jsonl` in the data directory `env` names (see
@@ -57,6 +59,7 @@ pub fn open(
         client,
         journal,
         zones: resolved.zones,
+        refresh: resolved.refresh,
     })
 }
 

@@ -57,6 +57,9 @@ pub struct Profile {
     pub max_answer_mb: Option<u64>,
     /// The zone schedule times are in: an IANA name or a fixed offset (default `+03:00`).
     pub server_timezone: Option<String>,
+    /// How often the TUI reads the server list and the servers on screen again (`"5m"`);
+    /// off when not set.
+    pub refresh: Option<String>,
 }
 
 /// Where the config file is, by default.
@@ -117,6 +120,8 @@ pub struct Resolved {
     pub keys: BTreeMap<String, toml::Value>,
     /// The server's zone (`server_timezone`) and the user's (the system's).
     pub zones: Zones,
+    /// The TUI's automatic refresh (`refresh`), if on.
+    pub refresh: Option<Duration>,
 }
 
 impl Resolved {
@@ -328,16 +333,50 @@ pub fn resolve(
         .unwrap_or_else(|| DEFAULT_SERVER_ZONE.to_string());
     let server =
         parse_zone(&zone_text).map_err(|e| ConfigError(format!("server_timezone: {e}")))?;
+    let refresh = prof
+        .refresh
+        .as_deref()
+        .map(parse_refresh)
+        .transpose()?
+        .flatten();
     Ok(Resolved {
         profile: name,
         client,
         warnings,
         keys: file.keys,
+        refresh,
         zones: Zones {
             server,
             local: jiff::tz::TimeZone::system(),
         },
     })
+}
+
+/// The shortest and longest automatic refresh.
+pub const REFRESH_RANGE: std::ops::RangeInclusive<Duration> =
+    Duration::from_secs(30)..=Duration::from_secs(24 * 3600);
+
+/// Reads `refresh`: a duration like `5m`, `90s` or `1h` (30 s to 24 h), or `off`.
+pub fn parse_refresh(text: &str) -> Result<Option<Duration>, ConfigError> {
+    let text = text.trim();
+    if text.eq_ignore_ascii_case("off") {
+        return Ok(None);
+    }
+    let bad = || {
+        ConfigError(format!(
+            "refresh: '{}' is not a duration between 30s and 24h (write e.g. \"5m\", \"90s\" or \"off\")",
+            crate::sanitize::for_terminal(text)
+                .chars()
+                .take(40)
+                .collect::<String>()
+        ))
+    };
+    let d: jiff::SignedDuration = text.parse().map_err(|_| bad())?;
+    let d = Duration::try_from(d).map_err(|_| bad())?;
+    if !REFRESH_RANGE.contains(&d) {
+        return Err(bad());
+    }
+    Ok(Some(d))
 }
 
 fn timeout(key: &str, secs: u64) -> Result<Duration, ConfigError> {

@@ -161,7 +161,8 @@ async fn run_tui(cli: &Cli) -> Result<(), CliError> {
         let env = |k: &str| std::env::var(k).ok();
         let acc = bsched::account::open(resolved, &env).map_err(CliError::Usage)?;
         acc.client.keep_session_alive(tui::KEEPALIVE_EVERY);
-        let app = App::new(Session::for_client(&acc.client, &acc.label), keys);
+        let mut app = App::new(Session::for_client(&acc.client, &acc.label), keys);
+        app.session.refresh = acc.refresh;
         (app, Executor::new(Some(acc.client), Some(acc.journal)))
     } else {
         let journal = cli::journal_for(&resolved.profile)?;

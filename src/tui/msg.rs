@@ -23,6 +23,8 @@ pub enum Msg {
     Tick,
     /// Quit (a signal arrived).
     Quit,
+    /// Time for the automatic refresh (`refresh` in the profile).
+    AutoRefresh,
     /// Things noted that did not stop a command: by the API client (a list element that could
     /// not be read and was skipped, a value the server stored differently) or by the journal
     /// (a change's outcome that could not be recorded).
@@ -153,6 +155,8 @@ pub struct SessionInfo {
     pub host: String,
     /// Its zones.
     pub zones: Zones,
+    /// Its automatic refresh, if on.
+    pub refresh: Option<std::time::Duration>,
     /// The settings, without secrets (for logging in again).
     pub settings: ClientConfig,
 }

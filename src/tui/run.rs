@@ -110,6 +110,14 @@ fn stop_self() {
 #[cfg(not(unix))]
 fn stop_self() {}
 
+/// Sleeps until `t`, or forever without one.
+async fn sleep_until(t: Option<tokio::time::Instant>) {
+    match t {
+        Some(t) => tokio::time::sleep_until(t).await,
+        None => std::future::pending().await,
+    }
+}
+
 /// Sleeps for `d`, or forever without one.
 async fn sleep_for(d: Option<Duration>) {
     match d {
@@ -133,6 +141,8 @@ async fn event_loop(
         executor.spawn(cmd, &tx);
     }
     let mut dirty = true;
+    // The automatic refresh (`refresh` in the profile): due this long after the last one.
+    let mut next_auto: Option<tokio::time::Instant> = None;
     // The test suite's crash drill: proves the panic hook gives the terminal back.
     let crash_drill = std::env::var_os("BSCHED_CRASH_DRILL").is_some();
     loop {
@@ -154,8 +164,19 @@ async fn event_loop(
         } else {
             None
         };
+        match app.session.refresh {
+            Some(every) if next_auto.is_none() => {
+                next_auto = Some(tokio::time::Instant::now() + every)
+            }
+            None => next_auto = None,
+            Some(_) => {}
+        }
         let first = tokio::select! {
             m = rx.recv() => m,
+            _ = sleep_until(next_auto) => {
+                next_auto = None;
+                Some(Msg::AutoRefresh)
+            }
             Some(t) = term_rx.recv() => {
                 match t {
                     TermEvent::Suspend => suspend(terminal)?,

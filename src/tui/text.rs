@@ -409,9 +409,80 @@ pub const CHANGED_SINCE_CACHED: &str = "nothing was sent: this schedule changed 
 /// A write held back for a server shown from the cache, when the schedule is gone.
 pub const GONE_SINCE_CACHED: &str = "nothing was sent: this schedule is no longer on the server (the screen showed the cached copy)";
 
+/// A count with thousands separated: `1,000`.
+pub fn count(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// A span of time as a person says it: `40 s`, `4 min`, `1 h 5 min`.
+pub fn span(d: jiff::SignedDuration) -> String {
+    let s = d.as_secs().max(0);
+    match s {
+        0..60 => format!("{s} s"),
+        60..3600 => format!("{} min", (s + 30) / 60),
+        _ => format!("{} h {} min", s / 3600, (s % 3600) / 60),
+    }
+}
+
+/// The header while the whole fleet is read again.
+pub fn refreshing(done: usize, total: usize, left: Option<jiff::SignedDuration>) -> String {
+    let left = left
+        .map(|d| format!(" · {} left", span(d)))
+        .unwrap_or_default();
+    format!("refreshing {} / {}{left}", count(done), count(total))
+}
+
+/// How much of the fleet a view of everyone's schedules covers while they load.
+pub fn coverage(known: usize, total: usize, cached: usize) -> Option<String> {
+    let cached = match cached {
+        0 => String::new(),
+        n => format!(", {} of them from the cache", count(n)),
+    };
+    match known < total {
+        true => Some(format!(
+            " schedules of {} / {} servers so far{cached} ",
+            count(known),
+            count(total)
+        )),
+        false if !cached.is_empty() => Some(format!(" all {} servers{cached} ", count(total))),
+        false => None,
+    }
+}
+
+/// The plan screen while servers shown from the cache are listed again.
+pub fn checking_first(n: usize) -> String {
+    match n {
+        1 => "one server was shown from the cache and is being listed again; the plan can be applied once it is".into(),
+        n => format!("{} servers were shown from the cache and are being listed again; the plan can be applied once they are", count(n)),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_and_spans_read_as_a_person_writes_them() {
+        assert_eq!(count(0), "0");
+        assert_eq!(count(999), "999");
+        assert_eq!(count(1000), "1,000");
+        assert_eq!(count(1234567), "1,234,567");
+        assert_eq!(span(jiff::SignedDuration::from_secs(42)), "42 s");
+        assert_eq!(span(jiff::SignedDuration::from_secs(250)), "4 min");
+        assert_eq!(span(jiff::SignedDuration::from_secs(3900)), "1 h 5 min");
+        assert_eq!(
+            refreshing(340, 1000, Some(jiff::SignedDuration::from_secs(200))),
+            "refreshing 340 / 1,000 · 3 min left"
+        );
+    }
 
     #[test]
     fn a_hint_names_a_slash_key_too() {

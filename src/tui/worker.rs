@@ -174,6 +174,7 @@ async fn run(ctx: &Ctx, profiles: &Profiles, cmd: Cmd) -> (Option<Msg>, Option<C
                         account: acc.label,
                         host: acc.client.host(),
                         zones: acc.zones,
+                        refresh: acc.refresh,
                         settings: acc.client.settings_without_secrets(),
                     };
                     let adopt = Ctx {

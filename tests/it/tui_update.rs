@@ -1077,6 +1077,7 @@ fn switching_profile_forgets_the_panel_filter() {
     assert!(!app.fleet.panel_filter.is_empty());
     let url = bsched::api::checked_url("http://127.0.0.1:9/").unwrap();
     let info = bsched::tui::msg::SessionInfo {
+        refresh: None,
         profile: "work".into(),
         account: "ops@example.test".into(),
         host: "127.0.0.1:9".into(),

@@ -117,6 +117,9 @@ pub struct Fleet {
     pub deleting: HashMap<ScheduleId, (Schedule, String)>,
     /// Schedule and backup loads, waiting or on their way, in the order they are sent.
     pub queue: super::queue::LoadQueue,
+    /// The server list request of an automatic refresh: its answer refreshes the servers on
+    /// screen and new ones only, not the whole fleet.
+    pub(crate) light_refresh: Option<ReqId>,
     /// Writes held back until their server is listed afresh (it was shown from the cache).
     pub(crate) deferred: Vec<super::Deferred>,
     /// Each shown server's position in `visible`, built when the queue needs it.

@@ -23,6 +23,7 @@ impl App {
         };
         let now = self.now;
         let selected = self.selected_server().map(|s| s.id);
+        let light = self.fleet.light_refresh.take() == Some(req);
         let Some(arrived) = self.fleet.servers.arrive(req, result, now) else {
             return Vec::new();
         };
@@ -46,12 +47,36 @@ impl App {
         self.upcoming_changed();
         // Every server's schedules and backups, in the background: the queue sends the
         // selected server and the rows around it first.
+        if light {
+            // The automatic refresh: the rows on screen and servers never loaded.
+            let sel = self.panes.server_sel;
+            let lo = sel.saturating_sub(super::queue::WINDOW);
+            let on_screen: Vec<InstanceId> = self
+                .fleet
+                .visible
+                .iter()
+                .skip(lo)
+                .take(2 * super::queue::WINDOW + 1)
+                .filter_map(|i| self.fleet.servers().get(*i).map(|s| s.id))
+                .collect();
+            let new: Vec<InstanceId> = self
+                .fleet
+                .servers()
+                .iter()
+                .map(|s| s.id)
+                .filter(|id| !self.fleet.schedules.contains_key(id))
+                .collect();
+            for id in on_screen.into_iter().chain(new) {
+                self.fleet.queue.ask(id, Kind::Schedules, false);
+                self.fleet.queue.ask(id, Kind::Backups, false);
+            }
+            return Vec::new();
+        }
         let loads: Vec<(InstanceId, Kind)> = self
             .fleet
             .servers()
             .iter()
             .flat_map(|s| [(s.id, Kind::Schedules), (s.id, Kind::Backups)])
-            .filter(|(id, kind)| !self.fleet.queue.pending(*id, *kind))
             .collect();
         self.fleet.queue.start_round(&loads, now);
         Vec::new()
@@ -189,6 +214,7 @@ impl App {
         session.host = info.host;
         session.profile = info.profile;
         session.zones = info.zones;
+        session.refresh = info.refresh;
         session.settings = Some(info.settings);
         // Nothing of the old account stays: its servers, marks, plans and pending deletes.
         self.fleet = Fleet::default();

@@ -138,7 +138,22 @@ impl App {
     pub(crate) fn load_servers(&mut self) -> Cmd {
         let req = self.req();
         self.fleet.servers.loading = Some(req);
+        self.fleet.light_refresh = None;
         Cmd::LoadInstances { req }
+    }
+
+    /// The automatic refresh: the server list, then the servers on screen (and any new
+    /// ones), never the whole fleet; skipped while a load of the list or a full refresh runs.
+    fn auto_refresh(&mut self) -> Vec<Cmd> {
+        if self.layers.is_open::<LoginForm>()
+            || self.fleet.servers.loading.is_some()
+            || self.fleet.queue.round.is_some()
+        {
+            return Vec::new();
+        }
+        let cmd = self.load_servers();
+        self.fleet.light_refresh = self.fleet.servers.loading;
+        vec![cmd]
     }
 
     /// Asks for a server's schedules now, before the background loads (after an action).
@@ -320,6 +335,7 @@ impl App {
                 Vec::new()
             }
             Msg::Adopt(_) => Vec::new(),
+            Msg::AutoRefresh => self.auto_refresh(),
             Msg::LoggedIn { result } => super::layers::login::on_logged_in(self, result),
             Msg::CodeChecked { result } => super::layers::login::on_code_checked(self, result),
             Msg::PanelFilter { req, fields } => {

@@ -19,6 +19,8 @@ pub struct Session {
     /// The account's settings without its secrets: what the login screen is filled with when
     /// the session cannot be renewed (None: nothing to log in again with).
     pub settings: Option<ClientConfig>,
+    /// The automatic refresh of the server list and the servers on screen (`refresh`).
+    pub refresh: Option<std::time::Duration>,
 }
 
 impl Session {

@@ -81,6 +81,14 @@ impl PlanScreen {
         c
     }
 
+    /// Rows whose server is being listed again before the plan can be applied.
+    pub fn checking(&self) -> usize {
+        self.rows
+            .iter()
+            .filter(|r| r.state == RowState::Rechecking)
+            .count()
+    }
+
     /// Whether every change has its result.
     pub fn finished(&self) -> bool {
         self.started && self.progress().2 == 0
@@ -91,6 +99,10 @@ impl PlanScreen {
         self.started = true;
         let mut cmds = Vec::new();
         for (index, row) in self.rows.iter_mut().enumerate() {
+            if matches!(row.state, RowState::Failed(_)) {
+                // Its server could not be listed again: nothing is sent on the cached copy.
+                continue;
+            }
             if row.change.is_change() {
                 row.state = RowState::Running;
                 cmds.push(Cmd::ApplyChange {
@@ -136,6 +148,10 @@ impl LayerState for PlanScreen {
         let action = app.keymap.action_in(Section::Plan, key);
         let finished = self.finished();
         match action {
+            Some(Action::ApplyPlan) if !self.started && self.checking() > 0 => {
+                app.notify(text::checking_first(self.checking()), false);
+                Step::stay()
+            }
             Some(Action::ApplyPlan) if !self.started => Step::Keep(self.start(app)),
             Some(Action::ClosePlan) if !self.started => {
                 app.notify(text::NOTHING_APPLIED, false);
@@ -185,6 +201,9 @@ pub(crate) fn plan_bulk(
         let Some(list) = app.fleet.schedules_of(*id) else {
             return Err(text::not_loaded_yet(name, &app.keymap));
         };
+        // A server shown from the cache is listed again, and planned from that, before
+        // anything can be applied to it.
+        let fresh = app.fleet.schedules_fresh(*id);
         let wanted =
             ScheduleSpec::new(spec.name().clone(), spec.days(), time).map_err(|e| e.to_string())?;
         for change in diff(*id, &list.schedules, std::slice::from_ref(&wanted), false) {
@@ -193,8 +212,14 @@ pub(crate) fn plan_bulk(
                 server: name.clone(),
                 spec: wanted.clone(),
                 change,
-                state: RowState::Planned,
+                state: match fresh {
+                    true => RowState::Planned,
+                    false => RowState::Rechecking,
+                },
             });
+        }
+        if !fresh {
+            app.load_schedules(*id);
         }
     }
     Ok(PlanScreen {
@@ -245,6 +270,7 @@ pub(crate) fn recheck(app: &mut App, instance: InstanceId, failed: Option<&Strin
         return Vec::new();
     };
     let batch = plan.batch;
+    let started = plan.started;
     let mut cmds = Vec::new();
     for (index, row) in plan.rows.iter_mut().enumerate() {
         if row.instance != instance || row.state != RowState::Rechecking {
@@ -257,6 +283,12 @@ pub(crate) fn recheck(app: &mut App, instance: InstanceId, failed: Option<&Strin
         let Some(current) = &current else { continue };
         let fresh = diff(instance, current, std::slice::from_ref(&row.spec), false);
         match fresh.into_iter().next() {
+            // Listed before the plan was applied: planned afresh, for the user to confirm.
+            Some(change) if !started => {
+                row.change = change;
+                row.state = RowState::Planned;
+            }
+            None if !started => row.state = RowState::Planned,
             Some(change) if change.is_change() => {
                 row.change = change.clone();
                 row.state = RowState::Running;

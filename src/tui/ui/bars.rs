@@ -21,7 +21,16 @@ pub fn header(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
             theme.text(),
         ),
     ];
-    if app.busy() {
+    if let Some(round) = &app.fleet.queue.round {
+        spans.push(Span::styled(
+            format!(
+                "  {} {}",
+                spinner(app),
+                text::refreshing(round.servers_done, round.servers, round.eta(app.now))
+            ),
+            theme.warn(),
+        ));
+    } else if app.busy() {
         spans.push(Span::styled(
             format!("  {} loading", spinner(app)),
             theme.warn(),

@@ -27,6 +27,7 @@ fn block(title: String, focused: bool, theme: Theme) -> Block<'static> {
 fn freshness(
     app: &App,
     updated: Option<jiff::Timestamp>,
+    cached: bool,
     loading: bool,
     theme: Theme,
 ) -> Option<Line<'static>> {
@@ -38,12 +39,17 @@ fn freshness(
         3600..172_800 => format!("{}h", age / 3600),
         _ => format!("{}d", age / 86_400),
     };
+    let seen = if cached { "cached, seen" } else { "updated" };
     let text = if loading {
-        format!(" {} updated {age} ago ", spinner(app))
+        format!(" {} {seen} {age} ago ", spinner(app))
     } else {
-        format!(" updated {age} ago ")
+        format!(" {seen} {age} ago ")
     };
-    let style = if loading { theme.warn() } else { theme.dim() };
+    let style = if loading || cached {
+        theme.warn()
+    } else {
+        theme.dim()
+    };
     Some(Line::styled(text, style).right_aligned())
 }
 
@@ -98,6 +104,7 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     if let Some(mark) = freshness(
         app,
         app.fleet.servers.updated,
+        app.fleet.servers.cached,
         app.fleet.servers.loading.is_some(),
         theme,
     ) {
@@ -267,9 +274,13 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         truncate(&server.name, (area.width as usize).saturating_sub(20)),
         retention
     );
-    let loading = entry.is_some_and(|e| e.loading.is_some());
+    let loading = app
+        .fleet
+        .queue
+        .pending(server.id, crate::tui::app::Kind::Schedules);
+    let cached = entry.is_some_and(|e| e.cached);
     let mut b = block(title, focused, theme);
-    if let Some(mark) = freshness(app, entry.and_then(|e| e.updated), loading, theme) {
+    if let Some(mark) = freshness(app, entry.and_then(|e| e.updated), cached, loading, theme) {
         b = b.title_top(mark);
     }
     let inner = b.inner(area);

@@ -29,6 +29,9 @@ pub fn render(app: &App, up: &Upcoming, scroll: usize, theme: Theme, area: Rect,
     if let Some(mark) = super::panes::panel_filter_mark(app, area.width, theme) {
         b = b.title_bottom(mark);
     }
+    if let Some(cover) = coverage(app) {
+        b = b.title_bottom(Line::styled(cover, theme.warn()).right_aligned());
+    }
     let inner = popup(f, area, b);
     let (list_area, heat_area) = if inner.width >= HEAT_W + 50 {
         let [l, h] =
@@ -173,4 +176,17 @@ fn legend(max: u32) -> String {
         }
     }
     format!("{}  starts in the hour", parts.join("  "))
+}
+
+/// How much of the shown fleet the view covers, while schedules load or come from the cache.
+fn coverage(app: &App) -> Option<String> {
+    let (mut known, mut cached, mut total) = (0, 0, 0);
+    for s in app.fleet.shown() {
+        total += 1;
+        if let Some(l) = app.fleet.schedules.get(&s.id).filter(|l| l.list.is_some()) {
+            known += 1;
+            cached += usize::from(l.cached);
+        }
+    }
+    text::coverage(known, total, cached)
 }
