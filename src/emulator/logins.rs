@@ -89,6 +89,8 @@ pub struct RequestRecord {
     pub with_session: bool,
     /// Whether it was refused because another request of its session was running.
     pub refused_busy: bool,
+    /// Its `elid` (the server or schedule it is about; empty without one).
+    pub elid: String,
 }
 
 /// The key a login name is counted under.
@@ -117,6 +119,7 @@ impl World {
             func: func.clone(),
             with_session: p.filled("auth").is_some(),
             refused_busy,
+            elid: p.get("elid").unwrap_or("").chars().take(40).collect(),
         });
         self.calls.push(func);
     }

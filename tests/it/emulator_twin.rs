@@ -565,12 +565,14 @@ async fn keepalive_keeps_a_session_and_logon_ends_it() {
             RequestRecord {
                 func: "auth".into(),
                 with_session: false,
-                refused_busy: false
+                refused_busy: false,
+                elid: String::new(),
             },
             RequestRecord {
                 func: "keepalive".into(),
                 with_session: true,
-                refused_busy: false
+                refused_busy: false,
+                elid: String::new(),
             }
         ]
     );

@@ -28,5 +28,6 @@ mod secrets;
 mod timing;
 mod tui_fleet;
 mod tui_pty;
+mod tui_queue;
 mod tui_render;
 mod tui_update;
