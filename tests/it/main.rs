@@ -7,6 +7,7 @@ mod common;
 mod support;
 
 mod backups;
+mod cache;
 mod cli;
 mod client;
 mod config;
