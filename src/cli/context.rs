@@ -2,11 +2,10 @@
 //! `--profile` and the environment), its credentials, its journal, the client and the [`Ops`]
 //! that journal changes, and the fleet's servers with their schedules.
 
-use futures_util::future::try_join_all;
-
 use super::args::Cli;
 use super::error::CliError;
 use super::output::warn_all;
+use super::progress::{Progress, each};
 use crate::api::{ApiError, Client};
 use crate::config;
 use crate::domain::timing::Zones;
@@ -105,9 +104,22 @@ pub(super) fn every_profile(cli: &Cli) -> Result<Vec<(String, Client, Zones)>, C
     Ok(out)
 }
 
-/// Every server with its schedules (requests run as concurrently as the client allows).
+/// Every server with its schedules (requests run as concurrently as the client allows), with a
+/// progress bar on stderr while the schedules are listed (see [`super::progress`]).
 pub(super) async fn fleet(client: &Client) -> Result<Vec<(Instance, ScheduleList)>, CliError> {
     let servers = client.instances().await?;
-    let lists = try_join_all(servers.iter().map(|s| client.schedules(s.id))).await?;
+    let progress = Progress::new(servers.len() as u64, "servers");
+    let fleet = schedules_of(client, servers, &progress).await;
+    progress.finish();
+    fleet
+}
+
+/// `servers` with their schedules, each server counted on `progress` when its list arrives.
+pub(super) async fn schedules_of(
+    client: &Client,
+    servers: Vec<Instance>,
+    progress: &Progress,
+) -> Result<Vec<(Instance, ScheduleList)>, CliError> {
+    let lists = each(progress, servers.iter().map(|s| client.schedules(s.id))).await?;
     Ok(servers.into_iter().zip(lists).collect())
 }

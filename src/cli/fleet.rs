@@ -8,9 +8,10 @@ use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
 use super::args::Cli;
-use super::context::{client_for, connect, every_profile, fleet};
+use super::context::{client_for, connect, every_profile, fleet, schedules_of};
 use super::error::CliError;
 use super::output::{print_json, print_text};
+use super::progress::{Progress, each};
 use super::table;
 use crate::api::Client;
 use crate::domain::Instance;
@@ -92,7 +93,17 @@ pub(super) async fn upcoming(
     let Some((_, _, zones)) = accounts.first() else {
         return Err(CliError::Usage("no profile has credentials".into()));
     };
-    let fleets = try_join_all(accounts.iter().map(|(_, c, _)| fleet(c))).await?;
+    // Every account's server list first, so that one bar counts the servers of them all.
+    let servers = try_join_all(accounts.iter().map(|(_, c, _)| c.instances())).await?;
+    let progress = Progress::new(servers.iter().map(|s| s.len() as u64).sum(), "servers");
+    let fleets = try_join_all(
+        accounts
+            .iter()
+            .zip(servers)
+            .map(|((_, c, _), s)| schedules_of(c, s, &progress)),
+    )
+    .await?;
+    progress.finish();
     let now = Timestamp::now();
     let horizon = SignedDuration::from_hours(i64::from(hours));
     let mut runs = Vec::new();
@@ -214,7 +225,9 @@ async fn protection(
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let fleet = fleet(client).await?;
-    let backups = try_join_all(fleet.iter().map(|(s, _)| client.backups(s.id))).await?;
+    let progress = Progress::new(fleet.len() as u64, "backups");
+    let backups = each(&progress, fleet.iter().map(|(s, _)| client.backups(s.id))).await?;
+    progress.finish();
     let now = Timestamp::now();
     let states: Vec<ServerState> = fleet
         .iter()

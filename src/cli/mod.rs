@@ -5,8 +5,8 @@
 //! - the families: `schedules` (servers' schedules and retention), `fleet` (servers,
 //!   upcoming runs, backups), `plan` (plan files and lint), `journal` (log, restore), and
 //!   `account` (login, logout) and `doctor`; no family imports another;
-//! - `context` (profile, credentials, journal, client) and `output` (printing, tables,
-//!   confirmation);
+//! - `context` (profile, credentials, journal, client, the fleet), `output` (printing, tables,
+//!   confirmation) and `progress` (the progress bar of a fan-out, on stderr);
 //! - `args` (clap), `error` (`CliError`, exit codes) and `table`, which import no other part
 //!   of the command line.
 
@@ -20,6 +20,7 @@ mod fleet;
 mod journal;
 mod output;
 mod plan;
+mod progress;
 mod schedules;
 mod table;
 

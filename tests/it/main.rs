@@ -23,6 +23,7 @@ mod journal_hostile;
 mod login_input;
 mod loose_ends;
 mod no_terminal;
+mod progress_bar;
 mod real_api;
 mod restore_race;
 mod secrets;
