@@ -149,6 +149,26 @@ fn show_exposed(app: &mut App, warnings: Vec<String>) {
     }
 }
 
+/// Shows `profile`'s last-known fleet for `host` and `account` at once (or says why it
+/// cannot), and returns where the fleet is kept from now on.
+fn open_cache(
+    app: &mut App,
+    profile: &str,
+    host: &str,
+    account: &str,
+) -> Option<std::path::PathBuf> {
+    let env = |k: &str| std::env::var(k).ok();
+    let kept = tui::cache_of(profile, host, account, &env);
+    app.session.cache_key = Some((host.to_string(), account.to_string()));
+    if let Some(cache) = kept.cached {
+        app.show_cached(cache);
+    }
+    if let Some(e) = kept.error {
+        app.update(tui::msg::Msg::Warnings(vec![e]));
+    }
+    kept.path
+}
+
 /// The TUI for the configured profile; with no credentials anywhere, it opens on a login screen.
 async fn run_tui(cli: &Cli) -> Result<(), CliError> {
     terminal_or_refuse()?;
@@ -163,7 +183,9 @@ async fn run_tui(cli: &Cli) -> Result<(), CliError> {
         acc.client.keep_session_alive(tui::KEEPALIVE_EVERY);
         let mut app = App::new(Session::for_client(&acc.client, &acc.label), keys);
         app.session.refresh = acc.refresh;
-        (app, Executor::new(Some(acc.client), Some(acc.journal)))
+        let kept = open_cache(&mut app, &acc.profile, &acc.client.host(), &acc.label);
+        let executor = Executor::new(Some(acc.client), Some(acc.journal)).with_cache(kept);
+        (app, executor)
     } else {
         let journal = cli::journal_for(&resolved.profile)?;
         let app = App::login_screen(resolved.client, keys);
@@ -212,8 +234,14 @@ async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
         ..zones
     };
     let journal = bsched::journal::Journal::at(dir.join("demo-journal.jsonl"), "demo");
+    // The demo's emulator listens on a new port each run: its fleet is kept under its name.
+    let kept = open_cache(&mut app, "demo", "bsched demo", emulator::DEMO_USER);
     show_exposed(&mut app, exposed);
-    tui_on(app, Executor::new(Some(client), Some(journal))).await
+    tui_on(
+        app,
+        Executor::new(Some(client), Some(journal)).with_cache(kept),
+    )
+    .await
 }
 
 async fn run_emulator(args: &EmulatorArgs) -> Result<(), CliError> {

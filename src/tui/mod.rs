@@ -14,3 +14,37 @@ pub use run::{NO_TERMINAL, NOT_A_TERMINAL, check_terminal, run};
 /// How often the TUI tells the API its session is still in use (BILLmanager ends a session
 /// about an hour after its last request).
 pub const KEEPALIVE_EVERY: std::time::Duration = std::time::Duration::from_secs(20 * 60);
+
+/// A profile's last-known fleet: where it is kept, what was read, and why it could not be.
+#[derive(Debug, Default)]
+pub struct Kept {
+    /// The cache file (None: no cache directory).
+    pub path: Option<std::path::PathBuf>,
+    /// The fleet, when one was kept for this host and account.
+    pub cached: Option<crate::cache::FleetCache>,
+    /// Why it could not be read (one sentence).
+    pub error: Option<String>,
+}
+
+/// Reads `profile`'s last-known fleet for `host` and `account` from the cache directory `env`
+/// names.
+pub fn cache_of(
+    profile: &str,
+    host: &str,
+    account: &str,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Kept {
+    let Some(dir) = crate::cache::FleetCache::dir_from(env) else {
+        return Kept::default();
+    };
+    let path = crate::cache::FleetCache::path(&dir, profile);
+    let (cached, error) = match crate::cache::FleetCache::load(&path, host, account) {
+        Ok(c) => (c, None),
+        Err(e) => (None, Some(e)),
+    };
+    Kept {
+        path: Some(path),
+        cached,
+        error,
+    }
+}

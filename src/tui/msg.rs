@@ -157,6 +157,12 @@ pub struct SessionInfo {
     pub zones: Zones,
     /// Its automatic refresh, if on.
     pub refresh: Option<std::time::Duration>,
+    /// Its last-known fleet (host and account its cache is kept under, and what was read).
+    pub cache_key: Option<(String, String)>,
+    /// Its last-known fleet, when one was kept.
+    pub cached: Option<Box<crate::cache::FleetCache>>,
+    /// Why the kept fleet could not be read, if it could not.
+    pub cache_error: Option<String>,
     /// The settings, without secrets (for logging in again).
     pub settings: ClientConfig,
 }
@@ -249,6 +255,11 @@ pub enum Cmd {
     },
     /// Read the journal.
     LoadJournal,
+    /// Keep the last-known fleet in the profile's cache file.
+    SaveCache {
+        /// What to keep.
+        cache: Box<crate::cache::FleetCache>,
+    },
     /// Open another profile of the config file.
     SwitchProfile {
         /// The profile's name.

@@ -202,10 +202,17 @@ async fn event_loop(
                 executor.adopt(*ctx);
                 continue;
             }
-            for cmd in app.update(msg) {
-                if cmd == Cmd::Quit {
-                    return Ok(());
+            let cmds = app.update(msg);
+            if cmds.contains(&Cmd::Quit) {
+                // What is kept on the way out is written before the loop ends.
+                for cmd in cmds {
+                    if matches!(cmd, Cmd::SaveCache { .. }) {
+                        executor.execute(cmd).await;
+                    }
                 }
+                return Ok(());
+            }
+            for cmd in cmds {
                 executor.spawn(cmd, &tx);
             }
             if app.quit {

@@ -16,6 +16,8 @@ pub struct Ctx {
     pub client: Option<Client>,
     /// Where changes are recorded.
     pub journal: Option<Journal>,
+    /// Where the account's last-known fleet is kept (None: not kept).
+    pub cache: Option<std::path::PathBuf>,
 }
 
 /// Where the profiles come from, for switching between them.
@@ -40,9 +42,21 @@ impl Executor {
     /// An executor for an account (no client: only the login screen's commands work).
     pub fn new(client: Option<Client>, journal: Option<Journal>) -> Executor {
         Executor {
-            ctx: Arc::new(Mutex::new(Ctx { client, journal })),
+            ctx: Arc::new(Mutex::new(Ctx {
+                client,
+                journal,
+                cache: None,
+            })),
             profiles: Profiles::default(),
         }
+    }
+
+    /// The same, keeping the last-known fleet in `path`.
+    pub fn with_cache(self, path: Option<std::path::PathBuf>) -> Executor {
+        if let Ok(mut c) = self.ctx.lock() {
+            c.cache = path;
+        }
+        self
     }
 
     /// The same, able to switch to the config file's other profiles.
@@ -146,11 +160,27 @@ async fn run(ctx: &Ctx, profiles: &Profiles, cmd: Cmd) -> (Option<Msg>, Option<C
                 let adopt = Ctx {
                     client: Some(client),
                     journal: ctx.journal.clone(),
+                    cache: ctx.cache.clone(),
                 };
                 (Some(Msg::LoggedIn { result: Ok(done) }), Some(adopt))
             }
             Err(e) => (Some(Msg::LoggedIn { result: Err(e) }), None),
         },
+        Cmd::SaveCache { cache } => {
+            let Some(path) = ctx.cache.clone() else {
+                return (None, None);
+            };
+            let saved =
+                tokio::task::spawn_blocking(move || cache.save(&path).map_err(|e| (path, e))).await;
+            let msg = match saved {
+                Ok(Err((path, e))) => Some(Msg::Warnings(vec![format!(
+                    "the last-known fleet could not be kept in {}: {e}",
+                    path.display()
+                )])),
+                _ => None,
+            };
+            (msg, None)
+        }
         Cmd::LoadJournal => {
             let result = match &ctx.journal {
                 Some(j) => j.read().map_err(|e| e.to_string()),
@@ -169,17 +199,23 @@ async fn run(ctx: &Ctx, profiles: &Profiles, cmd: Cmd) -> (Option<Msg>, Option<C
             match opened {
                 Ok(acc) => {
                     acc.client.keep_session_alive(super::KEEPALIVE_EVERY);
+                    let host = acc.client.host();
+                    let kept = super::cache_of(&acc.profile, &host, &acc.label, &env);
                     let info = SessionInfo {
                         profile: acc.profile,
-                        account: acc.label,
-                        host: acc.client.host(),
+                        account: acc.label.clone(),
                         zones: acc.zones,
                         refresh: acc.refresh,
                         settings: acc.client.settings_without_secrets(),
+                        cache_key: Some((host.clone(), acc.label)),
+                        cached: kept.cached.map(Box::new),
+                        cache_error: kept.error,
+                        host,
                     };
                     let adopt = Ctx {
                         client: Some(acc.client),
                         journal: Some(acc.journal),
+                        cache: kept.path,
                     };
                     (Some(Msg::Switched { result: Ok(info) }), Some(adopt))
                 }
@@ -295,7 +331,11 @@ async fn api(ctx: &Ctx, cmd: Cmd) -> Option<Msg> {
             }
             .await,
         },
-        Cmd::Quit | Cmd::Login { .. } | Cmd::LoadJournal | Cmd::SwitchProfile { .. } => {
+        Cmd::Quit
+        | Cmd::Login { .. }
+        | Cmd::LoadJournal
+        | Cmd::SwitchProfile { .. }
+        | Cmd::SaveCache { .. } => {
             return None;
         }
     })

@@ -322,6 +322,9 @@ fn the_journal_view_and_profile_switching() {
     let url = bsched::api::checked_url("http://127.0.0.1:9/").unwrap();
     let info = bsched::tui::msg::SessionInfo {
         refresh: None,
+        cache_key: None,
+        cached: None,
+        cache_error: None,
         profile: "work".into(),
         account: "ops@example.test".into(),
         host: "127.0.0.1:9".into(),

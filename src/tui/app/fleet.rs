@@ -126,6 +126,8 @@ pub struct Fleet {
     positions: Option<HashMap<InstanceId, usize>>,
     /// Bumped whenever schedules or backups arrive: row caches older than it are stale.
     pub(crate) data_version: u64,
+    /// The data version last kept in the cache.
+    pub(crate) saved_version: u64,
     /// Server rows computed for the current data version and minute.
     row_cache: RefCell<HashMap<InstanceId, (u64, i64, RowInfo)>>,
 }

@@ -35,6 +35,7 @@ impl App {
             return Vec::new();
         }
         self.refilter();
+        self.fleet.arrived();
         let servers = self.fleet.servers();
         if let Some(pos) = selected.and_then(|id| {
             self.fleet
@@ -215,6 +216,7 @@ impl App {
         session.profile = info.profile;
         session.zones = info.zones;
         session.refresh = info.refresh;
+        session.cache_key = info.cache_key;
         session.settings = Some(info.settings);
         // Nothing of the old account stays: its servers, marks, plans and pending deletes.
         self.fleet = Fleet::default();
@@ -222,10 +224,16 @@ impl App {
         self.undo = None;
         self.layers
             .retain(|l| matches!(l, Layer::Help(_) | Layer::Login(_)));
-        self.notify(
-            text::switched(&self.session.profile, &self.session.account),
-            false,
-        );
+        if let Some(cache) = info.cached {
+            self.show_cached(*cache);
+        }
+        match info.cache_error {
+            Some(e) => self.notify(e, true),
+            None => self.notify(
+                text::switched(&self.session.profile, &self.session.account),
+                false,
+            ),
+        }
         vec![self.load_servers()]
     }
 }

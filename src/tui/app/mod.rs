@@ -310,13 +310,71 @@ impl App {
         });
     }
 
-    /// Handles one message; then sends the loads the client has room for.
+    /// Handles one message; then sends the loads the client has room for, and keeps the
+    /// fleet in the cache once everything asked for has arrived.
     pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
         let mut cmds = self.handle(msg);
         if !self.quit {
             cmds.extend(self.pump());
+            if !self.fleet.busy() {
+                cmds.extend(self.save_cache());
+            }
         }
         cmds
+    }
+
+    /// Shows the last-known fleet at once, marked as cached with its age; the loads that
+    /// follow correct every row as its answer arrives.
+    pub fn show_cached(&mut self, cache: crate::cache::FleetCache) {
+        let seen = cache.saved;
+        self.fleet.servers = Loaded::from_cache(cache.servers, seen);
+        for (id, list) in cache.schedules {
+            self.fleet
+                .schedules
+                .insert(id, Loaded::from_cache(list, seen));
+        }
+        for (id, list) in cache.backups {
+            self.fleet
+                .backups
+                .insert(id, Loaded::from_cache(list, seen));
+        }
+        self.refilter();
+        self.fleet.arrived();
+        self.fleet.saved_version = self.fleet.data_version;
+    }
+
+    /// The command that keeps the fleet in the cache, when something new arrived since the
+    /// last one. Its save time is the oldest of what it holds, so its age is never understated.
+    pub(crate) fn save_cache(&mut self) -> Option<Cmd> {
+        let (host, account) = self.session.cache_key.clone()?;
+        if self.fleet.saved_version == self.fleet.data_version
+            || !self.fleet.servers_loaded()
+            || self.fleet.servers.cached
+        {
+            return None;
+        }
+        self.fleet.saved_version = self.fleet.data_version;
+        let mut cache = crate::cache::FleetCache::new(&host, &account);
+        let mut oldest = self.fleet.servers.updated.unwrap_or(self.now);
+        cache.servers = self.fleet.servers().to_vec();
+        for s in &cache.servers {
+            if let Some(l) = self.fleet.schedules.get(&s.id)
+                && let Some(list) = &l.list
+            {
+                oldest = oldest.min(l.updated.unwrap_or(oldest));
+                cache.schedules.insert(s.id, list.clone());
+            }
+            if let Some(l) = self.fleet.backups.get(&s.id)
+                && let Some(list) = &l.list
+            {
+                oldest = oldest.min(l.updated.unwrap_or(oldest));
+                cache.backups.insert(s.id, list.clone());
+            }
+        }
+        cache.saved = oldest;
+        Some(Cmd::SaveCache {
+            cache: Box::new(cache),
+        })
     }
 
     fn handle(&mut self, msg: Msg) -> Vec<Cmd> {
@@ -388,7 +446,11 @@ impl App {
 
     pub(crate) fn quit_now(&mut self) -> Vec<Cmd> {
         self.quit = true;
-        vec![Cmd::Quit]
+        // What arrived of a refresh still under way is kept too (the loop saves it before
+        // it ends).
+        let mut cmds: Vec<Cmd> = self.save_cache().into_iter().collect();
+        cmds.push(Cmd::Quit);
+        cmds
     }
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Cmd> {

@@ -21,6 +21,8 @@ pub struct Session {
     pub settings: Option<ClientConfig>,
     /// The automatic refresh of the server list and the servers on screen (`refresh`).
     pub refresh: Option<std::time::Duration>,
+    /// The host and account the last-known fleet is kept under (None: not kept).
+    pub cache_key: Option<(String, String)>,
 }
 
 impl Session {
