@@ -28,6 +28,7 @@ mod real_api;
 mod restore_race;
 mod secrets;
 mod timing;
+mod tui_cache;
 mod tui_fleet;
 mod tui_pty;
 mod tui_queue;
