@@ -358,3 +358,43 @@ fn password_command_is_stopped_at_its_limit_with_everything_it_started() {
     let pass = password_command_returns("printf pw", std::time::Duration::from_secs(30));
     assert_eq!(pass.as_deref(), Ok("pw"));
 }
+
+#[test]
+fn refresh_is_off_by_default_and_read_as_a_duration_with_one_sentence_for_a_bad_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let creds = [("BSCHED_USERNAME", "u"), ("BSCHED_PASSWORD", "p")];
+    let p = write(dir.path(), "");
+    let r = resolve(Some(&p), None, &env(dir.path(), &creds)).unwrap();
+    assert_eq!(r.refresh, None, "off by default");
+    for (text, secs) in [
+        ("5m", Some(300)),
+        ("90s", Some(90)),
+        ("1h", Some(3600)),
+        ("off", None),
+    ] {
+        let p = write(
+            dir.path(),
+            &format!("[profiles.default]\nrefresh = \"{text}\"\n"),
+        );
+        let r = resolve(Some(&p), None, &env(dir.path(), &creds)).unwrap();
+        assert_eq!(
+            r.refresh,
+            secs.map(std::time::Duration::from_secs),
+            "{text}"
+        );
+    }
+    for bad in ["5", "10s", "2d", "soon", "\u{1b}[31m5m"] {
+        let p = write(
+            dir.path(),
+            &format!(
+                "[profiles.default]\nrefresh = \"{}\"\n",
+                bad.replace('\u{1b}', "\\u001b")
+            ),
+        );
+        let e = resolve(Some(&p), None, &env(dir.path(), &creds))
+            .unwrap_err()
+            .to_string();
+        assert!(e.starts_with("refresh:") && !e.contains('\n'), "{bad}: {e}");
+        assert!(!e.contains('\u{1b}'), "{e}");
+    }
+}
