@@ -24,6 +24,7 @@ mod loose_ends;
 mod no_terminal;
 mod real_api;
 mod restore_race;
+mod round_trips;
 mod secrets;
 mod timing;
 mod tui_fleet;
