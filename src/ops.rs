@@ -165,22 +165,28 @@ impl Ops {
         server: Option<&str>,
         spec: &ScheduleSpec,
     ) -> Result<Schedule, ApiError> {
-        self.create_restoring(instance, server, spec, None).await
+        self.create_restoring(instance, server, spec, None, None)
+            .await
     }
 
+    /// `known`: the server's schedule ids, when it was listed just before.
     async fn create_restoring(
         &self,
         instance: InstanceId,
         server: Option<&str>,
         spec: &ScheduleSpec,
         restores: Option<u64>,
+        known: Option<&[ScheduleId]>,
     ) -> Result<Schedule, ApiError> {
         let id = self.begin(Intent {
             after: Some(Snapshot::of_spec(spec)),
             restores,
             ..intent(Action::Create, instance, server)
         })?;
-        let result = self.client.create_schedule(instance, spec).await;
+        let result = self
+            .client
+            .create_schedule_known(instance, spec, known)
+            .await;
         self.finish(
             id,
             Some(instance),
@@ -207,16 +213,17 @@ impl Ops {
     ) -> Result<Restored, ApiError> {
         let _lock = self.restore_lock().await?;
         let listed = self.client.schedules(instance).await?;
-        if let Some(s) = listed.schedules.into_iter().find(|s| spec.matches(s)) {
-            return Ok(Restored::AlreadyThere(s));
+        if let Some(s) = listed.schedules.iter().find(|s| spec.matches(s)) {
+            return Ok(Restored::AlreadyThere(s.clone()));
         }
+        let known: Vec<ScheduleId> = listed.schedules.iter().map(|s| s.id).collect();
         let entry = match entry {
             Some(n) => Some(n),
             None => self.journal.read().ok().and_then(|entries| {
                 unrestored_delete(&entries, self.journal.profile(), instance, spec)
             }),
         };
-        self.create_restoring(instance, server, spec, entry)
+        self.create_restoring(instance, server, spec, entry, Some(&known))
             .await
             .map(Restored::Created)
     }
@@ -241,6 +248,63 @@ impl Ops {
             &result,
             result.as_ref().ok().map(Snapshot::of),
         );
+        result
+    }
+
+    /// Edits a schedule just listed (`before`) and trusts a clear answer: the write alone, no
+    /// listing after it. The result is `spec` applied to `before` (its id and creation kept);
+    /// a lost or busy answer is reconciled by one listing as in [`Ops::edit`]. For a caller
+    /// that listed the server right before (the CLI's `schedules edit`, bulk apply);
+    /// [`Ops::edit`] returns the schedule as the server lists it.
+    pub async fn edit_trusting_answer(
+        &self,
+        instance: InstanceId,
+        server: Option<&str>,
+        before: &Schedule,
+        spec: &ScheduleSpec,
+    ) -> Result<Schedule, ApiError> {
+        let id = self.begin(Intent {
+            before: Some(Snapshot::of(before)),
+            after: Some(Snapshot::of_spec(spec)),
+            ..intent(Action::Edit, instance, server)
+        })?;
+        let result = self
+            .client
+            .edit_schedule_trusting(instance, before, spec)
+            .await;
+        self.finish(
+            id,
+            Some(instance),
+            &result,
+            result.as_ref().ok().map(Snapshot::of),
+        );
+        result
+    }
+
+    /// Creates a schedule and trusts a clear answer: the write alone, no listing after it.
+    /// `Ok(None)` when the server accepted it without naming its id (the journal's after
+    /// snapshot then has no id). `known`: the server's schedule ids as listed before.
+    async fn create_trusting_answer(
+        &self,
+        instance: InstanceId,
+        server: Option<&str>,
+        spec: &ScheduleSpec,
+        known: Option<&[ScheduleId]>,
+    ) -> Result<Option<Schedule>, ApiError> {
+        let id = self.begin(Intent {
+            after: Some(Snapshot::of_spec(spec)),
+            ..intent(Action::Create, instance, server)
+        })?;
+        let result = self
+            .client
+            .create_schedule_trusting(instance, spec, known)
+            .await;
+        // Without an id, the intent's snapshot (the spec, no id) stays the after snapshot.
+        let after = result
+            .as_ref()
+            .ok()
+            .and_then(|s| s.as_ref().map(Snapshot::of));
+        self.finish(id, Some(instance), &result, after);
         result
     }
 
@@ -285,21 +349,39 @@ impl Ops {
         result
     }
 
-    /// Carries out one planned change. `Unchanged` sends nothing.
+    /// Carries out one planned change (bulk apply). `Unchanged` sends nothing. A clear answer
+    /// is trusted, so a change costs its write alone: an update returns the plan's spec
+    /// applied to the listed schedule, a create the answered id, or `None` when the server
+    /// accepted it without naming it. A lost or busy answer is reconciled by one listing.
     pub async fn apply(
         &self,
         change: &Change,
         server: Option<&str>,
     ) -> Result<Option<Schedule>, ApiError> {
+        self.apply_known(change, server, None).await
+    }
+
+    /// [`Ops::apply`] for a caller that listed the server before: `known` is the ids it
+    /// listed, so a create whose answer was lost never takes one of them for the new one.
+    pub async fn apply_known(
+        &self,
+        change: &Change,
+        server: Option<&str>,
+        known: Option<&[ScheduleId]>,
+    ) -> Result<Option<Schedule>, ApiError> {
         match change {
             Change::Create { instance, spec } => {
-                self.create(*instance, server, spec).await.map(Some)
+                self.create_trusting_answer(*instance, server, spec, known)
+                    .await
             }
             Change::Update {
                 instance,
                 before,
                 spec,
-            } => self.edit(*instance, server, before, spec).await.map(Some),
+            } => self
+                .edit_trusting_answer(*instance, server, before, spec)
+                .await
+                .map(Some),
             Change::Delete { instance, before } => self
                 .delete(Some(*instance), server, before.id, Some(before))
                 .await

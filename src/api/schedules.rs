@@ -54,6 +54,16 @@ impl Client {
 
     /// One instance's schedules and retention, all pages.
     pub async fn schedules(&self, instance: InstanceId) -> Result<ScheduleList, ApiError> {
+        self.schedules_named(instance).await.map(|(list, _)| list)
+    }
+
+    /// One instance's schedules and retention, with the server's name as its schedules carry
+    /// it (`servername`; `None` when it has none): one request where `instances` and a
+    /// listing would be two.
+    pub async fn schedules_named(
+        &self,
+        instance: InstanceId,
+    ) -> Result<(ScheduleList, Option<String>), ApiError> {
         let (elems, doc) = self
             .list_all(
                 "instances.fleio_bckps.schedule",
@@ -64,10 +74,21 @@ impl Client {
             parse_schedule(e, instance)
         });
         let backup_rotation = doc::parsed(&doc, "backup_rotation", |s| s.trim().parse().ok());
-        Ok(ScheduleList {
-            schedules,
-            backup_rotation,
-        })
+        let scrub = self.scrubber();
+        let server_name = elems.iter().find_map(|raw| {
+            let mut e = doc::parse_element(raw).ok()?;
+            scrub.value(&mut e);
+            doc::field(&e, "servername")
+                .filter(|n| !n.trim().is_empty())
+                .map(str::to_string)
+        });
+        Ok((
+            ScheduleList {
+                schedules,
+                backup_rotation,
+            },
+            server_name,
+        ))
     }
 
     /// One instance's backups (`instances.fleio_bckps`), all pages.
@@ -161,31 +182,65 @@ impl Client {
         }
     }
 
-    /// Creates a schedule. When this server's creates answer with the new id, the write alone
-    /// is enough; otherwise the list is read before and after and the new schedule is the one
-    /// new id. A create whose answer was lost is reconciled by listing, never sent twice.
+    /// Creates a schedule and returns it as the server lists it afterwards: the write, then one
+    /// listing. When this server's creates are known to answer with the new id (a listing
+    /// confirmed it once; kept with the session), the write alone is enough. A create whose
+    /// answer was lost is reconciled by listing, never sent twice.
     ///
     /// Whether the schedule function answers with an id is not known (api.md 8.4, 8a.5:
     /// BILLmanager's `*.edit` usually does). Both answers are handled: without an id the
-    /// listings decide, and what was seen is learned and kept with the session, so a server
-    /// that changes its mind costs one extra listing, never a wrong result.
+    /// listing decides (the newest schedule like the one sent), and what was seen is learned,
+    /// so a server that changes its mind costs one extra listing, never a wrong result.
     pub async fn create_schedule(
         &self,
         instance: InstanceId,
         spec: &ScheduleSpec,
     ) -> Result<Schedule, ApiError> {
+        self.create_schedule_known(instance, spec, None).await
+    }
+
+    /// [`Client::create_schedule`] for a caller that has just listed the server: `known` is
+    /// the ids it listed, and none of them is ever taken for the new schedule.
+    pub async fn create_schedule_known(
+        &self,
+        instance: InstanceId,
+        spec: &ScheduleSpec,
+        known: Option<&[ScheduleId]>,
+    ) -> Result<Schedule, ApiError> {
+        match self.create(instance, spec, known, false).await? {
+            Some(s) => Ok(s),
+            // A confirmed create always names its schedule; kept as an error, not a panic.
+            None => Err(ApiError::Unconfirmed(
+                "the server accepted the schedule without naming it".into(),
+            )),
+        }
+    }
+
+    /// Creates a schedule and trusts a clear answer: no listing after an `ok`. The schedule is
+    /// the answered id with what was sent, or `None` when the server accepted it without
+    /// naming it (its id is then unknown). A lost or busy answer is reconciled by one listing
+    /// as in [`Client::create_schedule`]. `known` is the server's schedule ids as listed
+    /// before, when the caller has them: a schedule among them is never taken for the new one.
+    pub async fn create_schedule_trusting(
+        &self,
+        instance: InstanceId,
+        spec: &ScheduleSpec,
+        known: Option<&[ScheduleId]>,
+    ) -> Result<Option<Schedule>, ApiError> {
+        self.create(instance, spec, known, true).await
+    }
+
+    async fn create(
+        &self,
+        instance: InstanceId,
+        spec: &ScheduleSpec,
+        known: Option<&[ScheduleId]>,
+        trust_ok: bool,
+    ) -> Result<Option<Schedule>, ApiError> {
         let _turn = self.write_turn().await;
-        let before: Option<Vec<ScheduleId>> = match self.create_returns_id() {
-            Some(true) => None,
-            _ => Some(
-                self.schedules(instance)
-                    .await?
-                    .schedules
-                    .iter()
-                    .map(|s| s.id)
-                    .collect(),
-            ),
-        };
+        // An answered id is relied on without a listing only once a listing has confirmed one
+        // (or when the caller trusts the answer).
+        let learned = self.create_returns_id() == Some(true);
         let mut params = Self::spec_params(instance, spec);
         params.push(("elid", String::new()));
         let sent = self.send_edit("create", &params).await?;
@@ -193,83 +248,61 @@ impl Client {
             .as_ref()
             .ok()
             .and_then(|doc| doc::parsed(doc, "id", |s| s.trim().parse::<ScheduleId>().ok()));
-        if sent.is_ok() && answered_id.is_none() {
-            self.learn_create_returns_id(false);
-        }
-        // An answered id is relied on only once the listing has confirmed one (`before` is
-        // None only then).
-        if let Some(id) = answered_id
-            && before.is_none()
-        {
-            return Ok(Schedule {
-                id,
-                instance_id: instance,
-                name: spec.name().as_str().to_string(),
-                days: spec.days(),
-                time: spec.time(),
-                created: String::new(),
-            });
+        if sent.is_ok() {
+            match answered_id {
+                None => self.learn_create_returns_id(false),
+                Some(id) if learned || trust_ok => {
+                    return Ok(Some(as_sent(instance, id, spec, String::new())));
+                }
+                Some(_) => {}
+            }
+            if trust_ok {
+                return Ok(None);
+            }
         }
         let after = match self.schedules(instance).await {
             Ok(a) => a,
             Err(e) => return Err(unconfirmed(&sent, &e)),
         };
-        if let (Some(id), Some(before)) = (answered_id, &before) {
-            let confirmed = after
-                .schedules
-                .iter()
-                .find(|s| s.id == id && !before.contains(&s.id))
-                .cloned();
+        let fresh = |s: &Schedule| known.is_none_or(|k| !k.contains(&s.id));
+        // Ids grow: the newest schedule like ours is the one just made.
+        let newest_like = after
+            .schedules
+            .iter()
+            .filter(|s| fresh(s) && loosely_matches(spec, s))
+            .max_by_key(|s| s.id);
+        if let Some(id) = answered_id {
+            // Without a listing before, an answered id is confirmed when it is the newest
+            // schedule like ours (an old id answered by mistake is not).
+            let confirmed = newest_like.filter(|s| s.id == id).cloned();
             // The answered id is the new schedule: from now on the answer alone is enough.
             self.learn_create_returns_id(confirmed.is_some());
             if let Some(s) = confirmed {
                 self.note_difference(spec, &s);
-                return Ok(s);
+                return Ok(Some(s));
             }
         }
-        let Some(before) = before else {
-            // This server named the new id before, so the list was not read first; this time
-            // it did not. Without the list before, a new schedule cannot be told from an old
-            // one like it: take the newest like ours only when the server said ok.
-            return match sent {
-                Ok(_) => match after
-                    .schedules
-                    .into_iter()
-                    .filter(|s| loosely_matches(spec, s))
-                    .max_by_key(|s| s.id)
-                {
-                    Some(s) => {
-                        self.note_difference(spec, &s);
-                        Ok(s)
-                    }
-                    None => Err(ApiError::Unconfirmed(
-                        "the server accepted the schedule without naming it, and no schedule like it is listed".into(),
-                    )),
-                },
-                Err(e) if e.is_busy() => Err(ApiError::Unconfirmed(
-                    "the server was busy with another request of this session".into(),
-                )),
-                Err(e) => Err(ApiError::Unconfirmed(e.to_string())),
-            };
-        };
-        let new: Vec<Schedule> = after
+        let newest = after
             .schedules
-            .into_iter()
-            .filter(|s| !before.contains(&s.id))
-            .collect();
-        // Another client may have created one at the same moment: prefer the one like ours.
-        let created = new
             .iter()
-            .filter(|s| loosely_matches(spec, s))
-            .max_by_key(|s| s.id)
-            .or_else(|| new.iter().max_by_key(|s| s.id))
+            .filter(|s| fresh(s))
+            .max_by_key(|s| s.id);
+        let created = newest_like
+            // None like ours (a server that stored it in another form): with the ids listed
+            // before, any new one; without them, the answered id when it is the newest.
+            .or_else(|| known.and(newest))
+            .or_else(|| newest.filter(|s| Some(s.id) == answered_id))
             .cloned();
         match (created, sent) {
-            (Some(s), _) => {
+            (Some(s), sent) => {
+                if let Err(e) = sent {
+                    tracing::warn!(error = %e, id = s.id, "no clear create answer; the newest schedule like it is taken as the new one");
+                }
                 self.note_difference(spec, &s);
-                Ok(s)
+                Ok(Some(s))
             }
             (None, Err(e)) if e.is_busy() => Err(busy_nothing_changed()),
+            // Listed, and nothing like it there: it was not created.
             (None, Err(e)) => Err(e),
             // Accepted, yet not found: it may be there in a form this list could not read.
             (None, Ok(_)) => Err(ApiError::Unconfirmed(
@@ -278,7 +311,8 @@ impl Client {
         }
     }
 
-    /// Edits a schedule, sending every field again, and returns it as listed afterwards.
+    /// Edits a schedule, sending every field again, and returns it as listed afterwards (the
+    /// write and one listing).
     pub async fn edit_schedule(
         &self,
         instance: InstanceId,
@@ -289,6 +323,37 @@ impl Client {
         let mut params = Self::spec_params(instance, spec);
         params.push(("elid", id.to_string()));
         let sent = self.send_edit("edit", &params).await?;
+        self.reconcile_edit(instance, id, spec, sent).await
+    }
+
+    /// Edits schedule `before` (as it was just listed) and trusts a clear answer: after an
+    /// `ok` nothing is listed, and the result is `spec` applied to `before` (its id and
+    /// creation kept). A lost or busy answer is reconciled by one listing as in
+    /// [`Client::edit_schedule`].
+    pub async fn edit_schedule_trusting(
+        &self,
+        instance: InstanceId,
+        before: &Schedule,
+        spec: &ScheduleSpec,
+    ) -> Result<Schedule, ApiError> {
+        let _turn = self.write_turn().await;
+        let mut params = Self::spec_params(instance, spec);
+        params.push(("elid", before.id.to_string()));
+        let sent = self.send_edit("edit", &params).await?;
+        if sent.is_ok() {
+            return Ok(as_sent(instance, before.id, spec, before.created.clone()));
+        }
+        self.reconcile_edit(instance, before.id, spec, sent).await
+    }
+
+    /// What an edit came to, from a listing after it.
+    async fn reconcile_edit(
+        &self,
+        instance: InstanceId,
+        id: ScheduleId,
+        spec: &ScheduleSpec,
+        sent: Result<Value, ApiError>,
+    ) -> Result<Schedule, ApiError> {
         let after = match self.schedules(instance).await {
             Ok(a) => a,
             Err(e) => return Err(unconfirmed(&sent, &e)),
@@ -428,6 +493,19 @@ fn unconfirmed(sent: &Result<Value, ApiError>, listing: &ApiError) -> ApiError {
             "the server was busy, and listing afterwards failed: {listing}"
         )),
         Err(e) => ApiError::Unconfirmed(format!("{e}; listing afterwards failed: {listing}")),
+    }
+}
+
+/// The schedule `id` on `instance` as `spec` describes it: what a write that answered `ok`
+/// made of it, without a listing.
+fn as_sent(instance: InstanceId, id: ScheduleId, spec: &ScheduleSpec, created: String) -> Schedule {
+    Schedule {
+        id,
+        instance_id: instance,
+        name: spec.name().as_str().to_string(),
+        days: spec.days(),
+        time: spec.time(),
+        created,
     }
 }
 

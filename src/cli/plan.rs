@@ -4,7 +4,7 @@ use std::io::{IsTerminal, Write};
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use futures_util::future::{join_all, try_join_all};
+use futures_util::future::join_all;
 use serde::Serialize;
 
 use super::args::Cli;
@@ -17,7 +17,7 @@ use crate::domain::plan::{
     lint as lint_server,
 };
 use crate::domain::timing::parse_zone;
-use crate::domain::{Instance, Schedule, ScheduleList, ScheduleSpec};
+use crate::domain::{Schedule, ScheduleId, ScheduleList, ScheduleSpec};
 use crate::ops::{Ops, check_hint};
 
 fn format_of(name: &str) -> Result<PlanFormat, CliError> {
@@ -132,16 +132,42 @@ pub async fn apply(
     }
     let journal = open_journal(&resolved.profile)?;
     let ops = Ops::new(Client::new(resolved.client)?, journal);
-    let servers = ops.client.instances().await?;
-    let name_of = |id: u64| -> Option<&Instance> { servers.iter().find(|s| s.id == id) };
-    if let Some(missing) = plan.servers.iter().find(|s| name_of(s.id).is_none()) {
-        return Err(CliError::Usage(format!(
-            "plan file {}: server {} is not on this account; nothing was applied",
-            file.display(),
-            missing.id
-        )));
+    // Only the servers the plan names are listed: one request each, no server list.
+    let listed = join_all(
+        plan.servers
+            .iter()
+            .map(|s| ops.client.schedules_named(s.id)),
+    )
+    .await;
+    let mut lists = Vec::with_capacity(listed.len());
+    let mut names = Vec::with_capacity(listed.len());
+    for (entry, res) in plan.servers.iter().zip(listed) {
+        match res {
+            Ok((list, listed_name)) => {
+                lists.push(list);
+                // The account's name as its schedules carry it, else the plan's.
+                names.push(listed_name.or_else(|| entry.name.clone()));
+            }
+            Err(e) => {
+                if let Some(said) = not_on_account(&e) {
+                    return Err(CliError::Usage(format!(
+                        "plan file {}: server {} is not on this account (listing its schedules, the API answered: {}); nothing was applied",
+                        file.display(),
+                        entry.id,
+                        safe(said)
+                    )));
+                }
+                return Err(e.into());
+            }
+        }
     }
-    let lists = try_join_all(plan.servers.iter().map(|s| ops.client.schedules(s.id))).await?;
+    let shown = |i: usize| -> String {
+        let id = plan.servers.get(i).map(|s| s.id).unwrap_or_default();
+        match names.get(i).and_then(Option::as_deref) {
+            Some(n) => format!("{} ({id})", safe(n)),
+            None => format!("server {id}"),
+        }
+    };
     let mut per_server: Vec<(&PlanServer, Vec<Change>)> = Vec::new();
     for (entry, list) in plan.servers.iter().zip(&lists) {
         per_server.push((entry, server_changes(entry, list, prune)?));
@@ -151,8 +177,8 @@ pub async fn apply(
     let mut text = String::new();
     let mut counts = std::collections::BTreeMap::<&str, usize>::new();
     let mut emptied = Vec::new();
-    for ((entry, changes), list) in per_server.iter().zip(&lists) {
-        let name = safe(name_of(entry.id).map(|s| s.name.as_str()).unwrap_or("?"));
+    for (i, ((_, changes), list)) in per_server.iter().zip(&lists).enumerate() {
+        let name = shown(i);
         let real: Vec<&Change> = changes.iter().filter(|c| c.is_change()).collect();
         for c in changes {
             *counts.entry(c.verb()).or_default() += 1;
@@ -163,14 +189,13 @@ pub async fn apply(
             .count();
         if prune && !list.schedules.is_empty() && deletes == list.schedules.len() {
             emptied.push(format!(
-                "! --prune deletes every schedule of {name} ({}): all {deletes}; it will have no scheduled backups\n",
-                entry.id
+                "! --prune deletes every schedule of {name}: all {deletes}; it will have no scheduled backups\n"
             ));
         }
         if real.is_empty() {
             continue;
         }
-        text.push_str(&format!("{name} ({})\n", entry.id));
+        text.push_str(&format!("{name}\n"));
         for c in real {
             text.push_str(&format!("  {}\n", safe(&c.to_string())));
         }
@@ -210,14 +235,18 @@ pub async fn apply(
         }
     }
 
-    let (results, interrupted) = run_changes(&ops, &per_server, &name_of).await?;
+    let known: Vec<Vec<ScheduleId>> = lists
+        .iter()
+        .map(|l| l.schedules.iter().map(|s| s.id).collect())
+        .collect();
+    let (results, interrupted) = run_changes(&ops, &per_server, &names, &known).await?;
     warn_all(ops.take_warnings());
     let (mut failed, mut failed_on) = (0, Vec::<String>::new());
     let mut first_code = None;
     let (mut done, mut unknown, mut not_sent) = (0, 0, 0);
     let mut report = String::new();
-    for ((entry, _), res) in per_server.iter().zip(results) {
-        let name = safe(name_of(entry.id).map(|s| s.name.as_str()).unwrap_or("?"));
+    for (i, ((entry, _), res)) in per_server.iter().zip(results).enumerate() {
+        let name = shown(i);
         for (c, r) in res {
             let c = safe(&c.to_string());
             match r {
@@ -232,11 +261,7 @@ pub async fn apply(
                     };
                     let what = if unconfirmed { "unknown" } else { "failed" };
                     unknown += usize::from(unconfirmed);
-                    report.push_str(&format!(
-                        "{what}: {name} ({}): {c}: {}\n",
-                        entry.id,
-                        safe(&why)
-                    ));
+                    report.push_str(&format!("{what}: {name}: {c}: {}\n", safe(&why)));
                     failed += 1;
                     if !failed_on.contains(&name) {
                         failed_on.push(name.clone());
@@ -288,6 +313,16 @@ pub async fn apply(
     })
 }
 
+/// What the API said when a listing's refusal means the server is not on this account: the
+/// emulator answers `missed` for an unknown `elid` (the real server's answer is unverified,
+/// api.md 8.3; an `access` refusal is taken by the client as an expired session).
+fn not_on_account(e: &ApiError) -> Option<&str> {
+    match e {
+        ApiError::Refused { kind, message, .. } if kind == "missed" => Some(message),
+        _ => None,
+    }
+}
+
 /// What each planned change came to: `None` when it was never sent (Ctrl+C came first).
 type Results<'a> = Vec<Vec<(&'a Change, Option<Result<Option<Schedule>, ApiError>>)>>;
 
@@ -295,17 +330,20 @@ type Results<'a> = Vec<Vec<(&'a Change, Option<Result<Option<Schedule>, ApiError
 /// changes begun at once than the client sends at once (so a change is journaled only when
 /// it can be sent). Ctrl+C stops sending: the changes in flight finish and are recorded, the
 /// others are reported as not sent; a second Ctrl+C quits at once.
+/// `names`: each server's name for the journal; `known`: the ids its listing showed.
 async fn run_changes<'a>(
     ops: &Ops,
     per_server: &'a [(&'a PlanServer, Vec<Change>)],
-    name_of: &(dyn Fn(u64) -> Option<&'a Instance> + Sync),
+    names: &[Option<String>],
+    known: &[Vec<ScheduleId>],
 ) -> Result<(Results<'a>, bool), CliError> {
     let stop = AtomicBool::new(false);
     let slots =
         tokio::sync::Semaphore::new(ops.client.settings_without_secrets().concurrency.max(1));
-    let work = join_all(per_server.iter().map(|(entry, changes)| {
+    let work = join_all(per_server.iter().enumerate().map(|(i, (_, changes))| {
         let (stop, slots) = (&stop, &slots);
-        let name = name_of(entry.id).map(|s| s.name.clone());
+        let name = names.get(i).cloned().flatten();
+        let known = known.get(i).map(Vec::as_slice);
         async move {
             let mut res = Vec::new();
             for c in changes.iter().filter(|c| c.is_change()) {
@@ -314,7 +352,7 @@ async fn run_changes<'a>(
                     res.push((c, None));
                     continue;
                 }
-                res.push((c, Some(ops.apply(c, name.as_deref()).await)));
+                res.push((c, Some(ops.apply_known(c, name.as_deref(), known).await)));
             }
             res
         }

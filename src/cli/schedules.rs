@@ -205,7 +205,10 @@ pub(super) async fn schedules(
                     print_text(out, &schedule_line("Updated", &current))
                 };
             }
-            let result = ops.edit(*instance, None, &current, &spec).await;
+            // Listed just before: a clear answer is the result, no second listing.
+            let result = ops
+                .edit_trusting_answer(*instance, None, &current, &spec)
+                .await;
             let edited = changed(&ops, result)?;
             print_report(
                 out,

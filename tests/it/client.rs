@@ -207,7 +207,21 @@ async fn expired_session_logs_in_again_once() {
     assert_eq!(created.name, "after expiry");
     let calls = emu.calls();
     assert_eq!(count(&calls, "auth"), 2, "{calls:?}");
-    assert_eq!(count(&calls, "instances.fleio_bckps.schedule.edit"), 1);
+    // Nothing is listed before a create now, so the write itself meets the expired session:
+    // refused (not applied), then sent once more after the login. One schedule is made.
+    assert_eq!(
+        count(&calls, "instances.fleio_bckps.schedule.edit"),
+        2,
+        "{calls:?}"
+    );
+    let made = emu.with(|w| {
+        w.data
+            .schedules
+            .iter()
+            .filter(|s| s.name == "after expiry")
+            .count()
+    });
+    assert_eq!(made, 1);
 }
 
 #[tokio::test]

@@ -677,9 +677,10 @@ async fn every_fault_against_every_flow() {
          (`tests/it/support/proxy.rs`) lets a write through and answers HTTP 500 to the first \
          listing of that server after it. \
          The change was applied but could not be confirmed, so the journal records its outcome as \
-         unknown (never failed) with a note that it may have been applied and how to check, the \
-         CLI exits 5, and running the same `apply` again lists first and sends nothing twice. \
-         Flows that do not list after writing (list, delete) are not affected.\n\n\
+         unknown (never failed) with a note that it may have been applied and how to check, and \
+         the CLI exits 5; `apply` lists first, so running it again sends nothing twice. Flows \
+         that do not list after a clear answer are not affected: list, delete, and the writes \
+         that trust an `ok` (the CLI's edit and `apply`, the TUI's bulk apply).\n\n\
          A session that expires mid-flow is renewed by logging in again once; the CLI cells \
          show that as \"logged in again\". The TUI's connection-refused row is the load, since \
          nothing else can start without it.\n\n{table}",

@@ -26,6 +26,7 @@ mod no_terminal;
 mod progress_bar;
 mod real_api;
 mod restore_race;
+mod round_trips;
 mod secrets;
 mod timing;
 mod tui_cache;
