@@ -5,6 +5,8 @@ use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures_util::future::join_all;
+
+use super::progress::Progress;
 use serde::Serialize;
 
 use super::args::Cli;
@@ -133,12 +135,14 @@ pub async fn apply(
     let journal = open_journal(&resolved.profile)?;
     let ops = Ops::new(Client::new(resolved.client)?, journal);
     // Only the servers the plan names are listed: one request each, no server list.
-    let listed = join_all(
-        plan.servers
-            .iter()
-            .map(|s| ops.client.schedules_named(s.id)),
-    )
+    let bar = Progress::new(plan.servers.len() as u64, "servers");
+    let listed = join_all(plan.servers.iter().map(|s| async {
+        let listed = ops.client.schedules_named(s.id).await;
+        bar.inc();
+        listed
+    }))
     .await;
+    bar.finish();
     let mut lists = Vec::with_capacity(listed.len());
     let mut names = Vec::with_capacity(listed.len());
     for (entry, res) in plan.servers.iter().zip(listed) {
@@ -340,8 +344,13 @@ async fn run_changes<'a>(
     let stop = AtomicBool::new(false);
     let slots =
         tokio::sync::Semaphore::new(ops.client.settings_without_secrets().concurrency.max(1));
+    let total = per_server
+        .iter()
+        .map(|(_, changes)| changes.iter().filter(|c| c.is_change()).count() as u64)
+        .sum();
+    let bar = Progress::new(total, "changes");
     let work = join_all(per_server.iter().enumerate().map(|(i, (_, changes))| {
-        let (stop, slots) = (&stop, &slots);
+        let (stop, slots, bar) = (&stop, &slots, &bar);
         let name = names.get(i).cloned().flatten();
         let known = known.get(i).map(Vec::as_slice);
         async move {
@@ -353,6 +362,7 @@ async fn run_changes<'a>(
                     continue;
                 }
                 res.push((c, Some(ops.apply_known(c, name.as_deref(), known).await)));
+                bar.inc();
             }
             res
         }

@@ -291,3 +291,27 @@ fn with_stderr_piped_no_fan_out_command_writes_progress() {
         assert!(!r.stdout.contains("elapsed"), "{args:?}");
     }
 }
+
+#[test]
+fn apply_counts_the_servers_it_lists_then_the_changes_it_sends() {
+    let bg = slow_emulator();
+    let home = Home::for_url(&bg.emu.url());
+    let plan = home.write(
+        "plan.toml",
+        "server_timezone = \"+03:00\"\n\n[[server]]\nid = 5203770\n\n[[server.schedule]]\nname = \"bar test\"\ndays = \"Sat\"\ntime = \"03:00\"\n\n[[server]]\nid = 5203771\n\n[[server.schedule]]\nname = \"bar test\"\ndays = \"Sun\"\ntime = \"03:00\"\n",
+    );
+    let plan = plan.display().to_string();
+    let tty = run_with_tty_stderr(&home, &["apply", "-f", &plan, "--yes"]);
+    assert_eq!(tty.code, 0, "{}", tty.tty);
+    let lines = drawn_lines(&tty.tty);
+    assert!(
+        lines.iter().any(|l| is_bar(l, "servers", 2)),
+        "no bar of servers: {lines:#?}"
+    );
+    assert!(
+        lines.iter().any(|l| is_bar(l, "changes", 2)),
+        "no bar of changes: {lines:#?}"
+    );
+    assert!(!tty.tty.contains(DEMO_PASSWORD));
+    assert_eq!(tty.screen.trim(), "", "the bar is left on screen");
+}
