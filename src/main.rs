@@ -93,8 +93,12 @@ fn keymap(keys: &std::collections::BTreeMap<String, toml::Value>) -> Result<Keym
     Keymap::new(keys).map_err(|e| CliError::Usage(format!("config file: {e}")))
 }
 
-async fn tui_on(app: App, executor: Executor) -> Result<(), CliError> {
-    tui::run(app, executor)
+async fn tui_on(
+    app: App,
+    executor: Executor,
+    early: Vec<tokio::task::JoinHandle<tui::msg::Msg>>,
+) -> Result<(), CliError> {
+    tui::run(app, executor, early)
         .await
         .map_err(|e| CliError::Usage(format!("terminal error: {e}")))
 }
@@ -149,24 +153,37 @@ fn show_exposed(app: &mut App, warnings: Vec<String>) {
     }
 }
 
-/// Shows `profile`'s last-known fleet for `host` and `account` at once (or says why it
-/// cannot), and returns where the fleet is kept from now on.
+/// Starts reading `profile`'s last-known fleet for `host` and `account` (it is shown as soon
+/// as it is read, without holding up the first frame), and returns where the fleet is kept
+/// from now on.
 fn open_cache(
     app: &mut App,
     profile: &str,
     host: &str,
     account: &str,
-) -> Option<std::path::PathBuf> {
-    let env = |k: &str| std::env::var(k).ok();
-    let kept = tui::cache_of(profile, host, account, &env);
+) -> (
+    Option<std::path::PathBuf>,
+    Vec<tokio::task::JoinHandle<tui::msg::Msg>>,
+) {
     app.session.cache_key = Some((host.to_string(), account.to_string()));
-    if let Some(cache) = kept.cached {
-        app.show_cached(cache);
-    }
-    if let Some(e) = kept.error {
-        app.update(tui::msg::Msg::Warnings(vec![e]));
-    }
-    kept.path
+    let env = |k: &str| std::env::var(k).ok();
+    let Some(dir) = bsched::cache::FleetCache::dir_from(&env) else {
+        return (None, Vec::new());
+    };
+    let path = bsched::cache::FleetCache::path(&dir, profile);
+    let (file, host, account) = (path.clone(), host.to_string(), account.to_string());
+    let reading = tokio::task::spawn_blocking(move || {
+        let (cached, error) = match bsched::cache::FleetCache::load(&file, &host, &account) {
+            Ok(c) => (c, None),
+            Err(e) => (None, Some(e)),
+        };
+        tui::msg::Msg::Cached(Box::new(tui::Kept {
+            path: Some(file),
+            cached,
+            error,
+        }))
+    });
+    (Some(path), vec![reading])
 }
 
 /// The TUI for the configured profile; with no credentials anywhere, it opens on a login screen.
@@ -177,19 +194,19 @@ async fn run_tui(cli: &Cli) -> Result<(), CliError> {
     let keys = keymap(&resolved.keys)?;
     let profile = resolved.profile.clone();
     let zones = resolved.zones.clone();
-    let (mut app, executor) = if resolved.has_credentials() {
+    let (mut app, executor, reading) = if resolved.has_credentials() {
         let env = |k: &str| std::env::var(k).ok();
         let acc = bsched::account::open(resolved, &env).map_err(CliError::Usage)?;
         acc.client.keep_session_alive(tui::KEEPALIVE_EVERY);
         let mut app = App::new(Session::for_client(&acc.client, &acc.label), keys);
         app.session.refresh = acc.refresh;
-        let kept = open_cache(&mut app, &acc.profile, &acc.client.host(), &acc.label);
+        let (kept, reading) = open_cache(&mut app, &acc.profile, &acc.client.host(), &acc.label);
         let executor = Executor::new(Some(acc.client), Some(acc.journal)).with_cache(kept);
-        (app, executor)
+        (app, executor, reading)
     } else {
         let journal = cli::journal_for(&resolved.profile)?;
         let app = App::login_screen(resolved.client, keys);
-        (app, Executor::new(None, Some(journal)))
+        (app, Executor::new(None, Some(journal)), Vec::new())
     };
     let executor = executor.with_profiles(Profiles {
         config: cli.config.clone(),
@@ -201,7 +218,7 @@ async fn run_tui(cli: &Cli) -> Result<(), CliError> {
     // reason; without a file there is nothing to switch to.
     app.session.profiles = config::profile_names(cli.config.as_deref()).unwrap_or_default();
     show_exposed(&mut app, exposed);
-    tui_on(app, executor).await
+    tui_on(app, executor, reading).await
 }
 
 async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
@@ -235,11 +252,12 @@ async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
     };
     let journal = bsched::journal::Journal::at(dir.join("demo-journal.jsonl"), "demo");
     // The demo's emulator listens on a new port each run: its fleet is kept under its name.
-    let kept = open_cache(&mut app, "demo", "bsched demo", emulator::DEMO_USER);
+    let (kept, reading) = open_cache(&mut app, "demo", "bsched demo", emulator::DEMO_USER);
     show_exposed(&mut app, exposed);
     tui_on(
         app,
         Executor::new(Some(client), Some(journal)).with_cache(kept),
+        reading,
     )
     .await
 }

@@ -25,6 +25,8 @@ pub enum Msg {
     Quit,
     /// Time for the automatic refresh (`refresh` in the profile).
     AutoRefresh,
+    /// The last-known fleet, read from the cache while the first frame was drawn.
+    Cached(Box<super::Kept>),
     /// Things noted that did not stop a command: by the API client (a list element that could
     /// not be read and was skipped, a value the server stored differently) or by the journal
     /// (a change's outcome that could not be recorded).

@@ -52,8 +52,14 @@ fn in_words(e: io::Error) -> io::Error {
     e
 }
 
-/// Runs the TUI until the user quits. The terminal is restored on every way out.
-pub async fn run(mut app: App, executor: Executor) -> io::Result<()> {
+/// Runs the TUI until the user quits. The terminal is restored on every way out. `early` are
+/// messages still being prepared when the loop starts (the last-known fleet being read): the
+/// first frame does not wait for them.
+pub async fn run(
+    mut app: App,
+    executor: Executor,
+    early: Vec<tokio::task::JoinHandle<Msg>>,
+) -> io::Result<()> {
     check_terminal()?;
     // ratatui::init installs a panic hook that restores the terminal before the message prints.
     let mut terminal = match ratatui::try_init() {
@@ -64,7 +70,7 @@ pub async fn run(mut app: App, executor: Executor) -> io::Result<()> {
             return Err(in_words(e));
         }
     };
-    let result = event_loop(&mut terminal, &mut app, &executor).await;
+    let result = event_loop(&mut terminal, &mut app, &executor, early).await;
     ratatui::try_restore()?;
     result
 }
@@ -130,9 +136,18 @@ async fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     app: &mut App,
     executor: &Executor,
+    early: Vec<tokio::task::JoinHandle<Msg>>,
 ) -> io::Result<()> {
     let theme = Theme::from_env();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
+    for handle in early {
+        let tx = tx.clone();
+        tokio::spawn(async move {
+            if let Ok(msg) = handle.await {
+                let _ = tx.send(msg);
+            }
+        });
+    }
     let (term_tx, mut term_rx) = mpsc::unbounded_channel::<TermEvent>();
     spawn_input(tx.clone(), term_tx.clone());
     spawn_signals(tx.clone(), term_tx);

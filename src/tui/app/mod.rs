@@ -44,6 +44,23 @@ pub struct Notice {
     pub ticks_left: u32,
 }
 
+/// What the cache keeps of a server's backups: the newest of each kind, all a row needs to
+/// judge its protection (the list itself is read afresh when shown), so the cache stays small
+/// and quick to read at start.
+fn newest_of_each_kind(
+    list: &[crate::domain::backups::Backup],
+) -> Vec<crate::domain::backups::Backup> {
+    let mut newest: Vec<crate::domain::backups::Backup> = Vec::new();
+    for b in list {
+        match newest.iter_mut().find(|n| n.kind == b.kind) {
+            Some(n) if n.created < b.created => *n = b.clone(),
+            Some(_) => {}
+            None => newest.push(b.clone()),
+        }
+    }
+    newest
+}
+
 /// A write held back because its server was shown from the cache: it is sent only once the
 /// server has been listed afresh and still holds what the user saw.
 #[derive(Debug, Clone)]
@@ -368,7 +385,7 @@ impl App {
                 && let Some(list) = &l.list
             {
                 oldest = oldest.min(l.updated.unwrap_or(oldest));
-                cache.backups.insert(s.id, list.clone());
+                cache.backups.insert(s.id, newest_of_each_kind(list));
             }
         }
         cache.saved = oldest;
@@ -394,6 +411,15 @@ impl App {
             }
             Msg::Adopt(_) => Vec::new(),
             Msg::AutoRefresh => self.auto_refresh(),
+            Msg::Cached(kept) => {
+                if let Some(cache) = kept.cached {
+                    self.show_cached(cache);
+                }
+                if let Some(e) = kept.error {
+                    self.notify(e, true);
+                }
+                Vec::new()
+            }
             Msg::LoggedIn { result } => super::layers::login::on_logged_in(self, result),
             Msg::CodeChecked { result } => super::layers::login::on_code_checked(self, result),
             Msg::PanelFilter { req, fields } => {
