@@ -109,11 +109,16 @@ async fn main() {
         cache
             .schedules
             .insert(s.id, client.schedules(s.id).await.unwrap());
+        // As the TUI keeps them: the newest backup of each kind.
         let mut backups = client.backups(s.id).await.unwrap();
-        if std::env::var_os("FEW").is_some() {
-            backups.truncate(2);
+        backups.sort_by_key(|b| std::cmp::Reverse(b.created));
+        let mut kept: Vec<bsched::domain::backups::Backup> = Vec::new();
+        for b in backups {
+            if !kept.iter().any(|k| k.kind == b.kind) {
+                kept.push(b);
+            }
         }
-        cache.backups.insert(s.id, backups);
+        cache.backups.insert(s.id, kept);
     }
     let with = tempfile::tempdir().unwrap();
     cache
