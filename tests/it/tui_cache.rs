@@ -286,3 +286,31 @@ async fn the_fleet_is_kept_after_loads_and_read_back_as_it_was() {
     }
     assert!(!again.fleet.any_cached(), "every row was read afresh");
 }
+
+#[test]
+fn a_cache_read_while_the_server_list_loads_is_corrected_by_its_answer() {
+    let mut app = App::new(
+        bsched::tui::app::Session::new("demo", "h"),
+        Default::default(),
+    );
+    app.now = test_now();
+    let cmds = app.init();
+    let [Cmd::LoadInstances { req }] = cmds[..] else {
+        panic!("{cmds:?}")
+    };
+    let mut cache = FleetCache::new("h", "demo");
+    cache.servers = vec![common::tui::server(1, "old-name")];
+    app.update(Msg::Cached(Box::new(bsched::tui::Kept {
+        path: None,
+        cached: Some(cache),
+        error: None,
+    })));
+    assert!(app.fleet.servers.cached);
+    assert_eq!(app.fleet.servers()[0].name, "old-name");
+    app.update(Msg::Instances {
+        req,
+        result: Ok(vec![common::tui::server(1, "new-name")]),
+    });
+    assert!(!app.fleet.servers.cached);
+    assert_eq!(app.fleet.servers()[0].name, "new-name");
+}

@@ -342,18 +342,30 @@ impl App {
 
     /// Shows the last-known fleet at once, marked as cached with its age; the loads that
     /// follow correct every row as its answer arrives.
+    /// Anything read afresh already stays: the cache only fills what is not there yet.
     pub fn show_cached(&mut self, cache: crate::cache::FleetCache) {
+        if self.fleet.servers.list.is_some() {
+            return;
+        }
         let seen = cache.saved;
+        let loading = self.fleet.servers.loading;
         self.fleet.servers = Loaded::from_cache(cache.servers, seen);
+        self.fleet.servers.loading = loading;
         for (id, list) in cache.schedules {
-            self.fleet
-                .schedules
-                .insert(id, Loaded::from_cache(list, seen));
+            let e = self.fleet.schedules.entry(id).or_default();
+            if e.list.is_none() {
+                e.list = Some(list);
+                e.updated = Some(seen);
+                e.cached = true;
+            }
         }
         for (id, list) in cache.backups {
-            self.fleet
-                .backups
-                .insert(id, Loaded::from_cache(list, seen));
+            let e = self.fleet.backups.entry(id).or_default();
+            if e.list.is_none() {
+                e.list = Some(list);
+                e.updated = Some(seen);
+                e.cached = true;
+            }
         }
         self.refilter();
         self.fleet.arrived();
