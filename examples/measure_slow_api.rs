@@ -409,7 +409,8 @@ async fn refresh(emu: &Emulator, args: &Args, naive: Option<&Naive>) -> Vec<Row>
         if done_at.is_none()
             && list_at.is_some()
             && sched_done.len() >= n
-            && backups_done.len() >= n
+            // Every backup list too, unless the app loads them later (then it is idle here).
+            && (backups_done.len() >= n || !app.busy())
         {
             done_at = Some(Instant::now());
             requests_at_done = Some(since(emu, from));
@@ -428,10 +429,12 @@ async fn refresh(emu: &Emulator, args: &Args, naive: Option<&Naive>) -> Vec<Row>
     let unresolved = pending.len();
     waits.sort_by(f64::total_cmp);
     progress!(
-        "refresh done: {} in {} requests ({}); {busy} refused busy, {errors} errors",
+        "refresh done: {} in {} requests ({}); {busy} refused busy, {errors} errors; schedules of {} and backups of {} of {n} servers",
         wall.map_or("INCOMPLETE".into(), |w| format!("{:.1} s", w.as_secs_f64())),
         r,
-        summarize(&funcs)
+        summarize(&funcs),
+        sched_done.len(),
+        backups_done.len()
     );
     let mut rows = Vec::new();
     let naive_refresh = naive.map_or("(not run)".into(), |nv| {
