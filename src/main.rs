@@ -167,21 +167,12 @@ fn open_cache(
 ) {
     app.session.cache_key = Some((host.to_string(), account.to_string()));
     let env = |k: &str| std::env::var(k).ok();
-    let Some(dir) = bsched::cache::FleetCache::dir_from(&env) else {
+    let Some(path) = tui::cache_path(profile, &env) else {
         return (None, Vec::new());
     };
-    let path = bsched::cache::FleetCache::path(&dir, profile);
     let (file, host, account) = (path.clone(), host.to_string(), account.to_string());
     let reading = tokio::task::spawn_blocking(move || {
-        let (cached, error) = match bsched::cache::FleetCache::load(&file, &host, &account) {
-            Ok(c) => (c, None),
-            Err(e) => (None, Some(e)),
-        };
-        tui::msg::Msg::Cached(Box::new(tui::Kept {
-            path: Some(file),
-            cached,
-            error,
-        }))
+        tui::msg::Msg::Cached(Box::new(tui::read_cache(Some(file), &host, &account)))
     });
     (Some(path), vec![reading])
 }

@@ -158,6 +158,22 @@ impl Ops {
         Some(warning)
     }
 
+    /// Records `intent` in the journal, then runs `write` (a future does nothing until it is
+    /// awaited, so nothing is sent before the intent is recorded), then records how it ended,
+    /// with the after snapshot `after` makes of its result. Every change goes through here.
+    async fn journaled<T>(
+        &self,
+        intent: Intent,
+        instance: Option<InstanceId>,
+        write: impl std::future::Future<Output = Result<T, ApiError>>,
+        after: impl FnOnce(&T) -> Option<Snapshot>,
+    ) -> Result<T, ApiError> {
+        let id = self.begin(intent)?;
+        let result = write.await;
+        self.finish(id, instance, &result, result.as_ref().ok().and_then(after));
+        result
+    }
+
     /// Creates a schedule.
     pub async fn create(
         &self,
@@ -178,22 +194,14 @@ impl Ops {
         restores: Option<u64>,
         known: Option<&[ScheduleId]>,
     ) -> Result<Schedule, ApiError> {
-        let id = self.begin(Intent {
+        let intent = Intent {
             after: Some(Snapshot::of_spec(spec)),
             restores,
             ..intent(Action::Create, instance, server)
-        })?;
-        let result = self
-            .client
-            .create_schedule_known(instance, spec, known)
-            .await;
-        self.finish(
-            id,
-            Some(instance),
-            &result,
-            result.as_ref().ok().map(Snapshot::of),
-        );
-        result
+        };
+        let write = self.client.create_schedule_known(instance, spec, known);
+        self.journaled(intent, Some(instance), write, |s| Some(Snapshot::of(s)))
+            .await
     }
 
     /// Creates again a schedule that was deleted (`bsched restore`, undo in the TUI), unless
@@ -236,19 +244,14 @@ impl Ops {
         before: &Schedule,
         spec: &ScheduleSpec,
     ) -> Result<Schedule, ApiError> {
-        let id = self.begin(Intent {
+        let intent = Intent {
             before: Some(Snapshot::of(before)),
             after: Some(Snapshot::of_spec(spec)),
             ..intent(Action::Edit, instance, server)
-        })?;
-        let result = self.client.edit_schedule(instance, before.id, spec).await;
-        self.finish(
-            id,
-            Some(instance),
-            &result,
-            result.as_ref().ok().map(Snapshot::of),
-        );
-        result
+        };
+        let write = self.client.edit_schedule(instance, before.id, spec);
+        self.journaled(intent, Some(instance), write, |s| Some(Snapshot::of(s)))
+            .await
     }
 
     /// Edits a schedule just listed (`before`) and trusts a clear answer: the write alone, no
@@ -263,22 +266,14 @@ impl Ops {
         before: &Schedule,
         spec: &ScheduleSpec,
     ) -> Result<Schedule, ApiError> {
-        let id = self.begin(Intent {
+        let intent = Intent {
             before: Some(Snapshot::of(before)),
             after: Some(Snapshot::of_spec(spec)),
             ..intent(Action::Edit, instance, server)
-        })?;
-        let result = self
-            .client
-            .edit_schedule_trusting(instance, before, spec)
-            .await;
-        self.finish(
-            id,
-            Some(instance),
-            &result,
-            result.as_ref().ok().map(Snapshot::of),
-        );
-        result
+        };
+        let write = self.client.edit_schedule_trusting(instance, before, spec);
+        self.journaled(intent, Some(instance), write, |s| Some(Snapshot::of(s)))
+            .await
     }
 
     /// Creates a schedule and trusts a clear answer: the write alone, no listing after it.
@@ -291,21 +286,16 @@ impl Ops {
         spec: &ScheduleSpec,
         known: Option<&[ScheduleId]>,
     ) -> Result<Option<Schedule>, ApiError> {
-        let id = self.begin(Intent {
+        let intent = Intent {
             after: Some(Snapshot::of_spec(spec)),
             ..intent(Action::Create, instance, server)
-        })?;
-        let result = self
-            .client
-            .create_schedule_trusting(instance, spec, known)
-            .await;
+        };
+        let write = self.client.create_schedule_trusting(instance, spec, known);
         // Without an id, the intent's snapshot (the spec, no id) stays the after snapshot.
-        let after = result
-            .as_ref()
-            .ok()
-            .and_then(|s| s.as_ref().map(Snapshot::of));
-        self.finish(id, Some(instance), &result, after);
-        result
+        self.journaled(intent, Some(instance), write, |s| {
+            s.as_ref().map(Snapshot::of)
+        })
+        .await
     }
 
     /// Deletes a schedule. `before` (how it was listed) lets it be restored from the journal.
@@ -323,13 +313,12 @@ impl Ops {
             time: String::new(),
         }));
         let instance = instance.or(before.map(|b| b.instance_id));
-        let entry = self.begin(Intent {
+        let intent = Intent {
             before: before_snap,
             ..intent(Action::Delete, instance.unwrap_or(0), server)
-        })?;
-        let result = self.client.delete_schedule(id, instance).await;
-        self.finish(entry, instance, &result, None);
-        result
+        };
+        let write = self.client.delete_schedule(id, instance);
+        self.journaled(intent, instance, write, |_| None).await
     }
 
     /// Sets a server's retention.
@@ -340,13 +329,13 @@ impl Ops {
         before: Option<u8>,
         keep: u8,
     ) -> Result<(), ApiError> {
-        let entry = self.begin(Intent {
+        let intent = Intent {
             retention: Some((before, keep)),
             ..intent(Action::Retention, instance, server)
-        })?;
-        let result = self.client.set_retention(instance, keep).await;
-        self.finish(entry, Some(instance), &result, None);
-        result
+        };
+        let write = self.client.set_retention(instance, keep);
+        self.journaled(intent, Some(instance), write, |_| None)
+            .await
     }
 
     /// Carries out one planned change (bulk apply). `Unchanged` sends nothing. A clear answer

@@ -26,18 +26,19 @@ pub struct Kept {
     pub error: Option<String>,
 }
 
-/// Reads `profile`'s last-known fleet for `host` and `account` from the cache directory `env`
-/// names.
-pub fn cache_of(
+/// Where `profile`'s last-known fleet is kept, in the cache directory `env` names.
+pub fn cache_path(
     profile: &str,
-    host: &str,
-    account: &str,
     env: &dyn Fn(&str) -> Option<String>,
-) -> Kept {
-    let Some(dir) = crate::cache::FleetCache::dir_from(env) else {
+) -> Option<std::path::PathBuf> {
+    crate::cache::FleetCache::dir_from(env).map(|dir| crate::cache::FleetCache::path(&dir, profile))
+}
+
+/// Reads the last-known fleet at `path` (none: not kept) for `host` and `account`.
+pub fn read_cache(path: Option<std::path::PathBuf>, host: &str, account: &str) -> Kept {
+    let Some(path) = path else {
         return Kept::default();
     };
-    let path = crate::cache::FleetCache::path(&dir, profile);
     let (cached, error) = match crate::cache::FleetCache::load(&path, host, account) {
         Ok(c) => (c, None),
         Err(e) => (None, Some(e)),

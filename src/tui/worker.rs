@@ -200,7 +200,8 @@ async fn run(ctx: &Ctx, profiles: &Profiles, cmd: Cmd) -> (Option<Msg>, Option<C
                 Ok(acc) => {
                     acc.client.keep_session_alive(super::KEEPALIVE_EVERY);
                     let host = acc.client.host();
-                    let kept = super::cache_of(&acc.profile, &host, &acc.label, &env);
+                    let kept =
+                        super::read_cache(super::cache_path(&acc.profile, &env), &host, &acc.label);
                     let info = SessionInfo {
                         profile: acc.profile,
                         account: acc.label.clone(),

@@ -39,14 +39,13 @@ impl<T> Default for Loaded<T> {
 }
 
 impl<T> Loaded<T> {
-    /// A list from the cache, seen at `seen`.
-    pub fn from_cache(list: T, seen: jiff::Timestamp) -> Loaded<T> {
-        Loaded {
-            list: Some(list),
-            loading: None,
-            error: None,
-            updated: Some(seen),
-            cached: true,
+    /// Takes a list from the cache, seen at `seen`, unless one is there already (an answer
+    /// that came first stays). A load on its way stays too: its answer replaces the copy.
+    pub fn fill_from_cache(&mut self, list: T, seen: jiff::Timestamp) {
+        if self.list.is_none() {
+            self.list = Some(list);
+            self.updated = Some(seen);
+            self.cached = true;
         }
     }
 
@@ -176,40 +175,33 @@ impl Fleet {
 
     /// Puts a schedule as a write's answer gave it into its server's list (replacing the one
     /// with its id), so a save needs no listing afterwards.
-    pub(crate) fn put_schedule(&mut self, s: Schedule) {
-        if let Some(list) = self
-            .schedules
-            .get_mut(&s.instance_id)
-            .and_then(|l| l.list.as_mut())
-        {
+    pub(crate) fn put_schedule(&mut self, instance: InstanceId, s: Schedule) {
+        self.change_list(instance, |list| {
             match list.schedules.iter_mut().find(|x| x.id == s.id) {
                 Some(x) => *x = s,
                 None => list.schedules.push(s),
             }
-            self.data_version += 1;
-        }
+        });
     }
 
     /// Takes a deleted schedule out of its server's list.
     pub(crate) fn remove_schedule(&mut self, instance: InstanceId, id: ScheduleId) {
-        if let Some(list) = self
-            .schedules
-            .get_mut(&instance)
-            .and_then(|l| l.list.as_mut())
-        {
-            list.schedules.retain(|s| s.id != id);
-            self.data_version += 1;
-        }
+        self.change_list(instance, |list| list.schedules.retain(|s| s.id != id));
     }
 
     /// Notes a server's new retention.
     pub(crate) fn put_retention(&mut self, instance: InstanceId, keep: u8) {
+        self.change_list(instance, |list| list.backup_rotation = Some(keep));
+    }
+
+    /// Changes a server's schedule list as a write's answer says (when it is shown at all).
+    fn change_list(&mut self, instance: InstanceId, change: impl FnOnce(&mut ScheduleList)) {
         if let Some(list) = self
             .schedules
             .get_mut(&instance)
             .and_then(|l| l.list.as_mut())
         {
-            list.backup_rotation = Some(keep);
+            change(list);
             self.data_version += 1;
         }
     }

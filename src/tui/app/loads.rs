@@ -106,11 +106,6 @@ impl App {
         match arrived {
             Ok(()) => {
                 if self.selected_server().is_some_and(|s| s.id == instance) {
-                    if let Some(id) = self.panes.select_after_load.take()
-                        && let Some(i) = self.current_schedules().iter().position(|s| s.id == id)
-                    {
-                        self.panes.sched_sel = i;
-                    }
                     self.panes.sched_sel = self
                         .panes
                         .sched_sel

@@ -246,6 +246,19 @@ impl App {
         Vec::new()
     }
 
+    /// Shows a schedule of `instance` as a write's answer gave it, without listing the server
+    /// again, and selects it when its server is the selected one.
+    pub(crate) fn show_written(&mut self, instance: InstanceId, s: Schedule) {
+        let id = s.id;
+        self.fleet.put_schedule(instance, s);
+        self.upcoming_changed();
+        if self.selected_server().is_some_and(|x| x.id == instance)
+            && let Some(i) = self.current_schedules().iter().position(|x| x.id == id)
+        {
+            self.panes.sched_sel = i;
+        }
+    }
+
     /// Whether a once-a-minute tick is needed: countdowns and ages are on screen.
     pub fn wants_minute_tick(&self) -> bool {
         !self.layers.is_open::<LoginForm>()
@@ -348,24 +361,14 @@ impl App {
             return;
         }
         let seen = cache.saved;
-        let loading = self.fleet.servers.loading;
-        self.fleet.servers = Loaded::from_cache(cache.servers, seen);
-        self.fleet.servers.loading = loading;
+        self.fleet.servers.fill_from_cache(cache.servers, seen);
         for (id, list) in cache.schedules {
             let e = self.fleet.schedules.entry(id).or_default();
-            if e.list.is_none() {
-                e.list = Some(list);
-                e.updated = Some(seen);
-                e.cached = true;
-            }
+            e.fill_from_cache(list, seen);
         }
         for (id, list) in cache.backups {
             let e = self.fleet.backups.entry(id).or_default();
-            if e.list.is_none() {
-                e.list = Some(list);
-                e.updated = Some(seen);
-                e.cached = true;
-            }
+            e.fill_from_cache(list, seen);
         }
         self.refilter();
         self.fleet.arrived();

@@ -4,7 +4,7 @@
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 use super::App;
-use crate::domain::{InstanceId, ScheduleId};
+use crate::domain::InstanceId;
 use crate::tui::keymap::Action;
 use crate::tui::layers::confirm::ConfirmDelete;
 use crate::tui::layers::form::Form;
@@ -36,8 +36,6 @@ pub struct Panes {
     pub sched_sel: usize,
     /// Whether the filter is being typed.
     pub filter_editing: bool,
-    /// Select this schedule when its server's list arrives (after a save).
-    pub select_after_load: Option<ScheduleId>,
 }
 
 /// Moves a selection of `n` rows by `step` (the keymap's navigation actions).

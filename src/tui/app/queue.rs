@@ -130,16 +130,6 @@ impl LoadQueue {
         !self.waiting.is_empty() || !self.in_flight.is_empty()
     }
 
-    /// Loads waiting or on their way.
-    pub fn len(&self) -> usize {
-        self.waiting.len() + self.in_flight.len()
-    }
-
-    /// Whether nothing waits and nothing is on its way.
-    pub fn is_empty(&self) -> bool {
-        self.len() == 0
-    }
-
     /// Whether a load of this server's `kind` waits or is on its way.
     pub fn pending(&self, id: InstanceId, kind: Kind) -> bool {
         self.waiting.contains_key(&(id, kind)) || self.in_flight.values().any(|k| *k == (id, kind))
@@ -185,15 +175,10 @@ impl LoadQueue {
                 round.servers_done += 1;
             }
         }
-        if self.round.as_ref().is_some_and(|r| r.left.is_empty()) || self.is_empty() {
+        if self.round.as_ref().is_some_and(|r| r.left.is_empty()) || !self.busy() {
             self.round = None;
         }
         true
-    }
-
-    /// Forgets everything (a profile switch).
-    pub fn clear(&mut self) {
-        *self = LoadQueue::default();
     }
 }
 

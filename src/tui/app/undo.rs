@@ -110,15 +110,8 @@ impl App {
             Ok(s) => {
                 self.undo = None;
                 self.notify(text::undone(&s.name, s.id), false);
-                let id = s.id;
                 // The restore listed the server: what it returned is what the server holds.
-                self.fleet.put_schedule(s);
-                self.upcoming_changed();
-                if self.selected_server().is_some_and(|x| x.id == instance)
-                    && let Some(i) = self.current_schedules().iter().position(|x| x.id == id)
-                {
-                    self.panes.sched_sel = i;
-                }
+                self.show_written(instance, s);
                 Vec::new()
             }
             Err(e) => {

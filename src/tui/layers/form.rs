@@ -456,16 +456,8 @@ pub(crate) fn on_saved(
             app.layers.close::<Form>();
             app.notify(text::saved(created, &s.name), false);
             app.panes.pane = Pane::Schedules;
-            // The write's answer (or the listing that confirmed it) is what the server holds:
-            // shown as it is, without listing again.
-            let id = s.id;
-            app.fleet.put_schedule(s);
-            app.upcoming_changed();
-            if app.selected_server().is_some_and(|x| x.id == instance)
-                && let Some(i) = app.current_schedules().iter().position(|x| x.id == id)
-            {
-                app.panes.sched_sel = i;
-            }
+            // The write's answer (or the listing that confirmed it) is what the server holds.
+            app.show_written(instance, s);
             Vec::new()
         }
         Err(e) => {
