@@ -294,6 +294,7 @@ fn a_cache_read_while_the_server_list_loads_is_corrected_by_its_answer() {
         Default::default(),
     );
     app.now = test_now();
+    app.session.cache_key = Some(("h".into(), "demo".into()));
     let cmds = app.init();
     let [Cmd::LoadInstances { req }] = cmds[..] else {
         panic!("{cmds:?}")
@@ -313,4 +314,31 @@ fn a_cache_read_while_the_server_list_loads_is_corrected_by_its_answer() {
     });
     assert!(!app.fleet.servers.cached);
     assert_eq!(app.fleet.servers()[0].name, "new-name");
+}
+
+#[test]
+fn a_cache_read_for_another_account_than_the_one_on_screen_is_not_shown() {
+    let mut app = App::new(
+        bsched::tui::app::Session::new("demo", "h"),
+        Default::default(),
+    );
+    app.session.cache_key = Some(("h".into(), "other".into()));
+    let mut cache = FleetCache::new("h", "demo");
+    cache.servers = vec![common::tui::server(1, "old-name")];
+    app.update(Msg::Cached(Box::new(bsched::tui::Kept {
+        path: None,
+        cached: Some(cache.clone()),
+        error: None,
+    })));
+    assert!(
+        !app.fleet.servers_loaded(),
+        "another account's fleet is not drawn"
+    );
+    app.session.cache_key = Some(("h".into(), "demo".into()));
+    app.update(Msg::Cached(Box::new(bsched::tui::Kept {
+        path: None,
+        cached: Some(cache),
+        error: None,
+    })));
+    assert_eq!(app.fleet.servers()[0].name, "old-name");
 }

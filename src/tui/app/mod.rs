@@ -427,7 +427,11 @@ impl App {
             Msg::Adopt(_) => Vec::new(),
             Msg::AutoRefresh => self.auto_refresh(),
             Msg::Cached(kept) => {
-                if let Some(cache) = kept.cached {
+                // Read at start: shown only if the account on screen is still the one it was
+                // read for (a profile switch may have come first).
+                if let Some(cache) = kept.cached.filter(|c| {
+                    self.session.cache_key.as_ref() == Some(&(c.host.clone(), c.account.clone()))
+                }) {
                     self.show_cached(cache);
                 }
                 if let Some(e) = kept.error {
