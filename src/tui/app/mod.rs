@@ -196,9 +196,6 @@ impl App {
     pub(crate) fn pump(&mut self) -> Vec<Cmd> {
         let limit = self.load_limit();
         let mut cmds = Vec::new();
-        if !self.fleet.queue.has_room(limit) {
-            return cmds;
-        }
         let selected = self.panes.server_sel;
         while self.fleet.queue.has_room(limit) {
             let Some((id, kind)) = self.fleet.next_load(selected) else {
