@@ -82,6 +82,12 @@ pub enum Action {
     Journal,
     /// Switch to the next profile.
     Profile,
+    /// Copy the selected server's or schedule's id to the clipboard (OSC 52).
+    CopyId,
+    /// Cycle the servers' sort key (name, next run, backup age, state).
+    Sort,
+    /// Show the selected server's backups.
+    Backups,
     /// A question: yes.
     Yes,
     /// A question: no, back.
@@ -118,6 +124,9 @@ pub enum Action {
     CancelForm,
     /// A full-screen view: close it.
     Close,
+    /// A full-screen view: open the selected row (upcoming: go to the server and schedule;
+    /// journal: restore the selected delete).
+    Open,
 }
 
 /// What the help, the footer and the config file know of an action.
@@ -154,7 +163,7 @@ const fn info(
 use Section::{Confirm as C, Form as F, Main as M, Plan as P, Retention as R, View as V};
 
 /// Every action, in help order within its section.
-pub const ACTIONS: [ActionInfo; 41] = [
+pub const ACTIONS: [ActionInfo; 45] = [
     info(Action::New, M, "new", "new schedule", Some("new")),
     info(Action::Edit, M, "edit", "edit schedule", Some("edit")),
     info(
@@ -202,6 +211,21 @@ pub const ACTIONS: [ActionInfo; 41] = [
         "profile",
         "next profile (account)",
         None,
+    ),
+    info(Action::CopyId, M, "copy_id", "copy id to clipboard", None),
+    info(
+        Action::Sort,
+        M,
+        "sort",
+        "sort by name, next, backup, state",
+        Some("sort"),
+    ),
+    info(
+        Action::Backups,
+        M,
+        "backups",
+        "server's backups",
+        Some("backups"),
     ),
     info(
         Action::Filter,
@@ -256,6 +280,13 @@ pub const ACTIONS: [ActionInfo; 41] = [
     info(Action::Save, F, "save", "save", None),
     info(Action::CancelForm, F, "cancel", "cancel", None),
     info(Action::Close, V, "close", "close the view", None),
+    info(
+        Action::Open,
+        V,
+        "open",
+        "go to the run (upcoming), restore the delete (journal)",
+        None,
+    ),
 ];
 
 /// The footer's hints, most wanted first: help and quit always show, the others while they fit.

@@ -318,7 +318,11 @@ mod tests {
         let y = ev(KeyCode::Char('y'));
         assert_eq!(km.action_in(Section::Confirm, &y), Some(Action::Yes));
         assert_eq!(km.action_in(Section::Plan, &y), Some(Action::ApplyPlan));
-        assert_eq!(km.action(&y), None, "y means nothing on the main screen");
+        assert_eq!(
+            km.action(&y),
+            Some(Action::CopyId),
+            "on the main screen y copies an id"
+        );
         assert_eq!(km.keys_for(Action::Yes), "y", "Y shows once, as y");
         assert_eq!(km.keys_for(Action::No), "n/Esc");
         assert_eq!(km.keys_for(Action::PrevField), "Shift+Tab");
