@@ -85,7 +85,7 @@ fn intent(action: Action, instance: InstanceId, server: Option<&str>) -> Intent 
     Intent {
         action,
         instance_id: instance,
-        server: server.map(str::to_string),
+        server: server.filter(|s| !s.trim().is_empty()).map(str::to_string),
         before: None,
         after: None,
         retention: None,
@@ -146,10 +146,14 @@ impl Ops {
         instance: Option<InstanceId>,
         result: &Result<T, ApiError>,
         after: Option<Snapshot>,
+        server: Option<String>,
     ) -> Option<String> {
         let (outcome, error) = outcome_of(result, instance);
         let shown = format!("{outcome:?}").to_lowercase();
-        let e = self.journal.finish(id, outcome, after, error).err()?;
+        let e = self
+            .journal
+            .finish_naming(id, outcome, after, error, server)
+            .err()?;
         let warning = format!(
             "the change of journal entry {id} ended ({shown}) but that could not be recorded: {e}; `bsched log` shows it as unknown"
         );
@@ -161,17 +165,81 @@ impl Ops {
     /// Records `intent` in the journal, then runs `write` (a future does nothing until it is
     /// awaited, so nothing is sent before the intent is recorded), then records how it ended,
     /// with the after snapshot `after` makes of its result. Every change goes through here.
+    ///
+    /// Every entry names its server: the name the caller gave, else the one this client
+    /// listed; a change made knowing neither (a CLI command given only the id) learns it
+    /// after the write (see [`Ops::name_after`]) and records it with the outcome.
     async fn journaled<T>(
         &self,
-        intent: Intent,
+        mut intent: Intent,
         instance: Option<InstanceId>,
         write: impl std::future::Future<Output = Result<T, ApiError>>,
         after: impl FnOnce(&T) -> Option<Snapshot>,
     ) -> Result<T, ApiError> {
+        let server = intent.instance_id;
+        if let Some(listed) = self
+            .client
+            .known_server_name(server)
+            .filter(|_| server != 0)
+        {
+            intent.server = Some(listed);
+        }
+        let unnamed = intent.server.is_none() && server != 0;
         let id = self.begin(intent)?;
         let result = write.await;
-        self.finish(id, instance, &result, result.as_ref().ok().and_then(after));
+        let learned = match unnamed {
+            true => self.name_after(server, result.is_ok()).await,
+            false => None,
+        };
+        self.finish(
+            id,
+            instance,
+            &result,
+            result.as_ref().ok().and_then(after),
+            learned,
+        );
         result
+    }
+
+    /// The name of `server` for a change that did not know it: as listed by this client
+    /// meanwhile (a create's listing), else, after a change that was applied, one listing of
+    /// its schedules (they carry the server's name) or, for a server left without schedules,
+    /// the server list. Nothing is asked after a change that failed or may not have applied.
+    async fn name_after(&self, server: InstanceId, applied: bool) -> Option<String> {
+        if let Some(name) = self.client.known_server_name(server) {
+            return Some(name);
+        }
+        if !applied {
+            return None;
+        }
+        if let Ok((_, Some(name))) = self.client.schedules_named(server).await {
+            return Some(name);
+        }
+        let servers = self.client.instances().await.ok()?;
+        servers
+            .into_iter()
+            .find(|i| i.id == server)
+            .map(|i| i.name)
+            .filter(|n| !n.trim().is_empty())
+    }
+
+    /// Finds schedule `id` on the account (for a delete given only the schedule's id): the
+    /// server list, then each server's schedules, as many at once as the client allows,
+    /// stopping at the first batch that has it. `None` when no listed server has it.
+    pub async fn locate(&self, id: ScheduleId) -> Result<Option<Schedule>, ApiError> {
+        let servers = self.client.instances().await?;
+        let at_once = self.client.settings_without_secrets().concurrency.max(1);
+        for batch in servers.chunks(at_once) {
+            let lists =
+                futures_util::future::join_all(batch.iter().map(|s| self.client.schedules(s.id)))
+                    .await;
+            for list in lists {
+                if let Some(s) = list?.schedules.into_iter().find(|s| s.id == id) {
+                    return Ok(Some(s));
+                }
+            }
+        }
+        Ok(None)
     }
 
     /// Creates a schedule.

@@ -12,6 +12,7 @@ use tokio::sync::{Mutex, OnceCell, Semaphore};
 use super::scrub::Scrubber;
 use super::session_store::{Kept, SessionStore};
 use super::{ApiError, Secret};
+use crate::domain::InstanceId;
 
 /// Answers larger than this are refused unless the profile says otherwise (`max_answer_mb`).
 pub const DEFAULT_MAX_ANSWER_BYTES: u64 = 16 * 1024 * 1024;
@@ -117,6 +118,8 @@ pub(super) struct Inner {
     pub(super) create_returns_id: StdMutex<Option<bool>>,
     /// The panel's server filter, read once per session (kept with it).
     pub(super) panel_filter: StdMutex<Option<Vec<String>>>,
+    /// Server names as the listings of this client gave them (the journal names servers).
+    pub(super) server_names: StdMutex<std::collections::HashMap<InstanceId, String>>,
     /// Where every request and answer is written, secrets removed (`bsched doctor --trace`).
     pub(super) trace: StdMutex<Option<std::fs::File>>,
     /// Things the user should know that did not stop a call (a skipped element, a server that
@@ -181,6 +184,7 @@ impl Client {
                 // Read again by every process: a filter set in the web panel later must be seen
                 // by the next command, however long the session lives.
                 panel_filter: StdMutex::new(None),
+                server_names: StdMutex::new(std::collections::HashMap::new()),
                 warnings: StdMutex::new(Vec::new()),
                 trace: StdMutex::new(None),
                 cfg,
@@ -281,6 +285,18 @@ impl Client {
 
     pub(super) fn learn_panel_filter(&self, fields: Vec<String>) {
         *locked(&self.inner.panel_filter) = Some(fields);
+    }
+
+    /// The name of server `id` as this client last listed it (the server list, or its
+    /// schedules' `servername`), if it has.
+    pub fn known_server_name(&self, id: InstanceId) -> Option<String> {
+        locked(&self.inner.server_names).get(&id).cloned()
+    }
+
+    pub(super) fn learn_server_name(&self, id: InstanceId, name: &str) {
+        if !name.trim().is_empty() {
+            locked(&self.inner.server_names).insert(id, name.to_string());
+        }
     }
 }
 

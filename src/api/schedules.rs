@@ -29,6 +29,9 @@ impl Client {
     pub async fn instances(&self) -> Result<Vec<Instance>, ApiError> {
         let (elems, _) = self.list_all("instances", &[]).await?;
         let list = self.readable(&elems, "the server list", parse_instance);
+        for i in &list {
+            self.learn_server_name(i.id, &i.name);
+        }
         let fields = match self.known_panel_filter() {
             Some(f) => Some(f),
             None => match self.panel_filter().await {
@@ -82,6 +85,9 @@ impl Client {
                 .filter(|n| !n.trim().is_empty())
                 .map(str::to_string)
         });
+        if let Some(name) = &server_name {
+            self.learn_server_name(instance, name);
+        }
         Ok((
             ScheduleList {
                 schedules,

@@ -14,10 +14,10 @@ use super::output::{print_json, print_text};
 use super::progress::{Progress, each};
 use super::table;
 use crate::api::Client;
-use crate::domain::Instance;
 use crate::domain::backups::{Backup, Protection, assess};
 use crate::domain::timing::{Zones, countdown, local_stamp, rfc3339_in};
 use crate::domain::upcoming::upcoming as upcoming_runs;
+use crate::domain::{Instance, plural};
 use crate::sanitize::for_terminal;
 
 /// `bsched instances`: the account's servers.
@@ -156,7 +156,10 @@ pub(super) async fn upcoming(
     if runs.is_empty() {
         return print_text(
             out,
-            &format!("No backups start in the next {hours} hours.\n"),
+            &format!(
+                "No backups start in the next {}.\n",
+                plural(hours as usize, "hour", "hours")
+            ),
         );
     }
     let several = accounts.len() > 1;
@@ -182,8 +185,9 @@ pub(super) async fn upcoming(
     }
     let mut text = table::render(&head, &rows);
     text.push_str(&format!(
-        "{} backups in the next {hours} hours; times in {} (schedules run at {}).\n",
-        runs.len(),
+        "{} in the next {}; times in {} (schedules run at {}).\n",
+        plural(runs.len(), "backup", "backups"),
+        plural(hours as usize, "hour", "hours"),
         zones.local_label(),
         zones.server_label()
     ));

@@ -9,40 +9,10 @@ use super::error::CliError;
 use super::output::{print_json, print_report, print_text, safe, warn_all};
 use super::table;
 use crate::api::Client;
-use crate::domain::Weekdays;
+use crate::domain::plural;
 use crate::domain::timing::local_stamp;
-use crate::journal::{Action, Entry, Outcome, Snapshot, restored_by};
+use crate::journal::{Action, Outcome, action_word, entry_text, restored_by, server_label};
 use crate::ops::{Ops, Restored};
-
-fn snapshot_text(s: &Option<Snapshot>) -> String {
-    match s {
-        Some(s) if !s.name.is_empty() => {
-            let days = Weekdays::parse_user(&s.days.join(","))
-                .map(|d| d.display())
-                .unwrap_or_else(|_| s.days.join(","));
-            format!("'{}' {days} {}", s.name, s.time)
-        }
-        Some(s) => s.id.map(|i| format!("schedule {i}")).unwrap_or_default(),
-        None => String::new(),
-    }
-}
-
-fn entry_change(e: &Entry) -> String {
-    match e.action {
-        Action::Create => snapshot_text(&e.after),
-        Action::Delete => snapshot_text(&e.before),
-        Action::Edit => format!(
-            "{} -> {}",
-            snapshot_text(&e.before),
-            snapshot_text(&e.after)
-        ),
-        Action::Retention => match e.retention {
-            Some((Some(b), a)) => format!("keep {b} -> {a}"),
-            Some((None, a)) => format!("keep {a}"),
-            None => String::new(),
-        },
-    }
-}
 
 /// `bsched log`: the journal, newest last; `--limit 0` shows every entry.
 pub(super) fn log(
@@ -77,32 +47,39 @@ pub(super) fn log(
     let rows: Vec<Vec<String>> = shown
         .iter()
         .map(|e| {
+            let t = entry_text(e);
             vec![
                 e.id.to_string(),
                 local_stamp(&tz, e.time),
                 safe(&e.profile),
-                format!("{:?}", e.action).to_lowercase(),
-                match &e.server {
-                    Some(s) => format!("{} ({})", safe(s), e.instance_id),
-                    None => e.instance_id.to_string(),
-                },
-                safe(&entry_change(e)),
-                match (&e.outcome, &e.error) {
-                    (Outcome::Failed, Some(err)) => format!("failed: {}", safe(err)),
-                    (Outcome::Unknown, Some(err)) => format!("unknown: {}", safe(err)),
-                    (o, _) => format!("{o:?}").to_lowercase(),
-                },
+                t.action.to_string(),
+                t.server,
+                t.change,
+                t.result,
             ]
         })
         .collect();
-    print_text(
-        out,
-        &table::render(
-            &[
-                "ENTRY", "TIME", "PROFILE", "ACTION", "SERVER", "CHANGE", "OUTCOME",
-            ],
-            &rows,
-        ),
+    let mut text = table::render(
+        &[
+            "ENTRY", "TIME", "PROFILE", "ACTION", "SERVER", "CHANGE", "OUTCOME",
+        ],
+        &rows,
+    );
+    text.push_str(&log_footer(shown.len(), entries.len()));
+    print_text(out, &text)
+}
+
+/// The line under the log: how many entries it shows of how many.
+fn log_footer(shown: usize, total: usize) -> String {
+    if shown == total {
+        return match total {
+            1 => "The only entry of the journal.\n".to_string(),
+            n => format!("All {n} entries of the journal.\n"),
+        };
+    }
+    format!(
+        "The newest {} of {total}; --limit 0 shows every entry.\n",
+        plural(shown, "entry", "entries")
     )
 }
 
@@ -124,7 +101,7 @@ pub(super) async fn restore(cli: &Cli, entry: u64, out: &mut dyn Write) -> Resul
     if e.action != Action::Delete {
         return Err(CliError::Usage(format!(
             "entry {entry} is {}, not a delete; only deleted schedules can be restored",
-            format!("{:?}", e.action).to_lowercase()
+            action_word(e.action)
         )));
     }
     // A delete whose outcome is unknown may have applied: restoring it is safe, since a
@@ -172,32 +149,28 @@ pub(super) async fn restore(cli: &Cli, entry: u64, out: &mut dyn Write) -> Resul
         .restore(e.instance_id, e.server.as_deref(), &spec, Some(entry))
         .await;
     warn_all(ops.take_warnings());
+    let server = server_label(e.server.as_deref(), e.instance_id);
     match restored? {
         Restored::AlreadyThere(s) => print_text(
             out,
             &format!(
-                "'{}' ({} {}) is already on server {} as schedule {}; nothing was sent.\n",
+                "'{}' ({} {}) is already on server {server} as schedule {}; nothing was sent.\n",
                 safe(&s.name),
                 s.days.display(),
                 s.time,
-                e.instance_id,
                 s.id
             ),
         ),
         Restored::Created(created) => print_report(
             out,
             &format!(
-                "Restored '{}' ({} {}) on server {} as schedule {}.\n",
+                "Restored '{}' ({} {}) on server {server} as schedule {}.\n",
                 safe(&created.name),
                 created.days.display(),
                 created.time,
-                e.instance_id,
                 created.id
             ),
-            &format!(
-                "schedule {} was restored on server {}",
-                created.id, e.instance_id
-            ),
+            &format!("schedule {} was restored on server {server}", created.id),
         ),
     }
 }

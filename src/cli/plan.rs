@@ -19,7 +19,7 @@ use crate::domain::plan::{
     lint as lint_server,
 };
 use crate::domain::timing::parse_zone;
-use crate::domain::{Schedule, ScheduleId, ScheduleList, ScheduleSpec};
+use crate::domain::{Schedule, ScheduleId, ScheduleList, ScheduleSpec, plural};
 use crate::ops::{Ops, check_hint};
 
 fn format_of(name: &str) -> Result<PlanFormat, CliError> {
@@ -213,8 +213,12 @@ pub async fn apply(
         return print_text(
             out,
             &format!(
-                "No changes: the account matches the plan ({} schedules unchanged).\n",
-                counts.get("unchanged").copied().unwrap_or(0)
+                "No changes: the account matches the plan ({} unchanged).\n",
+                plural(
+                    counts.get("unchanged").copied().unwrap_or(0),
+                    "schedule",
+                    "schedules"
+                )
             ),
         );
     }
@@ -234,7 +238,10 @@ pub async fn apply(
             ));
         }
         let _ = out.flush();
-        if !confirm(&format!("Apply {total} changes? [y/N] "))? {
+        if !confirm(&format!(
+            "Apply {}? [y/N] ",
+            plural(total, "change", "changes")
+        ))? {
             return print_text(out, "Nothing applied.\n");
         }
     }
@@ -275,22 +282,20 @@ pub async fn apply(
             }
         }
     }
-    report.push_str(&format!("Applied {done} of {total} changes.\n"));
+    let of_total = plural(total, "change", "changes");
+    report.push_str(&format!("Applied {done} of {of_total}.\n"));
     if interrupted {
         report.push_str(&format!(
-            "Interrupted: {not_sent} change(s) not sent; run the same apply again to finish.\n"
+            "Interrupted: {} not sent; run the same apply again to finish.\n",
+            plural(not_sent, "change", "changes")
         ));
     }
-    let printed = print_report(
-        out,
-        &report,
-        &format!("{done} of {total} changes were applied"),
-    );
+    let printed = print_report(out, &report, &format!("{done} of {of_total} applied"));
     let retry = "run the same apply again to retry them: it lists the servers first, so a change that was applied after all is not repeated";
     if interrupted {
         return Err(CliError::Failed {
             message: format!(
-                "interrupted: {done} of {total} changes applied, {failed} failed or unknown, {not_sent} not sent (nothing was sent for those); {retry}"
+                "interrupted: {done} of {of_total} applied, {failed} failed or unknown, {not_sent} not sent (nothing was sent for those); {retry}"
             ),
             code: EXIT_INTERRUPTED,
         });

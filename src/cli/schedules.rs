@@ -35,7 +35,7 @@ fn schedules_table(list: &ScheduleList) -> String {
         table::render(&["ID", "NAME", "DAYS", "TIME", "CREATED"], &rows)
     };
     if let Some(keep) = list.backup_rotation {
-        text.push_str(&format!("Retention: {keep} scheduled backups kept.\n"));
+        text.push_str(&format!("Retention: {} kept.\n", backups_kept(keep)));
     }
     text
 }
@@ -65,6 +65,25 @@ fn find(list: &ScheduleList, instance: InstanceId, id: ScheduleId) -> Result<Sch
                 message: format!("schedule {id} is not on server {instance}"),
             })
         })
+}
+
+/// The server schedule `id` is on, found by listing every server; a clear error when none has it.
+async fn located(ops: &crate::ops::Ops, id: ScheduleId) -> Result<Schedule, CliError> {
+    match ops.locate(id).await? {
+        Some(s) => Ok(s),
+        None => Err(CliError::Api(ApiError::Refused {
+            kind: "missed".into(),
+            object: Some("elid".into()),
+            message: format!(
+                "schedule {id} is on none of the servers this account lists; nothing was deleted (for a server the panel's filter hides, give --instance)"
+            ),
+        })),
+    }
+}
+
+/// `1 scheduled backup`, `7 scheduled backups`.
+fn backups_kept(n: u8) -> String {
+    crate::domain::plural(n.into(), "scheduled backup", "scheduled backups")
 }
 
 fn parse_time(s: &str) -> Result<TimeOfDay, CliError> {
@@ -101,7 +120,8 @@ pub(super) async fn retention(
                 // The change stands; only reading it back failed.
                 Some(n) => Err(CliError::Failed {
                     message: format!(
-                        "server {instance} was set to keep {n} scheduled backups, but reading it back failed: {e}"
+                        "server {instance} was set to keep {}, but reading it back failed: {e}",
+                        backups_kept(n)
                     ),
                     code: CliError::Api(e).exit_code(),
                 }),
@@ -111,14 +131,14 @@ pub(super) async fn retention(
     };
     let value = json!({"instance_id": instance, "backup_rotation": keep});
     let text = match keep {
-        Some(k) => format!("Server {instance} keeps {k} scheduled backups.\n"),
+        Some(k) => format!("Server {instance} keeps {}.\n", backups_kept(k)),
         None => format!("The API did not say how many backups server {instance} keeps.\n"),
     };
     match made {
         Some(n) => print_report(
             out,
             &shown_as(json, &value, text)?,
-            &format!("server {instance} was set to keep {n} scheduled backups"),
+            &format!("server {instance} was set to keep {}", backups_kept(n)),
         ),
         None if json => print_json(out, &value),
         None => print_text(out, &text),
@@ -224,29 +244,26 @@ pub(super) async fn schedules(
                 )));
             }
             let ops = ops_for(cli)?;
-            let (what, before) = match instance {
-                Some(inst) => {
-                    let s = find(&ops.client.schedules(*inst).await?, *inst, *id)?;
-                    (
-                        // The prompt is what `y` answers: a name that moves the cursor or
-                        // erases the line could show one schedule and delete another.
-                        format!(
-                            "schedule {} '{}' ({} {}) on server {}",
-                            s.id,
-                            for_terminal(&s.name),
-                            s.days.display(),
-                            s.time,
-                            inst
-                        ),
-                        Some(s),
-                    )
-                }
-                None => (format!("schedule {id}"), None),
+            // Without --instance the schedule is looked for on every server: the journal
+            // then records its server and the whole schedule (so it can be restored).
+            let s = match instance {
+                Some(inst) => find(&ops.client.schedules(*inst).await?, *inst, *id)?,
+                None => located(&ops, *id).await?,
             };
+            // The prompt is what `y` answers: a name that moves the cursor or erases the line
+            // could show one schedule and delete another.
+            let what = format!(
+                "schedule {} '{}' ({} {}) on server {}",
+                s.id,
+                for_terminal(&s.name),
+                s.days.display(),
+                s.time,
+                s.instance_id
+            );
             if !yes && !confirm(&format!("Delete {what}? [y/N] "))? {
                 return print_text(out, "Nothing deleted.\n");
             }
-            let result = ops.delete(*instance, None, *id, before.as_ref()).await;
+            let result = ops.delete(Some(s.instance_id), None, *id, Some(&s)).await;
             changed(&ops, result)?;
             print_report(
                 out,

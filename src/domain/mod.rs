@@ -6,9 +6,11 @@ mod time;
 pub mod timing;
 pub mod upcoming;
 mod weekdays;
+mod words;
 
 pub use time::TimeOfDay;
 pub use weekdays::{DAYS, Day, Weekdays};
+pub use words::plural;
 
 use serde::Serialize;
 

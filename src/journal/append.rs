@@ -133,11 +133,25 @@ impl Journal {
         after: Option<Snapshot>,
         error: Option<String>,
     ) -> Result<(), JournalError> {
+        self.finish_naming(id, outcome, after, error, None)
+    }
+
+    /// [`Journal::finish`], with the server's name when it was learned only during the change
+    /// (the intent did not have it): the entry then reads with that name.
+    pub fn finish_naming(
+        &self,
+        id: u64,
+        outcome: Outcome,
+        after: Option<Snapshot>,
+        error: Option<String>,
+        server: Option<String>,
+    ) -> Result<(), JournalError> {
         let line = OutcomeLine {
             outcome_of: id,
             outcome,
             after,
             error,
+            server,
         };
         let text = serde_json::to_string(&line).map_err(|e| self.err(e.to_string()))?;
         self.append_locked(|last_id| Ok((text, last_id)))

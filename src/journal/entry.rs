@@ -131,6 +131,10 @@ pub(super) struct OutcomeLine {
     pub(super) after: Option<Snapshot>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub(super) error: Option<String>,
+    /// The server's name, when it was learned only after the intent was written (lines
+    /// written before this field existed have none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(super) server: Option<String>,
 }
 
 impl Entry {
@@ -139,6 +143,9 @@ impl Entry {
         self.outcome = o.outcome;
         if o.after.is_some() {
             self.after = o.after;
+        }
+        if self.server.is_none() {
+            self.server = o.server;
         }
         self.error = o.error;
     }

@@ -15,17 +15,19 @@
 //! The module by concern: `entry` holds what a line says (the file format), `lines` reads
 //! the file line by line, `store` is the handle and reads the file whole, `append` writes a
 //! line under the lock, and `restore` holds the restore lock and which create restored which
-//! delete.
+//! delete, and `show` is how one entry reads (the log and the TUI's journal view).
 
 mod append;
 mod entry;
 mod lines;
 mod restore;
+mod show;
 mod store;
 
 pub use entry::{Action, Contents, Entry, Intent, Outcome, Snapshot};
 pub use lines::MAX_LINE;
 pub use restore::{RestoreLock, restored_by, unrestored_delete};
+pub use show::{EntryText, action_word, entry_text, server_label};
 pub use store::{Journal, JournalError};
 
 /// What the tests of every part of the journal write.

@@ -274,7 +274,10 @@ pub fn already_keeps(server: &str, n: u8) -> String {
 
 /// The change worked.
 pub fn now_keeps(server: &str, n: u8) -> String {
-    format!("{server} now keeps {n} scheduled backups.")
+    format!(
+        "{server} now keeps {}.",
+        crate::domain::plural(n.into(), "scheduled backup", "scheduled backups")
+    )
 }
 
 /// The retention dialog's hint.
@@ -317,11 +320,14 @@ pub fn applied_note(verb: &str) -> &'static str {
 /// Every change of a plan has its result.
 pub fn plan_finished(done: usize, failed: usize, km: &Keymap) -> String {
     if failed == 0 {
-        format!("Applied {done} changes.")
+        format!(
+            "Applied {}.",
+            crate::domain::plural(done, "change", "changes")
+        )
     } else {
         format!(
-            "{failed} of {} changes failed; {} retries them.",
-            done + failed,
+            "{failed} of {} failed; {} retries them.",
+            crate::domain::plural(done + failed, "change", "changes"),
             keys(km, Action::RetryFailed)
         )
     }

@@ -180,7 +180,11 @@ fn a_server_that_answers_with_the_id_is_learned_then_a_create_is_the_write_alone
     // The next command (a new process, the same kept session) sends the write alone.
     let (r, sent) = counted(&bg, &home, &add_args(&staging, "second", "wed", "02:00"));
     let second = json(&r);
-    assert_eq!(sent, [EDIT], "the answered id is enough once learned");
+    // The answered id is enough once learned; the one listing after the write names the
+    // server for the journal (this command was given only its id).
+    assert_eq!(sent, [EDIT, LIST], "no listing before the write");
+    let log = json(&home.run(&["log", "--json"]));
+    assert_eq!(log[1]["server"], "staging", "{log}");
     let on_server = schedules(&bg, STAGING);
     assert_eq!(on_server.len(), 2, "{on_server:?}");
     let id_of = |name: &str| on_server.iter().find(|s| s.1 == name).unwrap().0;
@@ -265,10 +269,18 @@ fn a_delete_is_the_write_and_with_an_instance_the_listing_before() {
     assert_eq!(sent, [LIST, DELETE]);
     assert!(schedules(&bg, WEB1).is_empty());
 
+    // Without --instance the schedule is looked for first (the server list, then schedules
+    // until it is found), so the journal names its server and holds the whole schedule.
     let other = bg.schedule_ids(5_203_773)[0].to_string();
     let (r, sent) = counted(&bg, &home, &["schedules", "rm", "--id", &other, "--yes"]);
     assert_eq!(r.code, 0, "{}", r.stderr);
-    assert_eq!(sent, [DELETE]);
+    assert_eq!(
+        sent.first().map(String::as_str),
+        Some("instances"),
+        "{sent:?}"
+    );
+    assert_eq!(sent.last().map(String::as_str), Some(DELETE), "{sent:?}");
+    assert_eq!(sent.iter().filter(|f| *f == DELETE).count(), 1, "{sent:?}");
     assert!(
         schedules(&bg, 5_203_773)
             .iter()

@@ -15,4 +15,4 @@ mod stagger;
 pub use diff::{Change, diff};
 pub use format::{Plan, PlanDays, PlanError, PlanFormat, PlanSchedule, PlanServer};
 pub use lint::{Finding, lint};
-pub use stagger::stagger;
+pub use stagger::{Start, stagger, stagger_starts, window_minutes};

@@ -6,7 +6,7 @@ use ratatui::Frame;
 use super::plan::plan_bulk;
 use super::{Areas, LayerState, Step};
 use crate::api::ApiError;
-use crate::domain::plan::stagger;
+use crate::domain::plan::{Start, stagger_starts};
 use crate::tui::app::{App, Pane};
 use crate::tui::keymap::{Action, Keymap, Section};
 use crate::tui::msg::Cmd;
@@ -394,13 +394,14 @@ impl Form {
 
     /// A bulk form's plan: opens the plan screen, or says why not.
     fn plan(&self, app: &mut App, spec: ScheduleSpec) -> Result<(), String> {
-        let times = match self.spread {
+        let starts = match self.spread {
+            // A window may cross midnight: its starts after 00:00 run the next day.
             Some(until) => {
-                stagger(self.targets.len(), spec.time(), until).map_err(|e| e.to_string())?
+                stagger_starts(self.targets.len(), spec.time(), until).map_err(|e| e.to_string())?
             }
-            None => vec![spec.time(); self.targets.len()],
+            None => vec![Start::at(spec.time()); self.targets.len()],
         };
-        let plan = plan_bulk(app, &self.targets, times, &spec)?;
+        let plan = plan_bulk(app, &self.targets, starts, &spec)?;
         app.layers.open(plan);
         Ok(())
     }

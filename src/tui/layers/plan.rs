@@ -193,19 +193,20 @@ impl LayerState for PlanScreen {
 pub(crate) fn plan_bulk(
     app: &mut App,
     targets: &[(InstanceId, String)],
-    times: Vec<crate::domain::TimeOfDay>,
+    starts: Vec<crate::domain::plan::Start>,
     spec: &ScheduleSpec,
 ) -> Result<PlanScreen, String> {
     let mut rows = Vec::new();
-    for ((id, name), time) in targets.iter().zip(times) {
+    for ((id, name), start) in targets.iter().zip(starts) {
         let Some(list) = app.fleet.schedules_of(*id) else {
             return Err(text::not_loaded_yet(name, &app.keymap));
         };
         // A server shown from the cache is listed again, and planned from that, before
         // anything can be applied to it.
         let fresh = app.fleet.schedules_fresh(*id);
+        let (days, time) = (start.days(spec.days()), start.time);
         let wanted =
-            ScheduleSpec::new(spec.name().clone(), spec.days(), time).map_err(|e| e.to_string())?;
+            ScheduleSpec::new(spec.name().clone(), days, time).map_err(|e| e.to_string())?;
         for change in diff(*id, &list.schedules, std::slice::from_ref(&wanted), false) {
             rows.push(PlanRow {
                 instance: *id,

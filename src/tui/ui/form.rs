@@ -7,6 +7,7 @@ use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::{Theme, centered, popup, truncate};
 use crate::domain::DAYS;
+use crate::domain::plan::window_minutes;
 use crate::domain::timing::in_zone;
 use crate::tui::app::App;
 use crate::tui::layers::form::{Field, Form};
@@ -129,15 +130,25 @@ pub fn render(form: &Form, app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         };
         spread.push(text);
         let n = form.targets.len();
-        let note = match form.spread {
-            Some(until) if until > form.time && n > 1 => {
-                let step = (i64::from(until.minutes()) - i64::from(form.time.minutes())) / n as i64;
+        let window = form
+            .spread
+            .map(|until| (until, window_minutes(form.time, until)));
+        let note = match window {
+            Some((until, Ok(width))) if n > 1 => {
+                // Past midnight: those starts run the day after the chosen days.
+                let next_day = if until < form.time {
+                    ", the ones after 00:00 the next day"
+                } else {
+                    ""
+                };
                 format!(
-                    "  {n} starts from {} to {until}, ~{step} min apart",
-                    form.time
+                    "  {n} starts from {} to {until}, ~{} min apart{next_day}",
+                    form.time,
+                    width / n as i64
                 )
             }
-            Some(_) => "  must end after the start, same day".to_string(),
+            Some((_, Ok(_))) => format!("  starts at {}", form.time),
+            Some((_, Err(_))) => "  must end at another time than the start".to_string(),
             None => format!("  all {n} start at {}", form.time),
         };
         spread.push(Span::styled(note, theme.dim()));

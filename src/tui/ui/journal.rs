@@ -7,7 +7,8 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use super::{Theme, popup, spinner};
 use crate::domain::timing::local_stamp;
-use crate::journal::{Action, Outcome};
+use crate::journal::{Outcome, entry_text};
+use crate::sanitize::for_terminal;
 use crate::tui::app::App;
 use crate::tui::layers::journal::JournalView;
 use crate::tui::text;
@@ -52,41 +53,19 @@ pub fn render(app: &App, view: &JournalView, theme: Theme, area: Rect, f: &mut F
         .skip(view.scroll)
         .take(inner.height.saturating_sub(1) as usize)
         .map(|e| {
-            let what = match e.action {
-                Action::Create => e
-                    .after
-                    .as_ref()
-                    .map(|s| format!("+ '{}' {}", s.name, s.time)),
-                Action::Edit => e
-                    .after
-                    .as_ref()
-                    .map(|s| format!("~ '{}' {}", s.name, s.time)),
-                Action::Delete => e
-                    .before
-                    .as_ref()
-                    .map(|s| format!("- '{}' {}", s.name, s.time)),
-                Action::Retention => e.retention.map(|(_, a)| format!("keep {a}")),
-            }
-            .unwrap_or_default();
-            let (outcome, style) = match e.outcome {
-                Outcome::Done => ("done".to_string(), theme.ok()),
-                Outcome::Failed => (
-                    format!("failed: {}", e.error.clone().unwrap_or_default()),
-                    theme.error(),
-                ),
-                Outcome::Unknown => ("unknown".to_string(), theme.warn()),
+            let t = entry_text(e);
+            let style = match e.outcome {
+                Outcome::Done => theme.ok(),
+                Outcome::Failed => theme.error(),
+                Outcome::Unknown => theme.warn(),
             };
             Row::new(vec![
                 Cell::from(e.id.to_string()),
                 Cell::from(local_stamp(&app.session.zones.local, e.time)),
-                Cell::from(e.profile.clone()),
-                Cell::from(
-                    e.server
-                        .clone()
-                        .unwrap_or_else(|| e.instance_id.to_string()),
-                ),
-                Cell::from(what),
-                Cell::from(Span::styled(outcome, style)),
+                Cell::from(for_terminal(&e.profile).into_owned()),
+                Cell::from(t.server),
+                Cell::from(format!("{} {}", t.action, t.change)),
+                Cell::from(Span::styled(t.result, style)),
             ])
         });
     let table = Table::new(

@@ -6,13 +6,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Gauge, Paragraph, Row, Table};
 
 use super::{Theme, popup, spinner, truncate};
+use crate::domain::Weekdays;
 use crate::domain::plan::Change;
 use crate::tui::app::App;
 use crate::tui::layers::plan::{PlanScreen, RowState};
 use crate::tui::text;
 
-fn what(change: &Change) -> String {
+/// A row's change; a create on other days than the plan's (a start after midnight in a
+/// staggered window runs the next day) names its days.
+fn what(change: &Change, plan_days: Option<Weekdays>) -> String {
     match change {
+        Change::Create { spec, .. } if plan_days.is_some_and(|d| d != spec.days()) => {
+            format!("create {} {}", spec.days().display(), spec.time())
+        }
         Change::Create { spec, .. } => format!("create at {}", spec.time()),
         Change::Update { before, spec, .. } => {
             if before.days == spec.days() {
@@ -57,6 +63,7 @@ pub fn render(app: &App, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut Fr
     ])
     .areas(inner);
     let name_w = (list.width as usize).saturating_sub(60).max(10);
+    let plan_days = plan.rows.first().map(|r| r.spec.days());
     let rows = plan
         .rows
         .iter()
@@ -77,7 +84,7 @@ pub fn render(app: &App, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut Fr
             };
             Row::new(vec![
                 Cell::from(truncate(&r.server, name_w)),
-                Cell::from(Span::styled(what(&r.change), change_style)),
+                Cell::from(Span::styled(what(&r.change, plan_days), change_style)),
                 Cell::from(Span::styled(state, style)),
             ])
         });
