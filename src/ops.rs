@@ -81,11 +81,28 @@ pub fn check_hint(instance: Option<InstanceId>) -> String {
 
 /// What a change of `action` on `instance` (named `server`) is about to do; the caller sets
 /// the parts its action has (before, after, retention, the delete it restores).
+/// The longest server name a journal entry keeps, in characters: a name the API sends can be
+/// any length, and a line longer than the journal reads ([`crate::journal::MAX_LINE`]) would
+/// be lost.
+pub const MAX_SERVER_NAME: usize = 200;
+
+/// `name` as the journal keeps it: none when blank, at most [`MAX_SERVER_NAME`] characters
+/// (a longer one ends with `…`).
+fn kept_name(name: &str) -> Option<String> {
+    if name.trim().is_empty() {
+        return None;
+    }
+    Some(match name.char_indices().nth(MAX_SERVER_NAME) {
+        Some((cut, _)) => format!("{}…", &name[..cut]),
+        None => name.to_string(),
+    })
+}
+
 fn intent(action: Action, instance: InstanceId, server: Option<&str>) -> Intent {
     Intent {
         action,
         instance_id: instance,
-        server: server.filter(|s| !s.trim().is_empty()).map(str::to_string),
+        server: server.and_then(kept_name),
         before: None,
         after: None,
         retention: None,
@@ -182,13 +199,17 @@ impl Ops {
             .known_server_name(server)
             .filter(|_| server != 0)
         {
-            intent.server = Some(listed);
+            intent.server = kept_name(&listed);
         }
         let unnamed = intent.server.is_none() && server != 0;
         let id = self.begin(intent)?;
         let result = write.await;
         let learned = match unnamed {
-            true => self.name_after(server, result.is_ok()).await,
+            true => self
+                .name_after(server, result.is_ok())
+                .await
+                .as_deref()
+                .and_then(kept_name),
             false => None,
         };
         self.finish(
@@ -453,5 +474,21 @@ impl Ops {
                 .map(|_| None),
             Change::Unchanged { .. } => Ok(None),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{MAX_SERVER_NAME, kept_name};
+
+    #[test]
+    fn a_server_name_is_kept_whole_up_to_the_limit_and_cut_after() {
+        assert_eq!(kept_name("  "), None);
+        assert_eq!(kept_name("web-1").as_deref(), Some("web-1"));
+        let exact = "я".repeat(MAX_SERVER_NAME);
+        assert_eq!(kept_name(&exact), Some(exact.clone()));
+        let long = kept_name(&"я".repeat(MAX_SERVER_NAME * 100)).expect("kept");
+        assert_eq!(long.chars().count(), MAX_SERVER_NAME + 1);
+        assert!(long.ends_with('…'));
     }
 }
