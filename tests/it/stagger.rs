@@ -65,6 +65,13 @@ proptest! {
     }
 }
 
+fn drawn(app: &bsched::tui::app::App) -> String {
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(140, 30)).unwrap();
+    t.draw(|f| bsched::tui::ui::render(app, bsched::tui::ui::Theme::new(true), f))
+        .unwrap();
+    t.backend().to_string()
+}
+
 #[test]
 fn the_bulk_form_plans_a_window_across_midnight_and_refuses_one_that_ends_where_it_starts() {
     let mut app = loaded();
@@ -87,6 +94,16 @@ fn the_bulk_form_plans_a_window_across_midnight_and_refuses_one_that_ends_where_
     assert!(!app.layers.is_open::<PlanScreen>());
 
     press(&mut app, typed("0100"));
+    // The form says how the window spreads, and that the starts past midnight run a day later.
+    let screen = drawn(&app);
+    assert!(
+        screen.contains("4 starts from 23:00 to 01:00, ~30 min apart,"),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("the ones after 00:00 the next day"),
+        "{screen}"
+    );
     assert!(
         press(&mut app, [key(KeyCode::Enter)]).is_empty(),
         "nothing is sent before the plan is read"
@@ -108,9 +125,6 @@ fn the_bulk_form_plans_a_window_across_midnight_and_refuses_one_that_ends_where_
         ]
     );
     // The plan screen names the other days of the starts after midnight.
-    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(120, 30)).unwrap();
-    t.draw(|f| bsched::tui::ui::render(&app, bsched::tui::ui::Theme::new(true), f))
-        .unwrap();
-    let screen = t.backend().to_string();
+    let screen = drawn(&app);
     assert!(screen.contains("Tue-Sat 00:30"), "{screen}");
 }
