@@ -3,13 +3,14 @@
 
 use std::io::Write;
 
-use futures_util::future::try_join_all;
+use futures_util::future::join_all;
 use jiff::{SignedDuration, Timestamp};
 use serde::Serialize;
 
-use super::args::Cli;
+use super::args::{Cli, Target};
 use super::context::{client_for, connect, every_profile, fleet, schedules_of};
 use super::error::CliError;
+use super::names;
 use super::output::{print_json, print_text};
 use super::progress::{Progress, each};
 use super::table;
@@ -26,11 +27,11 @@ pub(super) async fn instances(cli: &Cli, json: bool, out: &mut dyn Write) -> Res
     if json {
         print_json(out, &list)
     } else {
-        print_text(out, &instances_table(&list))
+        print_text(out, &instances_table(&list, cli.wide))
     }
 }
 
-fn instances_table(list: &[Instance]) -> String {
+fn instances_table(list: &[Instance], wide: bool) -> String {
     let rows: Vec<Vec<String>> = list
         .iter()
         .map(|i| {
@@ -43,7 +44,7 @@ fn instances_table(list: &[Instance]) -> String {
             ]
         })
         .collect();
-    table::render(&["ID", "NAME", "STATUS", "IP", "DATACENTER"], &rows)
+    table::render_fit(&["ID", "NAME", "STATUS", "IP", "DATACENTER"], &rows, wide)
 }
 
 #[derive(Serialize)]
@@ -72,8 +73,18 @@ struct UpcomingJson {
     server_timezone: String,
     local_timezone: String,
     hours: u32,
+    /// Each profile covered: its server zone, and why it could not be read when it failed.
+    profiles: Vec<ProfileJson>,
     runs: Vec<Run>,
     heatmap: Heatmap,
+}
+
+#[derive(Serialize)]
+struct ProfileJson {
+    profile: String,
+    server_timezone: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
 }
 
 /// `bsched upcoming`: the runs of the next `hours`, soonest first, and the week's heat map, for
@@ -93,22 +104,50 @@ pub(super) async fn upcoming(
     let Some((_, _, zones)) = accounts.first() else {
         return Err(CliError::Usage("no profile has credentials".into()));
     };
-    // Every account's server list first, so that one bar counts the servers of them all.
-    let servers = try_join_all(accounts.iter().map(|(_, c, _)| c.instances())).await?;
-    let progress = Progress::new(servers.iter().map(|s| s.len() as u64).sum(), "servers");
-    let fleets = try_join_all(
+    // Every account's server list first, so that one bar counts the servers of them all. A
+    // profile that cannot be read is left out and named; the others are shown.
+    let listed = join_all(accounts.iter().map(|(_, c, _)| c.instances())).await;
+    let total = listed.iter().flatten().map(|s| s.len() as u64).sum();
+    let progress = Progress::new(total, "servers");
+    let progress = &progress;
+    let fleets = join_all(
         accounts
             .iter()
-            .zip(servers)
-            .map(|((_, c, _), s)| schedules_of(c, s, &progress)),
+            .zip(listed)
+            .map(|((_, c, _), servers)| async move {
+                match servers {
+                    Ok(servers) => schedules_of(c, servers, progress).await,
+                    Err(e) => Err(CliError::from(e)),
+                }
+            }),
     )
-    .await?;
-    progress.finish();
+    .await;
+    let mut failed = Vec::new();
+    let mut read = Vec::new();
+    for (account, fleet) in accounts.iter().zip(fleets) {
+        match fleet {
+            Ok(fleet) => read.push((account, fleet)),
+            Err(e) => failed.push((account.0.clone(), e)),
+        }
+    }
+    if read.is_empty()
+        && let Some((profile, e)) = failed.pop()
+    {
+        return Err(if all_profiles {
+            let code = e.exit_code();
+            CliError::Failed {
+                message: format!("no profile could be read (the last, '{profile}': {e})"),
+                code,
+            }
+        } else {
+            e
+        });
+    }
     let now = Timestamp::now();
     let horizon = SignedDuration::from_hours(i64::from(hours));
     let mut runs = Vec::new();
     let mut counts = [[0u32; 24]; 7];
-    for ((profile, _, account_zones), fleet) in accounts.iter().zip(&fleets) {
+    for ((profile, _, account_zones), fleet) in &read {
         // Each account's schedules run in its own server zone; times are on the user's clock.
         let account_zones = Zones {
             server: account_zones.server.clone(),
@@ -117,6 +156,7 @@ pub(super) async fn upcoming(
         let servers = fleet
             .iter()
             .map(|(s, list)| (s, Some(list.schedules.as_slice())));
+        let profile = profile.clone();
         let found = upcoming_runs(servers, &account_zones, now, horizon, usize::MAX);
         for (total, n) in counts.iter_mut().flatten().zip(found.heat.iter().flatten()) {
             *total += n;
@@ -137,13 +177,26 @@ pub(super) async fn upcoming(
     // By server id at the same instant (stable: then in the order of the profiles and of each
     // server's schedules).
     runs.sort_by(|a, b| a.at.cmp(&b.at).then(a.instance_id.cmp(&b.instance_id)));
+    let profiles: Vec<ProfileJson> = accounts
+        .iter()
+        .map(|(profile, _, z)| ProfileJson {
+            profile: profile.clone(),
+            server_timezone: z.server_label(),
+            error: failed
+                .iter()
+                .find(|(p, _)| p == profile)
+                .map(|(_, e)| e.to_string()),
+        })
+        .collect();
+    let several = accounts.len() > 1;
     if json {
-        return print_json(
+        print_json(
             out,
             &UpcomingJson {
                 server_timezone: zones.server_label(),
                 local_timezone: zones.local_label(),
                 hours,
+                profiles,
                 runs,
                 heatmap: Heatmap {
                     zone: zones.local_label(),
@@ -151,15 +204,39 @@ pub(super) async fn upcoming(
                     counts,
                 },
             },
-        );
-    }
-    if runs.is_empty() {
-        return print_text(
+        )?;
+    } else {
+        print_text(
             out,
-            &format!("No backups start in the next {hours} hours.\n"),
-        );
+            &upcoming_text(&runs, &profiles, zones, now, hours, several, cli.wide),
+        )?;
     }
-    let several = accounts.len() > 1;
+    some_profiles_failed(failed, accounts.len())
+}
+
+/// The table of `upcoming` and the line that says the zones: the user's, and each profile's
+/// server zone when there are several.
+fn upcoming_text(
+    runs: &[Run],
+    profiles: &[ProfileJson],
+    zones: &Zones,
+    now: Timestamp,
+    hours: u32,
+    several: bool,
+    wide: bool,
+) -> String {
+    let run_at = if several {
+        let each: Vec<String> = profiles
+            .iter()
+            .map(|p| format!("{} {}", p.profile, p.server_timezone))
+            .collect();
+        format!("schedules run at: {}", each.join(", "))
+    } else {
+        format!("schedules run at {}", zones.server_label())
+    };
+    if runs.is_empty() {
+        return format!("No backups start in the next {hours} hours ({run_at}).\n");
+    }
     let rows: Vec<Vec<String>> = runs
         .iter()
         .map(|r| {
@@ -180,29 +257,74 @@ pub(super) async fn upcoming(
     if several {
         head.push("PROFILE");
     }
-    let mut text = table::render(&head, &rows);
+    let mut text = table::render_fit(&head, &rows, wide);
+    let count = match runs.len() {
+        1 => "1 backup".to_string(),
+        n => format!("{n} backups"),
+    };
     text.push_str(&format!(
-        "{} backups in the next {hours} hours; times in {} (schedules run at {}).\n",
-        runs.len(),
+        "{count} in the next {hours} hours; times in {} ({run_at}).\n",
         zones.local_label(),
-        zones.server_label()
     ));
-    print_text(out, &text)
+    text
+}
+
+/// After the others were printed: the profiles that could not be read, as an error whose exit
+/// status is the first failure's (4 authentication, 5 network, 3 refused).
+fn some_profiles_failed(failed: Vec<(String, CliError)>, of: usize) -> Result<(), CliError> {
+    let Some(code) = failed.first().map(|(_, e)| e.exit_code()) else {
+        return Ok(());
+    };
+    let each: Vec<String> = failed.iter().map(|(p, e)| format!("'{p}' ({e})")).collect();
+    Err(CliError::Failed {
+        message: format!(
+            "{} of {of} profiles could not be read and are not shown: {}",
+            failed.len(),
+            each.join("; ")
+        ),
+        code,
+    })
 }
 
 /// `bsched backups`: with `--instance`, that server's backups; else every server's protection.
 pub(super) async fn backups(
     cli: &Cli,
-    instance: Option<u64>,
+    instance: Option<&Target>,
     check: bool,
+    quiet: bool,
     json: bool,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let (_, client, zones) = connect(cli)?;
+    let shown = Shown {
+        json,
+        quiet,
+        wide: cli.wide,
+    };
     match instance {
-        Some(id) => backups_of(&client, id, json, out).await,
-        None => protection(&client, &zones, check, json, out).await,
+        Some(target) => {
+            let id = names::server(&client, target).await?.id;
+            backups_of(&client, id, json, cli.wide, out).await
+        }
+        None => protection(&client, &zones, check, shown, out).await,
     }
+}
+
+/// How `backups` prints: JSON or a table, every server or (`--quiet`) only the problems, the
+/// table shortened to the terminal or not.
+#[derive(Clone, Copy)]
+struct Shown {
+    json: bool,
+    quiet: bool,
+    wide: bool,
+}
+
+/// Whether a server's state is a problem `--check` reports.
+fn is_problem(p: &Protection) -> bool {
+    matches!(
+        p,
+        Protection::Missed { .. } | Protection::Unprotected { .. }
+    )
 }
 
 #[derive(Serialize)]
@@ -221,7 +343,7 @@ async fn protection(
     client: &Client,
     zones: &Zones,
     check: bool,
-    json: bool,
+    shown: Shown,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let fleet = fleet(client).await?;
@@ -240,10 +362,16 @@ async fn protection(
             protection: assess(&list.schedules, backups, &zones.server, now),
         })
         .collect();
-    if json {
-        print_json(out, &states)?;
-    } else {
-        let rows: Vec<Vec<String>> = states
+    // `--quiet`: only the problems (nothing at all when there is none).
+    let printed: Vec<&ServerState> = states
+        .iter()
+        .filter(|s| !shown.quiet || is_problem(&s.protection))
+        .collect();
+    if shown.json {
+        // JSON stays JSON: `[]` when quiet and all is well.
+        print_json(out, &printed)?;
+    } else if !printed.is_empty() {
+        let rows: Vec<Vec<String>> = printed
             .iter()
             .map(|s| {
                 let last = s
@@ -273,21 +401,17 @@ async fn protection(
                 ]
             })
             .collect();
-        let mut text = table::render(
+        let mut text = table::render_fit(
             &["ID", "NAME", "SCHEDULES", "LAST SCHEDULED BACKUP", "STATE"],
             &rows,
+            shown.wide,
         );
         text.push_str(&format!("Times in {}.\n", zones.local_label()));
         print_text(out, &text)?;
     }
     let bad: Vec<std::borrow::Cow<str>> = states
         .iter()
-        .filter(|s| {
-            matches!(
-                s.protection,
-                Protection::Missed { .. } | Protection::Unprotected { .. }
-            )
-        })
+        .filter(|s| is_problem(&s.protection))
         .map(|s| for_terminal(&s.server))
         .collect();
     if check && !bad.is_empty() {
@@ -315,6 +439,7 @@ async fn backups_of(
     client: &Client,
     instance: u64,
     json: bool,
+    wide: bool,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let mut list: Vec<Backup> = client.backups(instance).await?;
@@ -355,6 +480,10 @@ async fn backups_of(
         .collect();
     print_text(
         out,
-        &table::render(&["ID", "NAME", "TYPE", "CREATED", "STATUS", "SIZE"], &rows),
+        &table::render_fit(
+            &["ID", "NAME", "TYPE", "CREATED", "STATUS", "SIZE"],
+            &rows,
+            wide,
+        ),
     )
 }

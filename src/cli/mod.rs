@@ -14,22 +14,26 @@ pub mod account;
 mod args;
 mod context;
 mod dispatch;
+mod docs;
 mod doctor;
 mod error;
 mod fleet;
+mod interrupt;
 mod journal;
+mod names;
 mod output;
 mod plan;
 mod progress;
 mod schedules;
 mod table;
 
-pub use args::{Cli, Command, EmulatorArgs, SchedulesCmd};
+pub use args::{Cli, Command, EXIT_STATUSES, EmulatorArgs, SchedulesCmd, Target};
 pub use context::{journal_for, ops_for, resolve_profile, resolve_with_credentials};
-pub use dispatch::run;
+pub use dispatch::{changes, run};
 pub use doctor::doctor;
 pub use error::{
-    CliError, EXIT_AUTH, EXIT_FOUND, EXIT_INTERRUPTED, EXIT_NETWORK, EXIT_OK, EXIT_OUTPUT,
-    EXIT_REFUSED, EXIT_USAGE,
+    CliError, EXIT_AUTH, EXIT_BROKEN_PIPE, EXIT_FOUND, EXIT_INTERRUPTED, EXIT_NETWORK, EXIT_OK,
+    EXIT_OUTPUT, EXIT_REFUSED, EXIT_USAGE,
 };
+pub use interrupt::until_interrupted;
 pub use output::warn_all;
