@@ -454,7 +454,11 @@ async fn run_changes<'a>(
         results = &mut work => Ok((results, false)),
         _ = tokio::signal::ctrl_c() => {
             stop.store(true, Ordering::SeqCst);
-            eprintln!("Stopping: the changes in flight finish and are recorded; nothing more is sent (Ctrl+C again quits at once).");
+            // Not `eprintln!`, which panics when stderr is a closed pipe.
+            let _ = writeln!(
+                std::io::stderr(),
+                "Stopping: the changes in flight finish and are recorded; nothing more is sent (Ctrl+C again quits at once)."
+            );
             tokio::select! {
                 results = &mut work => Ok((results, true)),
                 _ = tokio::signal::ctrl_c() => {

@@ -234,19 +234,19 @@ pub(super) async fn schedules(
                 time.unwrap_or(current.time),
             )?;
             if spec.matches(&current) {
+                let said = format!(
+                    "Nothing to change: schedule {sid} '{}' on server {} is {} {} already; nothing was sent.\n",
+                    for_terminal(&current.name),
+                    server.label(),
+                    current.days.display(),
+                    current.time
+                );
                 return if *json {
+                    // The JSON is the schedule as it stands; the sentence goes to stderr.
+                    let _ = write!(std::io::stderr(), "{said}");
                     print_json(out, &current.to_json())
                 } else {
-                    print_text(
-                        out,
-                        &format!(
-                            "Nothing to change: schedule {sid} '{}' on server {} is {} {} already; nothing was sent.\n",
-                            for_terminal(&current.name),
-                            server.label(),
-                            current.days.display(),
-                            current.time
-                        ),
-                    )
+                    print_text(out, &said)
                 };
             }
             if spec.days() != current.days || spec.time() != current.time {

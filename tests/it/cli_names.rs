@@ -299,6 +299,21 @@ fn an_edit_that_changes_nothing_sends_nothing_and_says_so() {
         r.stdout
     );
     assert_eq!(writes(&bg), before, "{:?}", bg.emu.calls());
+    // With --json: the schedule as it stands on stdout, the sentence on stderr.
+    let r = home.run(&[
+        "schedules",
+        "edit",
+        "--instance",
+        "web-1",
+        "--id",
+        "nightly",
+        "--name",
+        "nightly",
+        "--json",
+    ]);
+    assert_eq!(json(&r)["id"], 301);
+    assert!(r.stderr.contains("Nothing to change"), "{}", r.stderr);
+    assert_eq!(writes(&bg), before, "{:?}", bg.emu.calls());
     let log = home.run(&["log"]);
     assert!(
         !log.stdout.contains("edit"),
