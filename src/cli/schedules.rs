@@ -63,8 +63,8 @@ fn warn_dst(spec: &ScheduleSpec, zones: &Zones) {
         366,
     ) {
         warn_all([format!(
-            "{} (schedules run in {})",
-            w.text,
+            "{} (schedules run in {}).",
+            w.text.trim_end_matches('.'),
             zones.server_label()
         )]);
     }

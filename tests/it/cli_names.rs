@@ -387,7 +387,7 @@ fn add_and_edit_warn_when_the_time_falls_in_a_dst_change() {
     assert!(
         r.stderr.contains("warning: On ")
             && r.stderr.contains("clocks go")
-            && r.stderr.contains("(schedules run in Europe/Amsterdam)"),
+            && r.stderr.contains(" (schedules run in Europe/Amsterdam).\n"),
         "{}",
         r.stderr
     );
