@@ -4,7 +4,7 @@ use std::io::Write;
 
 use super::args::{Cli, Command, SchedulesCmd};
 use super::error::CliError;
-use super::{docs, fleet, journal, plan, schedules};
+use super::{docs, fleet, journal, lint, plan, schedules, upcoming};
 
 /// Whether `command` can send a change (so an interruption may have left one unknown).
 pub fn changes(command: &Command) -> bool {
@@ -31,7 +31,7 @@ pub async fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), CliError> {
             hours,
             json,
             all_profiles,
-        }) => fleet::upcoming(cli, *hours, *json, *all_profiles, out).await,
+        }) => upcoming::upcoming(cli, *hours, *json, *all_profiles, out).await,
         Some(Command::Backups {
             instance,
             check,
@@ -45,7 +45,7 @@ pub async fn run(cli: &Cli, out: &mut dyn Write) -> Result<(), CliError> {
             prune,
             yes,
         }) => plan::apply(cli, file, *dry_run, *prune, *yes, out).await,
-        Some(Command::Lint { within, json }) => plan::lint(cli, *within, *json, out).await,
+        Some(Command::Lint { within, json }) => lint::lint(cli, *within, *json, out).await,
         Some(Command::Log { json, limit }) => journal::log(cli, *json, *limit, out),
         Some(Command::Restore { entry }) => journal::restore(cli, *entry, out).await,
         Some(Command::Completions { shell }) => docs::completions(*shell, out),

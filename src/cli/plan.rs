@@ -1,4 +1,4 @@
-//! Plan files (`export`, `apply`) and `lint`.
+//! Plan files: `export` and `apply`.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -7,18 +7,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use futures_util::future::join_all;
 
 use super::progress::Progress;
-use serde::Serialize;
 
 use super::args::Cli;
-use super::context::{client_for, connect, fleet, open_journal, resolve_with_credentials};
+use super::context::{connect, fleet, open_journal, resolve_with_credentials};
 use super::error::{CliError, EXIT_INTERRUPTED, EXIT_REFUSED};
 use super::interrupt::OwnInterrupts;
-use super::output::{confirm, print_json, print_report, print_text, safe, warn_all};
+use super::output::{confirm, print_report, print_text, safe, warn_all};
 use crate::api::{ApiError, Client};
-use crate::domain::plan::{
-    Change, Finding, Plan, PlanDays, PlanFormat, PlanSchedule, PlanServer, diff,
-    lint as lint_server,
-};
+use crate::domain::plan::{Change, Plan, PlanDays, PlanFormat, PlanSchedule, PlanServer, diff};
 use crate::domain::timing::parse_zone;
 use crate::domain::{Schedule, ScheduleId, ScheduleList, ScheduleSpec};
 use crate::ops::{Ops, check_hint};
@@ -470,84 +466,5 @@ async fn run_changes<'a>(
                 }
             }
         }
-    }
-}
-
-#[derive(Serialize)]
-struct LintJson<'a> {
-    server: &'a str,
-    #[serde(flatten)]
-    finding: &'a Finding,
-}
-
-/// `bsched lint`: duplicates and near-overlaps; exit 1 when something is found.
-pub async fn lint(cli: &Cli, within: u16, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
-    let client = client_for(cli)?;
-    let fleet = fleet(&client).await?;
-    let mut found: Vec<(&str, Finding)> = Vec::new();
-    for (server, list) in &fleet {
-        for f in lint_server(server.id, &list.schedules, within) {
-            found.push((server.name.as_str(), f));
-        }
-    }
-    if json {
-        let items: Vec<LintJson> = found
-            .iter()
-            .map(|(s, f)| LintJson {
-                server: s,
-                finding: f,
-            })
-            .collect();
-        print_json(out, &items)?;
-    } else if found.is_empty() {
-        print_text(out, "No duplicate or overlapping schedules.\n")?;
-    } else {
-        let name_of = |server: &str, id: u64| {
-            fleet
-                .iter()
-                .find(|(s, _)| s.name == server)
-                .and_then(|(_, l)| l.schedules.iter().find(|x| x.id == id))
-                .map(|x| {
-                    format!(
-                        "{} '{}' ({} {})",
-                        x.id,
-                        safe(&x.name),
-                        x.days.display(),
-                        x.time
-                    )
-                })
-                .unwrap_or_else(|| id.to_string())
-        };
-        let mut text = String::new();
-        for (server, f) in &found {
-            let shown = safe(server);
-            text.push_str(&match f {
-                Finding::Duplicate { first, second, .. } => format!(
-                    "{shown}: duplicate: {} and {} run at the same days and time\n",
-                    name_of(server, *first),
-                    name_of(server, *second)
-                ),
-                Finding::Overlap {
-                    first,
-                    second,
-                    minutes,
-                    days,
-                    ..
-                } => format!(
-                    "{shown}: overlap: {} and {} start {minutes} min apart ({days})\n",
-                    name_of(server, *first),
-                    name_of(server, *second)
-                ),
-            });
-        }
-        print_text(out, &text)?;
-    }
-    if found.is_empty() {
-        Ok(())
-    } else {
-        Err(CliError::Found(format!(
-            "{} finding(s): backups on one server that start together compete for the same disk",
-            found.len()
-        )))
     }
 }
