@@ -36,20 +36,27 @@ fn main() -> ExitCode {
         match &cli.command {
             Some(Command::Emulator(args)) => run_emulator(args).await,
             Some(Command::Demo { reset }) => run_demo(&cli, *reset).await,
+            // Its prompts read the terminal on this thread: Ctrl+C at the password prompt is
+            // read as a key (exit 130), at the others it ends the process as usual.
             Some(Command::Login) => cli::account::login(&cli).await,
-            Some(Command::Logout) => cli::account::logout(&cli).await,
-            Some(Command::Doctor { trace }) => {
-                let mut stdout = std::io::stdout().lock();
-                let r = cli::doctor(&cli, trace.as_deref(), &mut stdout).await;
-                let _ = stdout.flush();
-                r
-            }
             None => run_tui(&cli).await,
-            Some(_) => {
+            Some(command) => {
                 let mut stdout = std::io::stdout().lock();
-                let r = cli::run(&cli, &mut stdout).await;
-                let _ = stdout.flush();
-                r
+                let run = async {
+                    let r = match command {
+                        Command::Logout => cli::account::logout(&cli).await,
+                        Command::Doctor { trace } => {
+                            cli::doctor(&cli, trace.as_deref(), &mut stdout).await
+                        }
+                        _ => cli::run(&cli, &mut stdout).await,
+                    };
+                    // Line-buffered: the last bytes (or the only ones) may fail only here.
+                    let flushed = stdout
+                        .flush()
+                        .map_err(|e| CliError::writing(&e, "the output"));
+                    r.and(flushed)
+                };
+                cli::until_interrupted(run, cli::changes(command)).await
             }
         }
     });
@@ -58,8 +65,11 @@ fn main() -> ExitCode {
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {e}");
-            ExitCode::from(e.exit_code() as u8)
+            if e.is_shown() {
+                // Not `eprintln!`, which panics when stderr is a closed pipe.
+                let _ = writeln!(std::io::stderr(), "error: {e}");
+            }
+            ExitCode::from(u8::try_from(e.exit_code()).unwrap_or(1))
         }
     }
 }

@@ -58,7 +58,10 @@ fn ask_secret(prompt: &str) -> Result<Secret, CliError> {
             })) => match code {
                 KeyCode::Enter => break Ok(()),
                 KeyCode::Char('c') if modifiers.contains(KeyModifiers::CONTROL) => {
-                    break Err(CliError::Usage("cancelled; nothing was sent".into()));
+                    // Raw mode reads Ctrl+C as a key: it ends the command as SIGINT would.
+                    break Err(CliError::Interrupted(
+                        "interrupted; nothing was sent".into(),
+                    ));
                 }
                 KeyCode::Char('u') if modifiers.contains(KeyModifiers::CONTROL) => typed.clear(),
                 KeyCode::Backspace => {

@@ -15,7 +15,14 @@ fn retention_bounds() -> std::ops::RangeInclusive<i64> {
 
 /// Backup schedules of Cloud VPS servers on the Zomro BILLmanager API.
 #[derive(Debug, Parser)]
-#[command(name = "bsched", version, about, long_about = None)]
+#[command(
+    name = "bsched",
+    version,
+    propagate_version = true,
+    about,
+    long_about = None,
+    after_help = EXIT_STATUSES
+)]
 pub struct Cli {
     /// Config file (default: the user's config directory, bsched/config.toml).
     #[arg(long, global = true, env = "BSCHED_CONFIG", value_name = "FILE")]
@@ -23,9 +30,58 @@ pub struct Cli {
     /// Profile of the config file to use.
     #[arg(long, global = true, env = "BSCHED_PROFILE", value_name = "NAME")]
     pub profile: Option<String>,
+    /// Never shorten a table to fit the terminal (tables are shortened only on a terminal).
+    #[arg(long, global = true)]
+    pub wide: bool,
     /// What to do.
     #[command(subcommand)]
     pub command: Option<Command>,
+}
+
+/// The exit statuses, as `--help` lists them.
+pub const EXIT_STATUSES: &str = "\
+Exit status:
+  0    success
+  1    a check found something (backups --check, lint)
+  2    bad usage or input (an unknown or ambiguous server or schedule name); nothing was changed
+  3    the API refused
+  4    authentication failed
+  5    network error, timeout, unreadable answer, or a change whose result is unknown
+  6    the output could not be written (a full disk, a closed output); a change stands
+  130  interrupted by Ctrl+C
+  141  the reader of the output went away (a broken pipe); nothing is printed";
+
+/// A server or a schedule as the user names it: a number is an id, anything else a name.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// An id.
+    Id(u64),
+    /// A name, to be looked up.
+    Name(String),
+}
+
+impl std::fmt::Display for Target {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Target::Id(id) => write!(f, "{id}"),
+            Target::Name(n) => write!(f, "'{}'", crate::sanitize::for_terminal(n)),
+        }
+    }
+}
+
+/// Reads an `--instance` or a schedule's `--id`: digits are an id, other text is a name.
+fn target(s: &str) -> Result<Target, String> {
+    let t = s.trim();
+    if t.is_empty() {
+        return Err("give an id or a name".into());
+    }
+    if t.bytes().all(|b| b.is_ascii_digit()) {
+        return t
+            .parse()
+            .map(Target::Id)
+            .map_err(|_| "the id is too large".into());
+    }
+    Ok(Target::Name(t.to_string()))
 }
 
 /// The commands.
@@ -45,9 +101,9 @@ pub enum Command {
     },
     /// Show or set how many scheduled backups a server keeps (1-10).
     Retention {
-        /// Server id.
-        #[arg(long, value_name = "ID")]
-        instance: u64,
+        /// Server id or name.
+        #[arg(long, value_name = "ID|NAME", value_parser = target)]
+        instance: Target,
         /// New number of backups to keep, 1-10.
         #[arg(long, value_name = "N", value_parser = clap::value_parser!(u8).range(retention_bounds()))]
         set: Option<u8>,
@@ -75,7 +131,8 @@ pub enum Command {
     },
     /// Make the account match a plan file: show the diff, then apply it on confirmation.
     Apply {
-        /// The plan file (.toml or .json).
+        /// The plan file (.toml or .json); `-` reads it from standard input (TOML, or JSON when
+        /// it starts with `{`).
         #[arg(short = 'f', long = "file", value_name = "PLAN")]
         file: PathBuf,
         /// Show the diff and change nothing.
@@ -114,12 +171,15 @@ pub enum Command {
     /// Whether schedules produce backups: each server's last scheduled backup, with missed
     /// runs and unprotected servers flagged; with --instance, that server's backups.
     Backups {
-        /// List this server's backups instead.
-        #[arg(long, value_name = "ID")]
-        instance: Option<u64>,
+        /// List this server's backups instead (an id or a name).
+        #[arg(long, value_name = "ID|NAME", value_parser = target)]
+        instance: Option<Target>,
         /// Exit with status 1 when a server missed a backup or has no schedule.
         #[arg(long)]
         check: bool,
+        /// With --check: print only the servers with a problem (nothing when all is well).
+        #[arg(long, short, requires = "check")]
+        quiet: bool,
         /// Print JSON.
         #[arg(long)]
         json: bool,
@@ -136,6 +196,14 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         trace: Option<PathBuf>,
     },
+    /// Print a shell completion script (e.g. `bsched completions bash > ~/.local/share/bash-completion/completions/bsched`).
+    Completions {
+        /// The shell.
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff; e.g. `bsched man | man -l -`).
+    Man,
     /// Run the local API emulator (for trying bsched and for tests).
     Emulator(EmulatorArgs),
     /// Open the TUI on a built-in emulator with a demo fleet (changes are kept between runs).
@@ -151,18 +219,18 @@ pub enum Command {
 pub enum SchedulesCmd {
     /// List a server's schedules.
     List {
-        /// Server id.
-        #[arg(long, value_name = "ID")]
-        instance: u64,
+        /// Server id or name.
+        #[arg(long, value_name = "ID|NAME", value_parser = target)]
+        instance: Target,
         /// Print JSON instead of a table.
         #[arg(long)]
         json: bool,
     },
     /// Add a schedule to a server.
     Add {
-        /// Server id.
-        #[arg(long, value_name = "ID")]
-        instance: u64,
+        /// Server id or name.
+        #[arg(long, value_name = "ID|NAME", value_parser = target)]
+        instance: Target,
         /// Schedule name (1-100 characters).
         #[arg(long)]
         name: String,
@@ -178,12 +246,12 @@ pub enum SchedulesCmd {
     },
     /// Change a schedule; fields not given keep their value.
     Edit {
-        /// Server id.
-        #[arg(long, value_name = "ID")]
-        instance: u64,
-        /// Schedule id.
-        #[arg(long, value_name = "SCHEDULE_ID")]
-        id: u64,
+        /// Server id or name.
+        #[arg(long, value_name = "ID|NAME", value_parser = target)]
+        instance: Target,
+        /// Schedule id, or its name on that server.
+        #[arg(long, value_name = "ID|NAME", value_parser = target)]
+        id: Target,
         /// New name.
         #[arg(long)]
         name: Option<String>,
@@ -199,12 +267,12 @@ pub enum SchedulesCmd {
     },
     /// Remove a schedule (asks first unless --yes).
     Rm {
-        /// Schedule id.
-        #[arg(long, value_name = "SCHEDULE_ID")]
-        id: u64,
-        /// Server id (lets bsched show what it deletes and check the result).
-        #[arg(long, value_name = "ID")]
-        instance: Option<u64>,
+        /// Schedule id, or its name on the server given with --instance.
+        #[arg(long, value_name = "ID|NAME", value_parser = target)]
+        id: Target,
+        /// Server id or name (lets bsched show what it deletes and check the result).
+        #[arg(long, value_name = "ID|NAME", value_parser = target)]
+        instance: Option<Target>,
         /// Do not ask.
         #[arg(long, short)]
         yes: bool,

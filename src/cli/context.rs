@@ -63,6 +63,14 @@ pub fn ops_for(cli: &Cli) -> Result<Ops, CliError> {
     Ok(Ops::new(Client::new(resolved.client)?, journal))
 }
 
+/// [`ops_for`], with the profile's zones (a schedule's time is in the server zone).
+pub(super) fn ops_with_zones(cli: &Cli) -> Result<(Ops, Zones), CliError> {
+    let resolved = resolve_with_credentials(cli)?;
+    let journal = open_journal(&resolved.profile)?;
+    let zones = resolved.zones.clone();
+    Ok((Ops::new(Client::new(resolved.client)?, journal), zones))
+}
+
 /// The result of a change, after printing what the journal could not record about it (an
 /// outcome not written): shown whether the change worked or not.
 pub(super) fn changed<T>(ops: &Ops, result: Result<T, ApiError>) -> Result<T, CliError> {

@@ -45,7 +45,7 @@ impl Report<'_> {
             "{mark}  {check:<16} {}{time}",
             for_terminal(detail)
         )
-        .map_err(|e| CliError::Usage(format!("cannot write the report: {e}")))?;
+        .map_err(|e| CliError::writing(&e, "the report"))?;
         if verdict == Verdict::Fail && self.first_failure.is_none() {
             self.first_failure = Some((check.to_string(), EXIT_FOUND));
         }

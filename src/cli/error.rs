@@ -16,12 +16,15 @@ pub const EXIT_AUTH: i32 = 4;
 /// Exit status: network error, timeout or an unreadable answer; also a change whose result is
 /// unknown (sent, answer lost: it may have been applied).
 pub const EXIT_NETWORK: i32 = 5;
-/// Exit status: the change was made, but its report could not be written (a closed pipe, a
-/// full disk); the journal (`bsched log`) has it.
+/// Exit status: the output could not be written (a full disk, a closed output, a terminal
+/// gone); for a change, the change was made and the journal (`bsched log`) has it.
 pub const EXIT_OUTPUT: i32 = 6;
-/// Exit status: `apply` was stopped by Ctrl+C; the changes in flight were finished and
-/// recorded, the others were not sent.
+/// Exit status: stopped by Ctrl+C (SIGINT). For `apply`, the changes in flight were finished
+/// and recorded, the others were not sent.
 pub const EXIT_INTERRUPTED: i32 = 130;
+/// Exit status: the reader of standard output went away (`bsched instances | head -1`): the
+/// status of a program killed by SIGPIPE, as the shell shows it; nothing is printed.
+pub const EXIT_BROKEN_PIPE: i32 = 141;
 
 /// A failed command, with the exit status it maps to. Its text is shown safely (see
 /// [`shown`]): it can quote the API, a file or the journal, and it ends up on a terminal.
@@ -36,6 +39,15 @@ pub enum CliError {
     /// A check found problems (the output says which).
     #[error("{}", shown(.0))]
     Found(String),
+    /// Writing the output failed (not a broken pipe, see [`CliError::BrokenPipe`]).
+    #[error("{}", shown(.0))]
+    Output(String),
+    /// Standard output's reader went away: the process ends quietly.
+    #[error("the output was closed")]
+    BrokenPipe,
+    /// Ctrl+C.
+    #[error("{}", shown(.0))]
+    Interrupted(String),
     /// Some changes of a batch failed (the output says which and why); the exit status is
     /// the one of the first failure.
     #[error("{}", shown(message))]
@@ -69,9 +81,27 @@ impl From<crate::domain::DomainError> for CliError {
 }
 
 impl CliError {
+    /// Writing to the output failed with `e`; `what` says what was written and what stands
+    /// (e.g. "the report of a change that was made").
+    pub fn writing(e: &std::io::Error, what: &str) -> CliError {
+        if e.kind() == std::io::ErrorKind::BrokenPipe {
+            CliError::BrokenPipe
+        } else {
+            CliError::Output(format!("cannot write {what}: {e}"))
+        }
+    }
+
+    /// Whether the error is shown on stderr (a broken pipe ends quietly).
+    pub fn is_shown(&self) -> bool {
+        !matches!(self, CliError::BrokenPipe)
+    }
+
     /// The process exit status for this error.
     pub fn exit_code(&self) -> i32 {
         match self {
+            CliError::Output(_) => EXIT_OUTPUT,
+            CliError::BrokenPipe => EXIT_BROKEN_PIPE,
+            CliError::Interrupted(_) => EXIT_INTERRUPTED,
             CliError::Usage(_) => EXIT_USAGE,
             CliError::Found(_) => EXIT_FOUND,
             CliError::Failed { code, .. } => *code,

@@ -1,23 +1,22 @@
-//! Fleet-wide commands: the servers (`instances`), the upcoming backups of every server
-//! (`upcoming`), and the proof that schedules produce backups (`backups`).
+//! Fleet-wide commands: the servers (`instances`) and the proof that schedules produce backups
+//! (`backups`).
 
 use std::io::Write;
 
-use futures_util::future::try_join_all;
-use jiff::{SignedDuration, Timestamp};
+use jiff::Timestamp;
 use serde::Serialize;
 
-use super::args::Cli;
-use super::context::{client_for, connect, every_profile, fleet, schedules_of};
+use super::args::{Cli, Target};
+use super::context::{client_for, connect, fleet};
 use super::error::CliError;
+use super::names;
 use super::output::{print_json, print_text};
 use super::progress::{Progress, each};
 use super::table;
 use crate::api::Client;
+use crate::domain::Instance;
 use crate::domain::backups::{Backup, Protection, assess};
-use crate::domain::timing::{Zones, countdown, local_stamp, rfc3339_in};
-use crate::domain::upcoming::upcoming as upcoming_runs;
-use crate::domain::{Instance, plural};
+use crate::domain::timing::{Zones, local_stamp};
 use crate::sanitize::for_terminal;
 
 /// `bsched instances`: the account's servers.
@@ -26,11 +25,11 @@ pub(super) async fn instances(cli: &Cli, json: bool, out: &mut dyn Write) -> Res
     if json {
         print_json(out, &list)
     } else {
-        print_text(out, &instances_table(&list))
+        print_text(out, &instances_table(&list, cli.wide))
     }
 }
 
-fn instances_table(list: &[Instance]) -> String {
+fn instances_table(list: &[Instance], wide: bool) -> String {
     let rows: Vec<Vec<String>> = list
         .iter()
         .map(|i| {
@@ -43,170 +42,48 @@ fn instances_table(list: &[Instance]) -> String {
             ]
         })
         .collect();
-    table::render(&["ID", "NAME", "STATUS", "IP", "DATACENTER"], &rows)
-}
-
-#[derive(Serialize)]
-struct Run {
-    profile: String,
-    at: Timestamp,
-    local: String,
-    in_seconds: i64,
-    instance_id: u64,
-    server: String,
-    datacenter: String,
-    schedule_id: u64,
-    schedule: String,
-    server_time: String,
-}
-
-#[derive(Serialize)]
-struct Heatmap {
-    zone: String,
-    days: [&'static str; 7],
-    counts: [[u32; 24]; 7],
-}
-
-#[derive(Serialize)]
-struct UpcomingJson {
-    server_timezone: String,
-    local_timezone: String,
-    hours: u32,
-    runs: Vec<Run>,
-    heatmap: Heatmap,
-}
-
-/// `bsched upcoming`: the runs of the next `hours`, soonest first, and the week's heat map, for
-/// the run's profile or, with `--all-profiles`, every profile with credentials.
-pub(super) async fn upcoming(
-    cli: &Cli,
-    hours: u32,
-    json: bool,
-    all_profiles: bool,
-    out: &mut dyn Write,
-) -> Result<(), CliError> {
-    let accounts = if all_profiles {
-        every_profile(cli)?
-    } else {
-        vec![connect(cli)?]
-    };
-    let Some((_, _, zones)) = accounts.first() else {
-        return Err(CliError::Usage("no profile has credentials".into()));
-    };
-    // Every account's server list first, so that one bar counts the servers of them all.
-    let servers = try_join_all(accounts.iter().map(|(_, c, _)| c.instances())).await?;
-    let progress = Progress::new(servers.iter().map(|s| s.len() as u64).sum(), "servers");
-    let fleets = try_join_all(
-        accounts
-            .iter()
-            .zip(servers)
-            .map(|((_, c, _), s)| schedules_of(c, s, &progress)),
-    )
-    .await?;
-    progress.finish();
-    let now = Timestamp::now();
-    let horizon = SignedDuration::from_hours(i64::from(hours));
-    let mut runs = Vec::new();
-    let mut counts = [[0u32; 24]; 7];
-    for ((profile, _, account_zones), fleet) in accounts.iter().zip(&fleets) {
-        // Each account's schedules run in its own server zone; times are on the user's clock.
-        let account_zones = Zones {
-            server: account_zones.server.clone(),
-            local: zones.local.clone(),
-        };
-        let servers = fleet
-            .iter()
-            .map(|(s, list)| (s, Some(list.schedules.as_slice())));
-        let found = upcoming_runs(servers, &account_zones, now, horizon, usize::MAX);
-        for (total, n) in counts.iter_mut().flatten().zip(found.heat.iter().flatten()) {
-            *total += n;
-        }
-        runs.extend(found.rows.into_iter().map(|r| Run {
-            profile: profile.clone(),
-            at: r.at,
-            local: rfc3339_in(&zones.local, r.at),
-            in_seconds: r.at.duration_since(now).as_secs(),
-            instance_id: r.instance_id,
-            server: r.server,
-            datacenter: r.datacenter,
-            schedule_id: r.schedule_id,
-            schedule: r.schedule,
-            server_time: r.time.to_string(),
-        }));
-    }
-    // By server id at the same instant (stable: then in the order of the profiles and of each
-    // server's schedules).
-    runs.sort_by(|a, b| a.at.cmp(&b.at).then(a.instance_id.cmp(&b.instance_id)));
-    if json {
-        return print_json(
-            out,
-            &UpcomingJson {
-                server_timezone: zones.server_label(),
-                local_timezone: zones.local_label(),
-                hours,
-                runs,
-                heatmap: Heatmap {
-                    zone: zones.local_label(),
-                    days: ["mon", "tue", "wed", "thu", "fri", "sat", "sun"],
-                    counts,
-                },
-            },
-        );
-    }
-    if runs.is_empty() {
-        return print_text(
-            out,
-            &format!(
-                "No backups start in the next {}.\n",
-                plural(hours as usize, "hour", "hours")
-            ),
-        );
-    }
-    let several = accounts.len() > 1;
-    let rows: Vec<Vec<String>> = runs
-        .iter()
-        .map(|r| {
-            let mut row = vec![
-                local_stamp(&zones.local, r.at),
-                countdown(now, r.at),
-                r.server.clone(),
-                r.schedule.clone(),
-                r.datacenter.clone(),
-            ];
-            if several {
-                row.push(r.profile.clone());
-            }
-            row
-        })
-        .collect();
-    let mut head = vec!["WHEN", "IN", "SERVER", "SCHEDULE", "DATACENTER"];
-    if several {
-        head.push("PROFILE");
-    }
-    let mut text = table::render(&head, &rows);
-    text.push_str(&format!(
-        "{} in the next {}; times in {} (schedules run at {}).\n",
-        plural(runs.len(), "backup", "backups"),
-        plural(hours as usize, "hour", "hours"),
-        zones.local_label(),
-        zones.server_label()
-    ));
-    print_text(out, &text)
+    table::render_fit(&["ID", "NAME", "STATUS", "IP", "DATACENTER"], &rows, wide)
 }
 
 /// `bsched backups`: with `--instance`, that server's backups; else every server's protection.
 pub(super) async fn backups(
     cli: &Cli,
-    instance: Option<u64>,
+    instance: Option<&Target>,
     check: bool,
+    quiet: bool,
     json: bool,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let (_, client, zones) = connect(cli)?;
+    let shown = Shown {
+        json,
+        quiet,
+        wide: cli.wide,
+    };
     match instance {
-        Some(id) => backups_of(&client, id, json, out).await,
-        None => protection(&client, &zones, check, json, out).await,
+        Some(target) => {
+            let id = names::server(&client, target).await?.id;
+            backups_of(&client, id, json, cli.wide, out).await
+        }
+        None => protection(&client, &zones, check, shown, out).await,
     }
+}
+
+/// How `backups` prints: JSON or a table, every server or (`--quiet`) only the problems, the
+/// table shortened to the terminal or not.
+#[derive(Clone, Copy)]
+struct Shown {
+    json: bool,
+    quiet: bool,
+    wide: bool,
+}
+
+/// Whether a server's state is a problem `--check` reports.
+fn is_problem(p: &Protection) -> bool {
+    matches!(
+        p,
+        Protection::Missed { .. } | Protection::Unprotected { .. }
+    )
 }
 
 #[derive(Serialize)]
@@ -225,7 +102,7 @@ async fn protection(
     client: &Client,
     zones: &Zones,
     check: bool,
-    json: bool,
+    shown: Shown,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let fleet = fleet(client).await?;
@@ -244,10 +121,16 @@ async fn protection(
             protection: assess(&list.schedules, backups, &zones.server, now),
         })
         .collect();
-    if json {
-        print_json(out, &states)?;
-    } else {
-        let rows: Vec<Vec<String>> = states
+    // `--quiet`: only the problems (nothing at all when there is none).
+    let printed: Vec<&ServerState> = states
+        .iter()
+        .filter(|s| !shown.quiet || is_problem(&s.protection))
+        .collect();
+    if shown.json {
+        // JSON stays JSON: `[]` when quiet and all is well.
+        print_json(out, &printed)?;
+    } else if !printed.is_empty() {
+        let rows: Vec<Vec<String>> = printed
             .iter()
             .map(|s| {
                 let last = s
@@ -277,21 +160,17 @@ async fn protection(
                 ]
             })
             .collect();
-        let mut text = table::render(
+        let mut text = table::render_fit(
             &["ID", "NAME", "SCHEDULES", "LAST SCHEDULED BACKUP", "STATE"],
             &rows,
+            shown.wide,
         );
         text.push_str(&format!("Times in {}.\n", zones.local_label()));
         print_text(out, &text)?;
     }
     let bad: Vec<std::borrow::Cow<str>> = states
         .iter()
-        .filter(|s| {
-            matches!(
-                s.protection,
-                Protection::Missed { .. } | Protection::Unprotected { .. }
-            )
-        })
+        .filter(|s| is_problem(&s.protection))
         .map(|s| for_terminal(&s.server))
         .collect();
     if check && !bad.is_empty() {
@@ -319,6 +198,7 @@ async fn backups_of(
     client: &Client,
     instance: u64,
     json: bool,
+    wide: bool,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
     let mut list: Vec<Backup> = client.backups(instance).await?;
@@ -359,6 +239,10 @@ async fn backups_of(
         .collect();
     print_text(
         out,
-        &table::render(&["ID", "NAME", "TYPE", "CREATED", "STATUS", "SIZE"], &rows),
+        &table::render_fit(
+            &["ID", "NAME", "TYPE", "CREATED", "STATUS", "SIZE"],
+            &rows,
+            wide,
+        ),
     )
 }

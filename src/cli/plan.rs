@@ -1,4 +1,4 @@
-//! Plan files (`export`, `apply`) and `lint`.
+//! Plan files: `export` and `apply`.
 
 use std::io::{IsTerminal, Write};
 use std::path::Path;
@@ -7,17 +7,14 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use futures_util::future::join_all;
 
 use super::progress::Progress;
-use serde::Serialize;
 
 use super::args::Cli;
-use super::context::{client_for, connect, fleet, open_journal, resolve_with_credentials};
+use super::context::{connect, fleet, open_journal, resolve_with_credentials};
 use super::error::{CliError, EXIT_INTERRUPTED, EXIT_REFUSED};
-use super::output::{confirm, print_json, print_report, print_text, safe, warn_all};
+use super::interrupt::OwnInterrupts;
+use super::output::{confirm, print_report, print_text, safe, warn_all};
 use crate::api::{ApiError, Client};
-use crate::domain::plan::{
-    Change, Finding, Plan, PlanDays, PlanFormat, PlanSchedule, PlanServer, diff,
-    lint as lint_server,
-};
+use crate::domain::plan::{Change, Plan, PlanDays, PlanFormat, PlanSchedule, PlanServer, diff};
 use crate::domain::timing::parse_zone;
 use crate::domain::{Schedule, ScheduleId, ScheduleList, ScheduleSpec, plural};
 use crate::ops::{Ops, check_hint};
@@ -70,6 +67,69 @@ pub async fn export(cli: &Cli, format: &str, out: &mut dyn Write) -> Result<(), 
     print_text(out, &text)
 }
 
+/// The largest plan read, from a file or standard input: far more than thousands of servers
+/// need, and a bound on what a stray pipe can make bsched hold.
+pub const MAX_PLAN_BYTES: u64 = 4 * 1024 * 1024;
+
+/// The plan's text, from `file` or, for `-`, standard input; refused past [`MAX_PLAN_BYTES`].
+/// Read off the async thread, so Ctrl+C while waiting for input ends the command.
+async fn read_plan(file: &Path) -> Result<String, CliError> {
+    use std::io::Read;
+    let from_stdin = file.as_os_str() == "-";
+    let shown = if from_stdin {
+        "standard input".to_string()
+    } else {
+        format!("plan file {}", file.display())
+    };
+    let path = file.to_path_buf();
+    let read = tokio::task::spawn_blocking(move || -> std::io::Result<Vec<u8>> {
+        let mut bytes = Vec::new();
+        if from_stdin {
+            std::io::stdin()
+                .lock()
+                .take(MAX_PLAN_BYTES + 1)
+                .read_to_end(&mut bytes)?;
+        } else {
+            std::fs::File::open(&path)?
+                .take(MAX_PLAN_BYTES + 1)
+                .read_to_end(&mut bytes)?;
+        }
+        Ok(bytes)
+    })
+    .await
+    .map_err(|e| CliError::Usage(format!("cannot read {shown}: {e}")))?
+    .map_err(|e| CliError::Usage(format!("cannot read {shown}: {e}")))?;
+    if read.len() as u64 > MAX_PLAN_BYTES {
+        return Err(CliError::Usage(format!(
+            "{shown} is larger than {} MiB; nothing was applied",
+            MAX_PLAN_BYTES / (1024 * 1024)
+        )));
+    }
+    String::from_utf8(read)
+        .map_err(|_| CliError::Usage(format!("{shown} is not UTF-8 text; nothing was applied")))
+}
+
+/// Whether the diff is coloured: standard output is a terminal and `NO_COLOR` is not set to
+/// something (<https://no-color.org>).
+fn colour_on_stdout() -> bool {
+    std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// A diff line in its colour when `on`: `+` green, `-` red, `~` yellow.
+fn painted(line: &str, on: bool) -> String {
+    let code = match line.chars().next() {
+        Some('+') => "32",
+        Some('-') => "31",
+        Some('~') => "33",
+        _ => return line.to_string(),
+    };
+    if on {
+        format!("\x1b[{code}m{line}\x1b[0m")
+    } else {
+        line.to_string()
+    }
+}
+
 /// The changes that bring one server to its plan entry.
 fn server_changes(
     entry: &PlanServer,
@@ -103,30 +163,45 @@ pub async fn apply(
     yes: bool,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let text = std::fs::read_to_string(file)
-        .map_err(|e| CliError::Usage(format!("cannot read plan file {}: {e}", file.display())))?;
-    let format = match file.extension().and_then(|e| e.to_str()) {
-        Some(e) if e.eq_ignore_ascii_case("json") => PlanFormat::Json,
-        _ => PlanFormat::Toml,
+    let from_stdin = file.as_os_str() == "-";
+    if from_stdin && !yes && !dry_run {
+        return Err(CliError::Usage(
+            "the plan comes on standard input, so no answer can be read there: add --yes (or --dry-run); nothing was applied".into(),
+        ));
+    }
+    let text = read_plan(file).await?;
+    let source = if from_stdin {
+        "the plan on standard input".to_string()
+    } else {
+        format!("plan file {}", file.display())
+    };
+    let format = if from_stdin {
+        // No name to tell by: JSON starts with `{`, TOML cannot.
+        if text.trim_start().starts_with('{') {
+            PlanFormat::Json
+        } else {
+            PlanFormat::Toml
+        }
+    } else {
+        match file.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("json") => PlanFormat::Json,
+            _ => PlanFormat::Toml,
+        }
     };
     let plan = Plan::parse(&text, format).map_err(|e| {
         CliError::Usage(format!(
-            "plan file {}: {}; nothing was applied",
-            file.display(),
+            "{}: {}; nothing was applied",
+            source,
             safe(&e.to_string())
         ))
     })?;
     let resolved = resolve_with_credentials(cli)?;
-    let plan_zone = parse_zone(&plan.server_timezone).map_err(|e| {
-        CliError::Usage(format!(
-            "plan file {}: server_timezone: {e}",
-            file.display()
-        ))
-    })?;
+    let plan_zone = parse_zone(&plan.server_timezone)
+        .map_err(|e| CliError::Usage(format!("{}: server_timezone: {e}", source)))?;
     if plan_zone != resolved.zones.server {
         return Err(CliError::Usage(format!(
-            "plan file {}: its times are in {} but profile '{}' keeps schedules in {}; set server_timezone to match; nothing was applied",
-            file.display(),
+            "{}: its times are in {} but profile '{}' keeps schedules in {}; set server_timezone to match; nothing was applied",
+            source,
             safe(&plan.server_timezone),
             resolved.profile,
             resolved.zones.server_label()
@@ -155,8 +230,8 @@ pub async fn apply(
             Err(e) => {
                 if let Some(said) = not_on_account(&e) {
                     return Err(CliError::Usage(format!(
-                        "plan file {}: server {} is not on this account (listing its schedules, the API answered: {}); nothing was applied",
-                        file.display(),
+                        "{}: server {} is not on this account (listing its schedules, the API answered: {}); nothing was applied",
+                        source,
                         entry.id,
                         safe(said)
                     )));
@@ -177,7 +252,8 @@ pub async fn apply(
         per_server.push((entry, server_changes(entry, list, prune)?));
     }
 
-    // The diff, per server.
+    // The diff, per server; coloured on a terminal.
+    let colour = colour_on_stdout();
     let mut text = String::new();
     let mut counts = std::collections::BTreeMap::<&str, usize>::new();
     let mut emptied = Vec::new();
@@ -201,7 +277,7 @@ pub async fn apply(
         }
         text.push_str(&format!("{name}\n"));
         for c in real {
-            text.push_str(&format!("  {}\n", safe(&c.to_string())));
+            text.push_str(&format!("  {}\n", painted(&safe(&c.to_string()), colour)));
         }
     }
     let total: usize = counts
@@ -241,7 +317,9 @@ pub async fn apply(
         if !confirm(&format!(
             "Apply {}? [y/N] ",
             plural(total, "change", "changes")
-        ))? {
+        ))
+        .await?
+        {
             return print_text(out, "Nothing applied.\n");
         }
     }
@@ -346,6 +424,8 @@ async fn run_changes<'a>(
     names: &[Option<String>],
     known: &[Vec<ScheduleId>],
 ) -> Result<(Results<'a>, bool), CliError> {
+    // Ctrl+C is handled here while changes are sent (see below), not by the command's guard.
+    let _own = OwnInterrupts::take();
     let stop = AtomicBool::new(false);
     let slots =
         tokio::sync::Semaphore::new(ops.client.settings_without_secrets().concurrency.max(1));
@@ -377,7 +457,11 @@ async fn run_changes<'a>(
         results = &mut work => Ok((results, false)),
         _ = tokio::signal::ctrl_c() => {
             stop.store(true, Ordering::SeqCst);
-            eprintln!("Stopping: the changes in flight finish and are recorded; nothing more is sent (Ctrl+C again quits at once).");
+            // Not `eprintln!`, which panics when stderr is a closed pipe.
+            let _ = writeln!(
+                std::io::stderr(),
+                "Stopping: the changes in flight finish and are recorded; nothing more is sent (Ctrl+C again quits at once)."
+            );
             tokio::select! {
                 results = &mut work => Ok((results, true)),
                 _ = tokio::signal::ctrl_c() => {
@@ -389,84 +473,5 @@ async fn run_changes<'a>(
                 }
             }
         }
-    }
-}
-
-#[derive(Serialize)]
-struct LintJson<'a> {
-    server: &'a str,
-    #[serde(flatten)]
-    finding: &'a Finding,
-}
-
-/// `bsched lint`: duplicates and near-overlaps; exit 1 when something is found.
-pub async fn lint(cli: &Cli, within: u16, json: bool, out: &mut dyn Write) -> Result<(), CliError> {
-    let client = client_for(cli)?;
-    let fleet = fleet(&client).await?;
-    let mut found: Vec<(&str, Finding)> = Vec::new();
-    for (server, list) in &fleet {
-        for f in lint_server(server.id, &list.schedules, within) {
-            found.push((server.name.as_str(), f));
-        }
-    }
-    if json {
-        let items: Vec<LintJson> = found
-            .iter()
-            .map(|(s, f)| LintJson {
-                server: s,
-                finding: f,
-            })
-            .collect();
-        print_json(out, &items)?;
-    } else if found.is_empty() {
-        print_text(out, "No duplicate or overlapping schedules.\n")?;
-    } else {
-        let name_of = |server: &str, id: u64| {
-            fleet
-                .iter()
-                .find(|(s, _)| s.name == server)
-                .and_then(|(_, l)| l.schedules.iter().find(|x| x.id == id))
-                .map(|x| {
-                    format!(
-                        "{} '{}' ({} {})",
-                        x.id,
-                        safe(&x.name),
-                        x.days.display(),
-                        x.time
-                    )
-                })
-                .unwrap_or_else(|| id.to_string())
-        };
-        let mut text = String::new();
-        for (server, f) in &found {
-            let shown = safe(server);
-            text.push_str(&match f {
-                Finding::Duplicate { first, second, .. } => format!(
-                    "{shown}: duplicate: {} and {} run at the same days and time\n",
-                    name_of(server, *first),
-                    name_of(server, *second)
-                ),
-                Finding::Overlap {
-                    first,
-                    second,
-                    minutes,
-                    days,
-                    ..
-                } => format!(
-                    "{shown}: overlap: {} and {} start {minutes} min apart ({days})\n",
-                    name_of(server, *first),
-                    name_of(server, *second)
-                ),
-            });
-        }
-        print_text(out, &text)?;
-    }
-    if found.is_empty() {
-        Ok(())
-    } else {
-        Err(CliError::Found(format!(
-            "{} finding(s): backups on one server that start together compete for the same disk",
-            found.len()
-        )))
     }
 }

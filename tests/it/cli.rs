@@ -245,7 +245,7 @@ fn validation_errors_exit_2_and_send_nothing() {
             "2:00",
         ],
         vec!["schedules", "edit", "--instance", &st, "--id", "301"],
-        vec!["schedules", "list", "--instance", "abc"],
+        vec!["schedules", "list", "--instance", " "],
         vec!["retention", "--instance", &st, "--set", "11"],
     ];
     for args in cases {

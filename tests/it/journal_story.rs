@@ -65,7 +65,11 @@ fn the_cli_given_only_ids_records_every_server_by_name_and_every_change_before_a
     let id = created["id"].as_u64().unwrap().to_string();
     // A delete given only the schedule's id: no --instance.
     let rm = home.run(&["schedules", "rm", "--id", &id, "--yes"]); // 6
-    assert!(ok(&rm).contains("on server 5203775"), "{}", rm.stdout);
+    assert!(
+        ok(&rm).contains("on server staging (5203775)"),
+        "{}",
+        rm.stdout
+    );
     assert!(bg.schedule_ids(STAGING).is_empty());
 
     let log = home.run(&["log"]);

@@ -190,12 +190,13 @@ fn single_changes_whose_report_cannot_be_written_exit_6_and_stand() {
         .collect();
     assert_eq!(outcomes, vec!["done"; 5], "{}", log.stdout);
 
-    // A failure to write output before anything was changed is still a usage error (2).
+    // A failure to write output before anything was changed is an output error (6), not bad
+    // usage (2).
     let r = run_full(
         &home,
         &["schedules", "list", "--instance", &WEB1.to_string()],
     );
-    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert_eq!(r.code, 6, "{}", r.stderr);
 }
 
 fn wait_child(child: std::process::Child, what: &str) -> Run {

@@ -9,6 +9,8 @@ mod support;
 mod backups;
 mod cache;
 mod cli;
+mod cli_conventions;
+mod cli_names;
 mod client;
 mod config;
 mod domain_props;

@@ -94,13 +94,14 @@ fn a_list_is_one_request() {
 }
 
 #[test]
-fn a_create_is_the_write_and_one_listing_and_names_the_new_schedule() {
+fn a_create_is_a_listing_the_write_and_one_listing_and_names_the_new_schedule() {
     let bg = Background::start();
     let home = logged_in(&bg);
     let staging = STAGING.to_string();
     let (r, sent) = counted(&bg, &home, &add_args(&staging, "fresh", "mon", "01:00"));
     let created = json(&r);
-    assert_eq!(sent, [EDIT, LIST], "nothing listed before the write");
+    // One listing before (the same-name warning of `schedules add`), the write, one listing.
+    assert_eq!(sent, [LIST, EDIT, LIST]);
     let on_server = schedules(&bg, STAGING);
     assert_eq!(on_server.len(), 1, "{on_server:?}");
     assert_eq!(created["id"], on_server[0].0);
@@ -116,7 +117,7 @@ fn the_new_schedule_is_picked_when_an_identical_older_one_exists() {
     // (without an id) must not be taken for the old one.
     let (r, sent) = counted(&bg, &home, &add_args(&web1, "nightly", "mon-fri", "02:01"));
     let created = json(&r);
-    assert_eq!(sent, [EDIT, LIST]);
+    assert_eq!(sent, [LIST, EDIT, LIST]);
     let ids: Vec<u64> = schedules(&bg, WEB1)
         .into_iter()
         .filter(|s| s.1 == "nightly")
@@ -132,7 +133,7 @@ fn the_new_schedule_is_picked_when_an_identical_older_one_exists() {
         .push_fault(Fault::Status(502), When::After, Some(EDIT));
     let (r, sent) = counted(&bg, &home, &add_args(&web1, "nightly", "mon-fri", "02:01"));
     let created = json(&r);
-    assert_eq!(sent, [EDIT, LIST], "sent once, listed once");
+    assert_eq!(sent, [LIST, EDIT, LIST], "sent once");
     let ids: Vec<u64> = schedules(&bg, WEB1)
         .into_iter()
         .filter(|s| s.1 == "nightly")
@@ -151,7 +152,7 @@ fn a_create_whose_answer_was_lost_is_reconciled_by_listing_and_never_sent_twice(
         .push_fault(Fault::Status(502), When::After, Some(EDIT));
     let (r, sent) = counted(&bg, &home, &add_args(&staging, "lost", "tue", "04:00"));
     let created = json(&r);
-    assert_eq!(sent, [EDIT, LIST]);
+    assert_eq!(sent, [LIST, EDIT, LIST]);
     let on_server = schedules(&bg, STAGING);
     assert_eq!(on_server.len(), 1, "created once: {on_server:?}");
     assert_eq!(created["id"], on_server[0].0);
@@ -161,12 +162,12 @@ fn a_create_whose_answer_was_lost_is_reconciled_by_listing_and_never_sent_twice(
         .push_fault(Fault::Status(502), When::Before, Some(EDIT));
     let (r, sent) = counted(&bg, &home, &add_args(&staging, "never", "tue", "05:00"));
     assert_eq!(r.code, 5, "{}", r.stderr);
-    assert_eq!(sent, [EDIT, LIST]);
+    assert_eq!(sent, [LIST, EDIT, LIST]);
     assert_eq!(schedules(&bg, STAGING).len(), 1);
 }
 
 #[test]
-fn a_server_that_answers_with_the_id_is_learned_then_a_create_is_the_write_alone() {
+fn a_server_that_answers_with_the_id_is_learned_then_no_listing_follows_a_create() {
     let bg = Background::with(Options {
         create_returns_id: true,
         ..Options::default()
@@ -176,13 +177,13 @@ fn a_server_that_answers_with_the_id_is_learned_then_a_create_is_the_write_alone
     // The first create confirms the answered id in the listing and learns it.
     let (r, sent) = counted(&bg, &home, &add_args(&staging, "first", "wed", "01:00"));
     let first = json(&r);
-    assert_eq!(sent, [EDIT, LIST]);
+    assert_eq!(sent, [LIST, EDIT, LIST]);
     // The next command (a new process, the same kept session) sends the write alone.
     let (r, sent) = counted(&bg, &home, &add_args(&staging, "second", "wed", "02:00"));
     let second = json(&r);
-    // The answered id is enough once learned; the one listing after the write names the
-    // server for the journal (this command was given only its id).
-    assert_eq!(sent, [EDIT, LIST], "no listing before the write");
+    // The answered id is enough once learned; the listing before the write (for a second
+    // schedule of the same name) also names the server for the journal.
+    assert_eq!(sent, [LIST, EDIT], "the answered id is enough once learned");
     let log = json(&home.run(&["log", "--json"]));
     assert_eq!(log[1]["server"], "staging", "{log}");
     let on_server = schedules(&bg, STAGING);

@@ -22,16 +22,61 @@ pub struct PlanDays(pub Weekdays);
 
 impl<'de> Deserialize<'de> for PlanDays {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<PlanDays, D::Error> {
-        #[derive(Deserialize)]
-        #[serde(untagged)]
-        enum Raw {
-            One(String),
-            Many(Vec<String>),
+        // By hand rather than an untagged enum: a number (`days = [1, 2, 3]`) must get the same
+        // "day numbers are ambiguous" sentence as `"1-5"`, and anything else a plain one, not
+        // "data did not match any variant".
+        struct Days;
+        const EXPECTED: &str =
+            "days as text, like \"mon-fri\", or a list of day names, like [\"mon\", \"tue\"]";
+        impl<'de> serde::de::Visitor<'de> for Days {
+            type Value = String;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str(EXPECTED)
+            }
+            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+                Ok(v.to_string())
+            }
+            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+                self,
+                mut seq: A,
+            ) -> Result<String, A::Error> {
+                let mut items = Vec::new();
+                while let Some(item) = seq.next_element::<Day>()? {
+                    items.push(item.0);
+                }
+                Ok(items.join(","))
+            }
         }
-        let text = match Raw::deserialize(d)? {
-            Raw::One(s) => s,
-            Raw::Many(v) => v.join(","),
-        };
+        /// One item of a list: a name or a number, as text.
+        struct Day(String);
+        impl<'de> Deserialize<'de> for Day {
+            fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Day, D::Error> {
+                struct One;
+                impl serde::de::Visitor<'_> for One {
+                    type Value = String;
+                    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                        f.write_str("a day name, like \"mon\"")
+                    }
+                    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<String, E> {
+                        Ok(v.to_string())
+                    }
+                    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<String, E> {
+                        Ok(v.to_string())
+                    }
+                    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<String, E> {
+                        Ok(v.to_string())
+                    }
+                }
+                d.deserialize_any(One).map(Day)
+            }
+        }
+        let text = d.deserialize_any(Days)?;
         Weekdays::parse_user(&text)
             .map(PlanDays)
             .map_err(serde::de::Error::custom)

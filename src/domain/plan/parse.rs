@@ -191,4 +191,35 @@ mod tests {
         let ok = "server_timezone = \"+03:00\"\n[[server]]\nid = 1\n[[server.schedule]]\nname = \"n\"\ndays = \"mon\"\ntime = \"02:00\"\n[[server]]\nid = 2\n[[server.schedule]]\nname = \"N\"\ndays = \"mon\"\ntime = \"02:00\"\n";
         assert!(Plan::parse(ok, PlanFormat::Toml).is_ok());
     }
+
+    #[test]
+    fn day_numbers_get_the_same_sentence_as_text_or_list() {
+        let toml = |days: &str| {
+            format!(
+                "server_timezone = \"+03:00\"\n[[server]]\nid = 1\n[[server.schedule]]\nname = \"n\"\ndays = {days}\ntime = \"02:00\"\n"
+            )
+        };
+        for days in ["\"1-5\"", "[1, 2, 3]", "[\"mon\", 2]", "3"] {
+            let e = Plan::parse(&toml(days), PlanFormat::Toml).expect_err(days);
+            assert!(e.0.starts_with("line 6: "), "{days}: {e}");
+            assert!(
+                e.0.contains("day numbers are ambiguous (0-6 or 1-7?)"),
+                "{days}: {e}"
+            );
+            assert!(!e.0.contains("variant"), "{days}: {e}");
+        }
+        let json = "{\"server_timezone\": \"+03:00\", \"servers\": [{\"id\": 1, \"schedules\": [\n{\"name\": \"n\", \"days\": [1, 2, 3], \"time\": \"02:00\"}]}]}";
+        let e = Plan::parse(json, PlanFormat::Json).expect_err("numbers");
+        assert!(e.0.contains("day numbers are ambiguous"), "{e}");
+        assert!(e.0.starts_with("line 2: "), "{e}");
+        // Neither text nor a list: one plain sentence.
+        let e = Plan::parse(&toml("true"), PlanFormat::Toml).expect_err("a boolean");
+        assert!(
+            e.0.contains("expected days as text, like \"mon-fri\""),
+            "{e}"
+        );
+        // Names still read, as text or a list.
+        assert!(Plan::parse(&toml("[\"mon\", \"tue\"]"), PlanFormat::Toml).is_ok());
+        assert!(Plan::parse(&toml("\"sat,sun\""), PlanFormat::Toml).is_ok());
+    }
 }

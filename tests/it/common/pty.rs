@@ -156,6 +156,18 @@ impl Pty {
         status.success()
     }
 
+    /// Waits for the process to end and returns its exit status.
+    pub fn wait_code(&mut self) -> u32 {
+        let start = Instant::now();
+        loop {
+            if let Some(s) = self.child.try_wait().unwrap() {
+                return s.exit_code();
+            }
+            assert!(start.elapsed() < PATIENCE, "bsched did not exit");
+            std::thread::sleep(Duration::from_millis(30));
+        }
+    }
+
     /// Asserts the terminal was given back: main screen, cursor visible, raw mode left.
     pub fn assert_restored(&self) {
         std::thread::sleep(Duration::from_millis(100));
