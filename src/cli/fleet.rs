@@ -16,6 +16,7 @@ use super::table;
 use crate::api::Client;
 use crate::domain::Instance;
 use crate::domain::backups::{Backup, Protection, assess};
+use crate::domain::filter::{Ignore, State};
 use crate::domain::timing::{Zones, countdown, local_stamp, rfc3339_in};
 use crate::domain::upcoming::upcoming as upcoming_runs;
 use crate::sanitize::for_terminal;
@@ -198,10 +199,12 @@ pub(super) async fn backups(
     json: bool,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let (_, client, zones) = connect(cli)?;
+    let resolved = super::context::resolve_with_credentials(cli)?;
+    let (zones, ignore) = (resolved.zones.clone(), resolved.ignore.clone());
+    let client = Client::new(resolved.client)?;
     match instance {
         Some(id) => backups_of(&client, id, json, out).await,
-        None => protection(&client, &zones, check, json, out).await,
+        None => protection(&client, &zones, &ignore, check, json, out).await,
     }
 }
 
@@ -211,6 +214,8 @@ struct ServerState {
     server: String,
     schedules: usize,
     backup_rotation: Option<u8>,
+    /// In the profile's `ignore` list: never a problem for `--check`.
+    ignored: bool,
     #[serde(flatten)]
     protection: Protection,
 }
@@ -220,6 +225,7 @@ struct ServerState {
 async fn protection(
     client: &Client,
     zones: &Zones,
+    ignore: &Ignore,
     check: bool,
     json: bool,
     out: &mut dyn Write,
@@ -232,12 +238,16 @@ async fn protection(
     let states: Vec<ServerState> = fleet
         .iter()
         .zip(&backups)
-        .map(|((server, list), backups)| ServerState {
-            instance_id: server.id,
-            server: server.name.clone(),
-            schedules: list.schedules.len(),
-            backup_rotation: list.backup_rotation,
-            protection: assess(&list.schedules, backups, &zones.server, now),
+        .map(|((server, list), backups)| {
+            let protection = assess(&list.schedules, backups, &zones.server, now);
+            ServerState {
+                instance_id: server.id,
+                server: server.name.clone(),
+                schedules: list.schedules.len(),
+                backup_rotation: list.backup_rotation,
+                ignored: ignore.matches(server, Some(State::of(&protection))),
+                protection,
+            }
         })
         .collect();
     if json {
@@ -258,6 +268,7 @@ async fn protection(
                     })
                     .unwrap_or_else(|| "never".into());
                 let state = match &s.protection {
+                    p if s.ignored => format!("ignored ({})", p.word()),
                     Protection::Missed { expected, .. } => {
                         format!("MISSED the {} run", local_stamp(&zones.local, *expected))
                     }
@@ -283,10 +294,11 @@ async fn protection(
     let bad: Vec<std::borrow::Cow<str>> = states
         .iter()
         .filter(|s| {
-            matches!(
-                s.protection,
-                Protection::Missed { .. } | Protection::Unprotected { .. }
-            )
+            !s.ignored
+                && matches!(
+                    s.protection,
+                    Protection::Missed { .. } | Protection::Unprotected { .. }
+                )
         })
         .map(|s| for_terminal(&s.server))
         .collect();

@@ -9,6 +9,7 @@ mod loads;
 pub mod panes;
 pub mod queue;
 pub mod session;
+mod triage;
 pub mod undo;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -341,6 +342,7 @@ impl App {
     /// fleet in the cache once everything asked for has arrived.
     pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
         let mut cmds = self.handle(msg);
+        self.refilter_if_stale();
         if !self.quit {
             cmds.extend(self.pump());
             if !self.fleet.busy() {

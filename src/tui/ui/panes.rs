@@ -9,6 +9,7 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, fit, spinner, truncate};
 use crate::domain::backups::Protection;
+use crate::domain::filter::Field;
 use crate::domain::timing::{Zones, age, countdown, describe, dst_warning, local_stamp};
 use crate::domain::{DAYS, Schedule, Weekdays};
 use crate::tui::app::{App, Pane};
@@ -99,7 +100,7 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     } else {
         format!("{}/{}", app.fleet.visible.len(), app.fleet.servers().len())
     };
-    let title = format!(" Servers ({count}) ");
+    let title = format!(" Servers ({count}){} ", sort_mark(app));
     let mut b = block(title, focused, theme);
     if let Some(mark) = freshness(
         app,
@@ -124,12 +125,14 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         return;
     }
     if app.fleet.visible.is_empty() {
-        let text = if app.fleet.servers().is_empty() {
-            "No servers on this account."
+        let line = if app.fleet.servers().is_empty() {
+            Line::styled("No servers on this account.", theme.dim())
+        } else if let Some(e) = &app.fleet.filter_error {
+            Line::styled(crate::tui::text::filter_error(e), theme.error())
         } else {
-            "No server matches the filter."
+            Line::styled("No server matches the filter.", theme.dim())
         };
-        f.render_widget(Paragraph::new(Line::styled(text, theme.dim())), inner);
+        f.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), inner);
         return;
     }
     let rows_h = inner.height.saturating_sub(1) as usize;
@@ -160,15 +163,13 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
                 None => "…".into(),
             };
             let count_style = if n == "0" { theme.warn() } else { theme.text() };
-            let style = row_style(row == app.panes.server_sel, focused, theme);
-            let name = if app.fleet.marked.contains(&s.id) {
-                Line::from(vec![
-                    Span::styled("● ", theme.accent()),
-                    Span::raw(fit(&s.name, name_w.saturating_sub(2))),
-                ])
-            } else {
-                Line::raw(fit(&s.name, name_w))
-            };
+            let ignored = app.ignored(s);
+            let mut style = row_style(row == app.panes.server_sel, focused, theme);
+            if ignored && row != app.panes.server_sel {
+                style = theme.dim();
+            }
+            let note = app.match_note(s, |f| hidden_field(f, show_ip, show_dc));
+            let name = name_cell(app, s, note.as_deref(), name_w, theme);
             let mut cells = vec![Cell::from(name), Cell::from(fit(&s.status, 8))];
             if show_ip {
                 cells.push(Cell::from(s.ip.as_str()));
@@ -178,7 +179,12 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
             }
             let info = app.row(s.id);
             cells.push(Cell::from(Span::styled(n, count_style)));
-            cells.push(Cell::from(backup_cell(app, s.id, info.protection, theme)));
+            let flag = if ignored {
+                ignored_cell(theme)
+            } else {
+                backup_cell(app, s.id, info.protection, theme)
+            };
+            cells.push(Cell::from(flag));
             if show_next {
                 let next = info.next.map(|t| countdown(app.now, t)).unwrap_or_default();
                 cells.push(Cell::from(next));
@@ -205,6 +211,61 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     }
     let table = Table::new(rows, widths).header(Row::new(header).style(theme.accent()));
     f.render_widget(table, inner);
+}
+
+/// The servers pane title's mark of the list's order (empty in the API's order).
+pub(super) fn sort_mark(app: &App) -> String {
+    app.fleet
+        .sort
+        .label()
+        .map(|l| format!(" {}", crate::tui::text::sort_title(l)))
+        .unwrap_or_default()
+}
+
+/// Whether a field the filter matched on has no column at this width (the row then says it).
+pub(super) fn hidden_field(f: Field, show_ip: bool, show_dc: bool) -> bool {
+    match f {
+        Field::Ip => !show_ip,
+        Field::Dc => !show_dc,
+        Field::Id => true,
+        // The STATE and BACKUP columns are always on screen.
+        Field::Status | Field::State => false,
+    }
+}
+
+/// The name cell: the mark of a marked server, the name, and, dim after it, why the server
+/// matched the filter when no column shows it (`dc:Poland`); the name gives up room first.
+pub(super) fn name_cell(
+    app: &App,
+    s: &crate::domain::Instance,
+    note: Option<&str>,
+    width: usize,
+    theme: Theme,
+) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut room = width;
+    if app.fleet.marked.contains(&s.id) {
+        spans.push(Span::styled("● ", theme.accent()));
+        room = room.saturating_sub(2);
+    }
+    let note = note
+        .map(|n| fit(n, room / 2).into_owned())
+        .filter(|n| !n.trim().is_empty());
+    let name_w = room.saturating_sub(note.as_ref().map_or(0, |n| n.width() + 1));
+    let name = fit(&s.name, name_w).into_owned();
+    spans.push(Span::raw(match &note {
+        Some(_) => format!("{name} "),
+        None => name,
+    }));
+    if let Some(n) = note {
+        spans.push(Span::styled(n, theme.dim()));
+    }
+    Line::from(spans)
+}
+
+/// The BACKUP cell of a server in the profile's `ignore` list.
+pub(super) fn ignored_cell(theme: Theme) -> Span<'static> {
+    Span::styled(format!("– {}", crate::tui::text::IGNORED), theme.dim())
 }
 
 /// A server's backup state in one cell: the age of its last scheduled backup, or a flag.
