@@ -5,8 +5,8 @@ use std::cell::RefCell;
 use std::collections::{BTreeSet, HashMap};
 
 use super::queue::Kind;
-use crate::domain::filter::{Facts, Ignore, Query, Sort, State};
 use crate::domain::backups::{Backup, Protection, assess};
+use crate::domain::filter::{Facts, Ignore, Query, Sort, State};
 use crate::domain::timing::{Zones, next_run};
 use crate::domain::{Instance, InstanceId, Schedule, ScheduleId, ScheduleList};
 use crate::tui::msg::ReqId;
@@ -289,9 +289,9 @@ impl Fleet {
         let server = |i: &usize| all.get(*i);
         match self.sort {
             Sort::Api => {}
-            Sort::Name => rows.sort_by_cached_key(|i| {
-                server(i).map(|s| (s.name.to_lowercase(), s.id))
-            }),
+            Sort::Name => {
+                rows.sort_by_cached_key(|i| server(i).map(|s| (s.name.to_lowercase(), s.id)))
+            }
             Sort::Next => rows.sort_by_cached_key(|i| {
                 let next = server(i).and_then(|s| self.row(s.id, zones, now).next);
                 (next.is_none(), next)

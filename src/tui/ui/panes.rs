@@ -149,6 +149,8 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         + if show_ip { 16 } else { 0 }
         + if show_dc { 14 } else { 0 };
     let name_w = width.saturating_sub(fixed).max(8);
+    // Why rows matched, when no column shows it and the name cell has no room to say it.
+    let mut untold: Vec<String> = Vec::new();
     let rows = app
         .fleet
         .visible
@@ -168,7 +170,15 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
             if ignored && row != app.panes.server_sel {
                 style = theme.dim();
             }
-            let note = app.match_note(s, |f| hidden_field(f, show_ip, show_dc));
+            let note = app
+                .match_note(s, |f| hidden_field(f, show_ip, show_dc))
+                .filter(|n| {
+                    let fits = note_fits(n, name_w);
+                    if !fits && !untold.contains(n) {
+                        untold.push(n.clone());
+                    }
+                    fits
+                });
             let name = name_cell(app, s, note.as_deref(), name_w, theme);
             let mut cells = vec![Cell::from(name), Cell::from(fit(&s.status, 8))];
             if show_ip {
@@ -211,6 +221,15 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     }
     let table = Table::new(rows, widths).header(Row::new(header).style(theme.accent()));
     f.render_widget(table, inner);
+    if let Some(line) = untold_note(&untold, area.width, theme) {
+        let bottom = Rect::new(
+            area.x + 1,
+            area.bottom().saturating_sub(1),
+            area.width - 2,
+            1,
+        );
+        f.render_widget(Paragraph::new(line.right_aligned()), bottom);
+    }
 }
 
 /// The servers pane title's mark of the list's order (empty in the API's order).
@@ -261,6 +280,23 @@ pub(super) fn name_cell(
         spans.push(Span::styled(n, theme.dim()));
     }
     Line::from(spans)
+}
+
+/// Whether a note of why a row matched fits after a name of at least 10 cells.
+pub(super) fn note_fits(note: &str, name_w: usize) -> bool {
+    name_w >= note.width() + 1 + 10
+}
+
+/// The notes no row had room for, on the pane's bottom border (`matched dc:Poland`).
+pub(super) fn untold_note(notes: &[String], width: u16, theme: Theme) -> Option<Line<'static>> {
+    if notes.is_empty() || width < 12 {
+        return None;
+    }
+    let text = format!(" matched {} ", notes.join(", "));
+    Some(Line::styled(
+        truncate(&text, (width as usize).saturating_sub(4)),
+        theme.dim(),
+    ))
 }
 
 /// The BACKUP cell of a server in the profile's `ignore` list.
