@@ -154,10 +154,12 @@ fn rows_follow_the_states_as_loads_arrive() {
     });
     filter(&mut app, "state:unprotected");
     assert!(shown(&app).is_empty(), "no state is known yet");
-    // Answer the loads one by one: the rows appear as their states become known.
+    // Answer the loads one by one: the rows appear as their states become known, when the
+    // next frame is prepared (once per frame, however many answers arrived).
     let mut seen = Vec::new();
     while let Some(cmd) = pending.pop() {
         pending.extend(answer_one(&mut app, cmd));
+        app.prepare();
         seen.push(shown(&app));
     }
     assert_eq!(shown(&app), vec![4, 5]);
@@ -303,4 +305,25 @@ fn y_copies_the_selected_servers_or_schedules_id() {
     press(&mut app, [key(KeyCode::Tab), ch('G'), key(KeyCode::Tab)]);
     assert!(press(&mut app, [ch('y')]).is_empty());
     assert_eq!(app.notice.as_ref().unwrap().text, "No schedule selected.");
+}
+
+#[test]
+fn a_profile_switch_brings_that_profiles_ignore_list() {
+    let mut app = fleet();
+    let url = bsched::api::checked_url("http://127.0.0.1:9/").unwrap();
+    let ignore = Ignore::parse(&["ci-runner".to_string(), "status:stopped".into()]).unwrap();
+    let info = bsched::tui::msg::SessionInfo {
+        refresh: None,
+        ignore: ignore.clone(),
+        cache_key: None,
+        cached: None,
+        cache_error: None,
+        profile: "work".into(),
+        account: "ops@example.test".into(),
+        host: "127.0.0.1:9".into(),
+        zones: test_zones(),
+        settings: bsched::api::ClientConfig::new(url),
+    };
+    app.update(Msg::Switched { result: Ok(info) });
+    assert_eq!(app.session.ignore, ignore);
 }

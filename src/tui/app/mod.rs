@@ -277,6 +277,7 @@ impl App {
     /// Work to do before a frame is drawn (pure, no I/O): the fleet view is computed again
     /// once per frame at most, however many answers arrived.
     pub fn prepare(&mut self) {
+        self.refilter_if_stale();
         if self.layers.get::<UpcomingView>().is_some_and(|v| v.stale) {
             let data = UpcomingView::compute(self);
             if let Some(v) = self.layers.get_mut::<UpcomingView>() {
@@ -342,7 +343,6 @@ impl App {
     /// fleet in the cache once everything asked for has arrived.
     pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
         let mut cmds = self.handle(msg);
-        self.refilter_if_stale();
         if !self.quit {
             cmds.extend(self.pump());
             if !self.fleet.busy() {

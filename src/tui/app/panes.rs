@@ -88,6 +88,8 @@ impl App {
             .server_sel
             .min(self.fleet.visible.len().saturating_sub(1));
         match (&self.fleet.filter_error, before) {
+            // Said once per new error (not again at each refresh of the rows).
+            (Some(e), Some(old)) if *e == old => {}
             (Some(e), _) => self.notify(text::filter_error(e), true),
             (None, Some(old)) => {
                 if self
