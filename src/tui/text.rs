@@ -488,6 +488,10 @@ pub fn sort_title(label: &str) -> String {
 /// The BACKUP cell of a server in the profile's `ignore` list.
 pub const IGNORED: &str = "ignored";
 
+/// The detail pane of a server in the profile's `ignore` list.
+pub const IGNORED_DETAIL: &str =
+    "– Ignored: the profile's ignore list says this server needs no backup.";
+
 /// An id went to the clipboard (`what` is e.g. `server web-1`).
 pub fn copied(what: &str, id: u64) -> String {
     format!("Copied the id of {what} to the clipboard: {id}.")

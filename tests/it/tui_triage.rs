@@ -262,6 +262,10 @@ fn ignored_servers_are_shown_as_ignored_not_unprotected() {
     let row = s.lines().find(|l| l.contains("staging")).expect("listed");
     assert!(row.contains("– ignored"), "{s}");
     assert!(!row.contains("unprotected"), "{row}");
+    // Its details say why.
+    press(&mut app, [ch('G')]);
+    let s = screen(&app, 120, 30);
+    assert!(s.contains("Ignored: the profile's ignore list"), "{s}");
     // Kept out of the unprotected triage, found by state:ignored.
     filter(&mut app, "state:unprotected");
     assert_eq!(shown(&app), vec![4]);

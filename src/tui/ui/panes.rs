@@ -299,6 +299,16 @@ pub(super) fn untold_note(notes: &[String], width: u16, theme: Theme) -> Option<
     ))
 }
 
+/// The detail pane's line for a server in the profile's `ignore` list.
+pub(super) fn ignored_line(
+    app: &App,
+    s: &crate::domain::Instance,
+    theme: Theme,
+) -> Option<Line<'static>> {
+    app.ignored(s)
+        .then(|| Line::styled(crate::tui::text::IGNORED_DETAIL, theme.dim()))
+}
+
 /// The BACKUP cell of a server in the profile's `ignore` list.
 pub(super) fn ignored_cell(theme: Theme) -> Span<'static> {
     Span::styled(format!("– {}", crate::tui::text::IGNORED), theme.dim())
@@ -524,6 +534,13 @@ fn protection_line(app: &App, id: u64, theme: Theme) -> Line<'static> {
         Some(t) => format!("{} ({})", age(app.now, t), local_stamp(zone, t)),
         None => "never".into(),
     };
+    if let Some(line) = app
+        .fleet
+        .server(id)
+        .and_then(|s| ignored_line(app, s, theme))
+    {
+        return line;
+    }
     match app.protection(id) {
         None => match app.fleet.backups.get(&id).and_then(|b| b.error.clone()) {
             Some(e) => Line::styled(format!("Backups: {e}"), theme.error()),
