@@ -211,7 +211,7 @@ fn lower_contains(hay: &str, needle: &str) -> bool {
     hay.to_lowercase().contains(needle)
 }
 
-fn matches_term(t: &Term, f: &Facts) -> bool {
+pub(super) fn matches_term(t: &Term, f: &Facts) -> bool {
     let s = f.server;
     match t {
         Term::Text(x) => {
@@ -228,7 +228,7 @@ fn matches_term(t: &Term, f: &Facts) -> bool {
 }
 
 /// A value as an error sentence quotes it: printable, at most 40 characters.
-fn shown(value: &str) -> String {
+pub(super) fn shown(value: &str) -> String {
     crate::sanitize::for_terminal(value)
         .chars()
         .take(40)
@@ -240,7 +240,7 @@ fn words<'a>(list: impl Iterator<Item = &'a str>) -> String {
 }
 
 /// Splits a filter into words at spaces, keeping double-quoted runs together (quotes removed).
-fn words_of(text: &str) -> Result<Vec<String>, FilterError> {
+pub(super) fn words_of(text: &str) -> Result<Vec<String>, FilterError> {
     let mut out = Vec::new();
     let mut word = String::new();
     let mut quoted = false;
@@ -275,7 +275,7 @@ fn words_of(text: &str) -> Result<Vec<String>, FilterError> {
 }
 
 /// Reads one word.
-fn term(word: &str) -> Result<Term, FilterError> {
+pub(super) fn term(word: &str) -> Result<Term, FilterError> {
     let Some((key, value)) = word.split_once(':') else {
         return Ok(Term::Text(word.to_lowercase()));
     };
@@ -322,183 +322,11 @@ fn example(key: &str) -> &'static str {
     }
 }
 
-/// Completes the filter's last word (Tab while the filter is typed): a key's beginning to the
-/// key (`st` → `state:`), a value's beginning to the first value it begins (`state:u` →
-/// `state:unprotected`), and a whole value to the next one, so that Tab again cycles. Values of
-/// `dc:` and `status:` come from `dcs` and `statuses` (the servers'), in their order. None when
-/// there is nothing to complete.
-pub fn complete(text: &str, dcs: &[String], statuses: &[String]) -> Option<String> {
-    let start = text
-        .char_indices()
-        .rev()
-        .find(|(_, c)| c.is_whitespace())
-        .map_or(0, |(i, c)| i + c.len_utf8());
-    let (head, last) = text.split_at(start);
-    if last.is_empty() {
-        return None;
-    }
-    let done = match last.split_once(':') {
-        None => {
-            let l = last.to_ascii_lowercase();
-            let key = KEYS.iter().find(|k| k.starts_with(&l))?;
-            format!("{key}:")
-        }
-        Some((key, value)) => {
-            let key = key.to_ascii_lowercase();
-            let values: Vec<String> = match key.as_str() {
-                "state" => State::ALL.iter().map(|s| s.word().to_string()).collect(),
-                "dc" => distinct(dcs),
-                "status" => distinct(statuses),
-                _ => return None,
-            };
-            let v = value.to_lowercase();
-            let pos = values.iter().position(|x| x.to_lowercase() == v);
-            let next = match pos {
-                Some(i) if !values.is_empty() => &values[(i + 1) % values.len()],
-                _ => values.iter().find(|x| x.to_lowercase().starts_with(&v))?,
-            };
-            let next = if next.contains(char::is_whitespace) {
-                format!("\"{next}\"")
-            } else {
-                next.clone()
-            };
-            format!("{key}:{next}")
-        }
-    };
-    (done != last).then(|| format!("{head}{done}"))
-}
+mod ignore;
+mod sort;
 
-fn distinct(list: &[String]) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    for x in list {
-        let x = x.trim();
-        if !x.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(x)) {
-            out.push(x.to_string());
-        }
-    }
-    out
-}
-
-/// The filter Tab fills in when the filter is empty: the servers without a schedule.
-pub const PRESET: &str = "state:unprotected";
-
-/// The order of the server list.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
-pub enum Sort {
-    /// As the API lists them.
-    #[default]
-    Api,
-    /// By name (any case), then id.
-    Name,
-    /// Soonest next run first; servers without one last.
-    Next,
-    /// Oldest last scheduled backup first (never backed up first of all); not yet known last.
-    Backup,
-    /// Most urgent state first: missed, unprotected, waiting, ok, ignored; not yet known last.
-    State,
-}
-
-impl Sort {
-    /// The next order of the cycle: API order, NAME, NEXT, BACKUP, STATE, API order again.
-    pub fn next(self) -> Sort {
-        match self {
-            Sort::Api => Sort::Name,
-            Sort::Name => Sort::Next,
-            Sort::Next => Sort::Backup,
-            Sort::Backup => Sort::State,
-            Sort::State => Sort::Api,
-        }
-    }
-
-    /// How the pane title names it (None for the API's order).
-    pub fn label(self) -> Option<&'static str> {
-        match self {
-            Sort::Api => None,
-            Sort::Name => Some("NAME"),
-            Sort::Next => Some("NEXT"),
-            Sort::Backup => Some("BACKUP"),
-            Sort::State => Some("STATE"),
-        }
-    }
-
-    /// Whether the order depends on loaded schedules and backups (and the clock).
-    pub fn uses_data(self) -> bool {
-        matches!(self, Sort::Next | Sort::Backup | Sort::State)
-    }
-}
-
-/// A profile's `ignore` list: servers that need no backup. Each entry is a server's exact name
-/// or id, or filter words (`status:stopped`, `dc:Lab state:unprotected`); in an entry with
-/// filter words, a plain word is an exact name or id too. A server is ignored when any entry
-/// matches it. `state:` words are matched against the server's own backup state.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Ignore {
-    rules: Vec<Vec<Rule>>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Rule {
-    /// An exact name or id.
-    Server(String),
-    /// A filter term (never plain text).
-    Term(Term),
-}
-
-impl Ignore {
-    /// Reads the entries; an entry that cannot be read is named in the error.
-    pub fn parse(entries: &[String]) -> Result<Ignore, FilterError> {
-        let mut rules = Vec::new();
-        for entry in entries {
-            let e = entry.trim();
-            if e.is_empty() {
-                return Err(FilterError("an entry is empty".into()));
-            }
-            let bad = |err: FilterError| FilterError(format!("'{}': {err}", shown(e)));
-            let words = words_of(e).map_err(bad)?;
-            let keyed: Vec<Term> = words
-                .iter()
-                .map(|w| term(w))
-                .collect::<Result<Vec<_>, _>>()
-                .map_err(bad)?;
-            let has_key = keyed.iter().any(|t| !matches!(t, Term::Text(_)));
-            if !has_key {
-                // A whole entry without keys is one name, spaces and all.
-                rules.push(vec![Rule::Server(e.to_string())]);
-                continue;
-            }
-            let mut rule = Vec::new();
-            for (w, t) in words.iter().zip(keyed) {
-                match t {
-                    Term::State(State::Ignored) => {
-                        return Err(bad(FilterError(
-                            "state:ignored cannot be used in the ignore list".into(),
-                        )));
-                    }
-                    Term::Text(_) => rule.push(Rule::Server(w.clone())),
-                    t => rule.push(Rule::Term(t)),
-                }
-            }
-            rules.push(rule);
-        }
-        Ok(Ignore { rules })
-    }
-
-    /// Whether the list is empty.
-    pub fn is_empty(&self) -> bool {
-        self.rules.is_empty()
-    }
-
-    /// Whether the server is ignored; `state` is its own backup state (never `Ignored`).
-    pub fn matches(&self, server: &Instance, state: Option<State>) -> bool {
-        let facts = Facts { server, state };
-        self.rules.iter().any(|rule| {
-            rule.iter().all(|r| match r {
-                Rule::Server(n) => server.name.trim() == n || server.id.to_string() == *n,
-                Rule::Term(t) => matches_term(t, &facts),
-            })
-        })
-    }
-}
+pub use ignore::Ignore;
+pub use sort::{PRESET, Sort, complete};
 
 #[cfg(test)]
 mod tests {
@@ -581,87 +409,6 @@ mod tests {
                 (Field::Dc, "Poland".to_string()),
                 (Field::Status, "stopped".to_string()),
                 (Field::Ip, "10.0.0.9".to_string()),
-            ]
-        );
-    }
-
-    #[test]
-    fn tab_completes_keys_and_cycles_values() {
-        let dcs = vec![
-            "Poland".to_string(),
-            "Netherlands-2".into(),
-            "poland".into(),
-        ];
-        let st = vec!["active".to_string(), "stopped".into()];
-        let c = |t: &str| complete(t, &dcs, &st);
-        assert_eq!(c("st").as_deref(), Some("state:"));
-        assert_eq!(c("web sta").as_deref(), Some("web state:"));
-        assert_eq!(c("stat").as_deref(), Some("state:"));
-        assert_eq!(c("statu").as_deref(), Some("status:"));
-        assert_eq!(c("d").as_deref(), Some("dc:"));
-        assert_eq!(c("state:u").as_deref(), Some("state:unprotected"));
-        assert_eq!(c("state:unprotected").as_deref(), Some("state:waiting"));
-        assert_eq!(c("state:ignored").as_deref(), Some("state:missed"));
-        assert_eq!(c("dc:p").as_deref(), Some("dc:Poland"));
-        assert_eq!(c("dc:Poland").as_deref(), Some("dc:Netherlands-2"));
-        assert_eq!(c("status:s").as_deref(), Some("status:stopped"));
-        assert_eq!(c("state:zz"), None);
-        assert_eq!(c("web "), None);
-        assert_eq!(c(""), None);
-        assert_eq!(c("xyz"), None);
-    }
-
-    #[test]
-    fn ignore_entries_are_exact_names_ids_or_terms() {
-        let list = |e: &[&str]| Ignore::parse(&e.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-        let ig = list(&[
-            "ci-runner",
-            "status:stopped",
-            "4711",
-            "my server",
-            "dc:lab web",
-        ])
-        .expect("ignore");
-        let runner = server(1, "ci-runner", "Poland", "active");
-        let runner2 = server(2, "ci-runner-2", "Poland", "active");
-        let stopped = server(3, "old", "Poland", "stopped");
-        let by_id = server(4711, "x", "Poland", "active");
-        let spaced = server(5, "my server", "Poland", "active");
-        let lab_web = server(6, "web", "Lab-1", "active");
-        let web = server(7, "web", "Poland", "active");
-        assert!(ig.matches(&runner, None));
-        assert!(!ig.matches(&runner2, None), "a name is matched whole");
-        assert!(ig.matches(&stopped, None));
-        assert!(ig.matches(&by_id, None));
-        assert!(ig.matches(&spaced, None));
-        assert!(ig.matches(&lab_web, None));
-        assert!(!ig.matches(&web, None));
-        let by_state = list(&["state:unprotected"]).expect("state");
-        assert!(by_state.matches(&web, Some(State::Unprotected)));
-        assert!(!by_state.matches(&web, Some(State::Ok)));
-        assert!(list(&["state:ignored"]).is_err());
-        let e = list(&["ok", "foo:bar"]).expect_err("unknown key");
-        assert!(e.0.starts_with("'foo:bar': "), "{e}");
-        assert!(list(&[" "]).is_err());
-        assert!(Ignore::default().is_empty());
-    }
-
-    #[test]
-    fn sort_cycles_through_every_order() {
-        let mut s = Sort::default();
-        let mut seen = Vec::new();
-        for _ in 0..5 {
-            s = s.next();
-            seen.push(s.label());
-        }
-        assert_eq!(
-            seen,
-            vec![
-                Some("NAME"),
-                Some("NEXT"),
-                Some("BACKUP"),
-                Some("STATE"),
-                None
             ]
         );
     }
