@@ -472,6 +472,10 @@ pub fn filter_error(e: &str) -> String {
     format!("Filter: {e}.")
 }
 
+/// A `state:` filter shows nothing yet while the states are still loading.
+pub const STATES_LOADING: &str =
+    "No server matches the filter yet: backup states are still loading.";
+
 /// The server list's new order.
 pub fn sorted(label: Option<&str>) -> String {
     match label {

@@ -154,6 +154,11 @@ fn rows_follow_the_states_as_loads_arrive() {
     });
     filter(&mut app, "state:unprotected");
     assert!(shown(&app).is_empty(), "no state is known yet");
+    let s = screen(&app, 120, 30);
+    assert!(
+        s.contains("No server matches the filter yet: backup states"),
+        "{s}"
+    );
     // Answer the loads one by one: the rows appear as their states become known, when the
     // next frame is prepared (once per frame, however many answers arrived).
     let mut seen = Vec::new();

@@ -131,6 +131,8 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
             Line::styled("No servers on this account.", theme.dim())
         } else if let Some(e) = &app.fleet.filter_error {
             Line::styled(crate::tui::text::filter_error(e), theme.error())
+        } else if app.fleet.query.uses_state() && app.fleet.busy() {
+            Line::styled(crate::tui::text::STATES_LOADING, theme.warn())
         } else {
             Line::styled("No server matches the filter.", theme.dim())
         };
