@@ -25,6 +25,8 @@ pub struct Account {
     pub zones: Zones,
     /// The TUI's automatic refresh (`refresh`), if on.
     pub refresh: Option<std::time::Duration>,
+    /// The servers that need no backup (`ignore`).
+    pub ignore: crate::domain::filter::Ignore,
 }
 
 /// The change journal of `profile`: `journal.jsonl` in the data directory `env` names (see
@@ -60,6 +62,7 @@ pub fn open(
         journal,
         zones: resolved.zones,
         refresh: resolved.refresh,
+        ignore: resolved.ignore,
     })
 }
 

@@ -7,6 +7,7 @@ use std::time::Duration;
 use serde::Deserialize;
 
 use crate::api::{ClientConfig, Secret, checked_url};
+use crate::domain::filter::Ignore;
 use crate::domain::timing::{DEFAULT_SERVER_ZONE, Zones, parse_zone};
 
 /// The API endpoint when nothing else is configured.
@@ -60,6 +61,8 @@ pub struct Profile {
     /// How often the TUI reads the server list and the servers on screen again (`"5m"`);
     /// off when not set.
     pub refresh: Option<String>,
+    /// Servers that need no backup: names, ids or filter words (see [`crate::domain::filter::Ignore`]).
+    pub ignore: Option<Vec<String>>,
 }
 
 /// Where the config file is, by default.
@@ -122,6 +125,8 @@ pub struct Resolved {
     pub zones: Zones,
     /// The TUI's automatic refresh (`refresh`), if on.
     pub refresh: Option<Duration>,
+    /// The servers that need no backup (`ignore`).
+    pub ignore: Ignore,
 }
 
 impl Resolved {
@@ -339,7 +344,10 @@ pub fn resolve(
         .map(parse_refresh)
         .transpose()?
         .flatten();
+    let ignore = Ignore::parse(prof.ignore.as_deref().unwrap_or_default())
+        .map_err(|e| ConfigError(format!("profile '{name}': ignore: {e}")))?;
     Ok(Resolved {
+        ignore,
         profile: name,
         client,
         warnings,

@@ -201,6 +201,7 @@ async fn run_tui(cli: &Cli) -> Result<(), CliError> {
         acc.client.keep_session_alive(tui::KEEPALIVE_EVERY);
         let mut app = App::new(Session::for_client(&acc.client, &acc.label), keys);
         app.session.refresh = acc.refresh;
+        app.session.ignore = acc.ignore;
         let (kept, reading) = open_cache(&mut app, &acc.profile, &acc.client.host(), &acc.label);
         let executor = Executor::new(Some(acc.client), Some(acc.journal)).with_cache(kept);
         (app, executor, reading)

@@ -7,7 +7,7 @@ use jiff::Timestamp;
 use serde::Serialize;
 
 use super::args::{Cli, Target};
-use super::context::{client_for, connect, fleet};
+use super::context::{client_for, fleet};
 use super::error::CliError;
 use super::names;
 use super::output::{print_json, print_text};
@@ -16,6 +16,7 @@ use super::table;
 use crate::api::Client;
 use crate::domain::Instance;
 use crate::domain::backups::{Backup, Protection, assess};
+use crate::domain::filter::{Ignore, State};
 use crate::domain::timing::{Zones, local_stamp};
 use crate::sanitize::for_terminal;
 
@@ -54,7 +55,9 @@ pub(super) async fn backups(
     json: bool,
     out: &mut dyn Write,
 ) -> Result<(), CliError> {
-    let (_, client, zones) = connect(cli)?;
+    let resolved = super::context::resolve_with_credentials(cli)?;
+    let (zones, ignore) = (resolved.zones.clone(), resolved.ignore.clone());
+    let client = Client::new(resolved.client)?;
     let shown = Shown {
         json,
         quiet,
@@ -65,7 +68,7 @@ pub(super) async fn backups(
             let id = names::server(&client, target).await?.id;
             backups_of(&client, id, json, cli.wide, out).await
         }
-        None => protection(&client, &zones, check, shown, out).await,
+        None => protection(&client, &zones, &ignore, check, shown, out).await,
     }
 }
 
@@ -92,6 +95,8 @@ struct ServerState {
     server: String,
     schedules: usize,
     backup_rotation: Option<u8>,
+    /// In the profile's `ignore` list: never a problem for `--check`.
+    ignored: bool,
     #[serde(flatten)]
     protection: Protection,
 }
@@ -101,6 +106,7 @@ struct ServerState {
 async fn protection(
     client: &Client,
     zones: &Zones,
+    ignore: &Ignore,
     check: bool,
     shown: Shown,
     out: &mut dyn Write,
@@ -113,18 +119,22 @@ async fn protection(
     let states: Vec<ServerState> = fleet
         .iter()
         .zip(&backups)
-        .map(|((server, list), backups)| ServerState {
-            instance_id: server.id,
-            server: server.name.clone(),
-            schedules: list.schedules.len(),
-            backup_rotation: list.backup_rotation,
-            protection: assess(&list.schedules, backups, &zones.server, now),
+        .map(|((server, list), backups)| {
+            let protection = assess(&list.schedules, backups, &zones.server, now);
+            ServerState {
+                instance_id: server.id,
+                server: server.name.clone(),
+                schedules: list.schedules.len(),
+                backup_rotation: list.backup_rotation,
+                ignored: ignore.matches(server, Some(State::of(&protection))),
+                protection,
+            }
         })
         .collect();
     // `--quiet`: only the problems (nothing at all when there is none).
     let printed: Vec<&ServerState> = states
         .iter()
-        .filter(|s| !shown.quiet || is_problem(&s.protection))
+        .filter(|s| !shown.quiet || (!s.ignored && is_problem(&s.protection)))
         .collect();
     if shown.json {
         // JSON stays JSON: `[]` when quiet and all is well.
@@ -145,6 +155,7 @@ async fn protection(
                     })
                     .unwrap_or_else(|| "never".into());
                 let state = match &s.protection {
+                    p if s.ignored => format!("ignored ({})", p.word()),
                     Protection::Missed { expected, .. } => {
                         format!("MISSED the {} run", local_stamp(&zones.local, *expected))
                     }
@@ -170,13 +181,14 @@ async fn protection(
     }
     let bad: Vec<std::borrow::Cow<str>> = states
         .iter()
-        .filter(|s| is_problem(&s.protection))
+        .filter(|s| !s.ignored && is_problem(&s.protection))
         .map(|s| for_terminal(&s.server))
         .collect();
     if check && !bad.is_empty() {
         return Err(CliError::Found(format!(
-            "{} server(s) missed a backup or have no schedule: {}",
-            bad.len(),
+            "{} missed a backup or {} no schedule: {}",
+            crate::domain::plural(bad.len(), "server", "servers"),
+            if bad.len() == 1 { "has" } else { "have" },
             bad.join(", ")
         )));
     }

@@ -1,6 +1,7 @@
 //! Domain types: weekdays, times, names, schedules and instances. No I/O.
 
 pub mod backups;
+pub mod filter;
 pub mod plan;
 mod time;
 pub mod timing;

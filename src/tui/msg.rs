@@ -159,6 +159,8 @@ pub struct SessionInfo {
     pub zones: Zones,
     /// Its automatic refresh, if on.
     pub refresh: Option<std::time::Duration>,
+    /// The servers that need no backup (`ignore`).
+    pub ignore: crate::domain::filter::Ignore,
     /// Its last-known fleet (host and account its cache is kept under, and what was read).
     pub cache_key: Option<(String, String)>,
     /// Its last-known fleet, when one was kept.
@@ -266,6 +268,11 @@ pub enum Cmd {
     SwitchProfile {
         /// The profile's name.
         name: String,
+    },
+    /// Put text on the clipboard: the loop writes it to the terminal as OSC 52.
+    Clipboard {
+        /// What to copy (an id).
+        text: String,
     },
     /// Leave the loop.
     Quit,

@@ -228,7 +228,11 @@ async fn event_loop(
                 return Ok(());
             }
             for cmd in cmds {
-                executor.spawn(cmd, &tx);
+                match cmd {
+                    // The terminal is the loop's: the clipboard goes through it, at once.
+                    Cmd::Clipboard { text } => copy_to_clipboard(terminal, &text),
+                    cmd => executor.spawn(cmd, &tx),
+                }
             }
             if app.quit {
                 return Ok(());
@@ -306,3 +310,70 @@ fn spawn_signals(tx: mpsc::UnboundedSender<Msg>, term: mpsc::UnboundedSender<Ter
 
 #[cfg(not(unix))]
 fn spawn_signals(_tx: mpsc::UnboundedSender<Msg>, _term: mpsc::UnboundedSender<TermEvent>) {}
+
+/// Writes `text` to the terminal's clipboard. A terminal that does not know OSC 52 ignores it;
+/// a failed write is logged, not shown (the screen stays as it was).
+fn copy_to_clipboard(terminal: &mut ratatui::DefaultTerminal, text: &str) {
+    use std::io::Write;
+    let out = terminal.backend_mut();
+    if let Err(e) = out.write_all(&osc52(text)).and_then(|()| out.flush()) {
+        tracing::warn!("could not write to the clipboard: {e}");
+    }
+}
+
+/// The OSC 52 sequence that sets the clipboard to `text`: `ESC ] 52 ; c ; BASE64 BEL`. The
+/// text travels base64-encoded, so no byte of it can end the sequence or reach the terminal raw.
+pub fn osc52(text: &str) -> Vec<u8> {
+    let mut out = b"\x1b]52;c;".to_vec();
+    out.extend(base64(text.as_bytes()).bytes());
+    out.push(0x07);
+    out
+}
+
+/// Standard base64 (RFC 4648, with padding).
+fn base64(bytes: &[u8]) -> String {
+    const ABC: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(bytes.len().div_ceil(3) * 4);
+    for chunk in bytes.chunks(3) {
+        let b = [
+            chunk[0],
+            chunk.get(1).copied().unwrap_or(0),
+            chunk.get(2).copied().unwrap_or(0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18u32, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(char::from(ABC[((n >> shift) & 63) as usize]));
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod clipboard_tests {
+    use super::*;
+
+    #[test]
+    fn osc52_carries_the_text_base64_encoded() {
+        assert_eq!(osc52("5203770"), b"\x1b]52;c;NTIwMzc3MA==\x07".to_vec());
+        assert_eq!(osc52(""), b"\x1b]52;c;\x07".to_vec());
+        // RFC 4648's test vectors.
+        for (plain, coded) in [
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(plain.as_bytes()), coded);
+        }
+        // A hostile text cannot end the sequence early or reach the terminal raw.
+        let seq = osc52("a\x07\x1b]0;pwned\x07");
+        assert_eq!(seq.iter().filter(|b| **b == 0x07).count(), 1);
+        assert_eq!(seq.iter().filter(|b| **b == 0x1b).count(), 1);
+    }
+}

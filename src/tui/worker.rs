@@ -207,6 +207,7 @@ async fn run(ctx: &Ctx, profiles: &Profiles, cmd: Cmd) -> (Option<Msg>, Option<C
                         account: acc.label.clone(),
                         zones: acc.zones,
                         refresh: acc.refresh,
+                        ignore: acc.ignore,
                         settings: acc.client.settings_without_secrets(),
                         cache_key: Some((host.clone(), acc.label)),
                         cached: kept.cached.map(Box::new),
@@ -336,6 +337,7 @@ async fn api(ctx: &Ctx, cmd: Cmd) -> Option<Msg> {
         | Cmd::Login { .. }
         | Cmd::LoadJournal
         | Cmd::SwitchProfile { .. }
+        | Cmd::Clipboard { .. }
         | Cmd::SaveCache { .. } => {
             return None;
         }

@@ -323,6 +323,7 @@ fn the_journal_view_and_profile_switching() {
     let url = bsched::api::checked_url("http://127.0.0.1:9/").unwrap();
     let info = bsched::tui::msg::SessionInfo {
         refresh: None,
+        ignore: Default::default(),
         cache_key: None,
         cached: None,
         cache_error: None,

@@ -1078,6 +1078,7 @@ fn switching_profile_forgets_the_panel_filter() {
     let url = bsched::api::checked_url("http://127.0.0.1:9/").unwrap();
     let info = bsched::tui::msg::SessionInfo {
         refresh: None,
+        ignore: Default::default(),
         cache_key: None,
         cached: None,
         cache_error: None,

@@ -6,6 +6,7 @@ use std::collections::{BTreeSet, HashMap};
 
 use super::queue::Kind;
 use crate::domain::backups::{Backup, Protection, assess};
+use crate::domain::filter::{Facts, Ignore, Query, Sort, State};
 use crate::domain::timing::{Zones, next_run};
 use crate::domain::{Instance, InstanceId, Schedule, ScheduleId, ScheduleList};
 use crate::tui::msg::ReqId;
@@ -129,6 +130,14 @@ pub struct Fleet {
     pub(crate) saved_version: u64,
     /// Server rows computed for the current data version and minute.
     row_cache: RefCell<HashMap<InstanceId, (u64, i64, RowInfo)>>,
+    /// The filter as read (empty when it has an error).
+    pub query: Query,
+    /// Why the filter cannot be read, if it cannot (then no server is shown).
+    pub filter_error: Option<String>,
+    /// The order of the server list (`s` cycles it).
+    pub sort: Sort,
+    /// The data version and minute `visible` was computed at, when it depends on them.
+    pub(crate) filtered_at: Option<(u64, i64)>,
 }
 
 impl Fleet {
@@ -236,22 +245,92 @@ impl Fleet {
             .next(|id, kind| super::queue::rank(positions, selected, id, kind))
     }
 
-    /// Recomputes which servers match the filter (case-insensitive, on name, IP, data centre).
-    pub(crate) fn refilter(&mut self) {
-        let needle = self.filter.to_lowercase();
-        self.visible = self
-            .servers()
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| {
-                needle.is_empty()
-                    || s.name.to_lowercase().contains(&needle)
-                    || s.ip.contains(&needle)
-                    || s.datacenter.to_lowercase().contains(&needle)
-            })
-            .map(|(i, _)| i)
-            .collect();
+    /// Recomputes which servers match the filter (see [`crate::domain::filter`]) and puts
+    /// them in the chosen order. A filter that cannot be read shows no server and keeps its
+    /// sentence in `filter_error`.
+    pub(crate) fn refilter(&mut self, zones: &Zones, now: jiff::Timestamp, ignore: &Ignore) {
+        match Query::parse(&self.filter) {
+            Ok(q) => {
+                self.query = q;
+                self.filter_error = None;
+            }
+            Err(e) => {
+                self.query = Query::default();
+                self.filter_error = Some(e.to_string());
+            }
+        }
+        let dynamic = self.query.uses_state() || self.sort.uses_data();
+        self.filtered_at = dynamic.then(|| (self.data_version, now.as_second().div_euclid(60)));
+        let mut visible: Vec<usize> = if self.filter_error.is_some() {
+            Vec::new()
+        } else {
+            self.servers()
+                .iter()
+                .enumerate()
+                .filter(|(_, s)| {
+                    let state = if self.query.uses_state() {
+                        self.state_of(s, zones, now, ignore)
+                    } else {
+                        None
+                    };
+                    self.query.matches(&Facts { server: s, state })
+                })
+                .map(|(i, _)| i)
+                .collect()
+        };
+        self.sort_rows(&mut visible, zones, now, ignore);
+        self.visible = visible;
         self.positions = None;
+    }
+
+    /// Puts rows (indices into the server list) in the chosen order; ties keep the API's.
+    fn sort_rows(&self, rows: &mut [usize], zones: &Zones, now: jiff::Timestamp, ig: &Ignore) {
+        let all = self.servers();
+        let server = |i: &usize| all.get(*i);
+        match self.sort {
+            Sort::Api => {}
+            Sort::Name => {
+                rows.sort_by_cached_key(|i| server(i).map(|s| (s.name.to_lowercase(), s.id)))
+            }
+            Sort::Next => rows.sort_by_cached_key(|i| {
+                let next = server(i).and_then(|s| self.row(s.id, zones, now).next);
+                (next.is_none(), next)
+            }),
+            Sort::Backup => rows.sort_by_cached_key(|i| {
+                // Never backed up first, then the oldest; not yet known last.
+                match server(i).and_then(|s| self.row(s.id, zones, now).protection) {
+                    Some(p) => (0, p.last().map_or(i64::MIN, |t| t.as_second())),
+                    None => (1, 0),
+                }
+            }),
+            Sort::State => rows.sort_by_cached_key(|i| {
+                let state = server(i).and_then(|s| self.state_of(s, zones, now, ig));
+                (state.is_none(), state)
+            }),
+        }
+    }
+
+    /// A server's backup state as the filter and the rows name it: `Ignored` when the
+    /// profile's `ignore` list holds it, else its protection's (None until loaded).
+    pub fn state_of(
+        &self,
+        s: &Instance,
+        zones: &Zones,
+        now: jiff::Timestamp,
+        ignore: &Ignore,
+    ) -> Option<State> {
+        let own = self.row(s.id, zones, now).protection.map(|p| State::of(&p));
+        if !ignore.is_empty() && ignore.matches(s, own) {
+            Some(State::Ignored)
+        } else {
+            own
+        }
+    }
+
+    /// Whether the rows shown depend on data or a minute that changed since they were chosen.
+    pub(crate) fn filter_stale(&self, now: jiff::Timestamp) -> bool {
+        self.filtered_at
+            .is_some_and(|at| at != (self.data_version, now.as_second().div_euclid(60)))
     }
 
     /// The marked servers (in id order), except `skip`, as form targets.

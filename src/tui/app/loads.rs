@@ -211,6 +211,7 @@ impl App {
         session.profile = info.profile;
         session.zones = info.zones;
         session.refresh = info.refresh;
+        session.ignore = info.ignore;
         session.cache_key = info.cache_key;
         session.settings = Some(info.settings);
         // Nothing of the old account stays: its servers, marks, plans and pending deletes.

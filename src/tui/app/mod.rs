@@ -9,6 +9,7 @@ mod loads;
 pub mod panes;
 pub mod queue;
 pub mod session;
+mod triage;
 pub mod undo;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -276,6 +277,7 @@ impl App {
     /// Work to do before a frame is drawn (pure, no I/O): the fleet view is computed again
     /// once per frame at most, however many answers arrived.
     pub fn prepare(&mut self) {
+        self.refilter_if_stale();
         if self.layers.get::<UpcomingView>().is_some_and(|v| v.stale) {
             let data = UpcomingView::compute(self);
             if let Some(v) = self.layers.get_mut::<UpcomingView>() {

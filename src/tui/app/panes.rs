@@ -59,6 +59,10 @@ impl App {
     /// A key with no layer open.
     pub(super) fn on_main_key(&mut self, key: &KeyEvent) -> Vec<Cmd> {
         if self.panes.filter_editing {
+            if key.code == KeyCode::Tab && key.modifiers.is_empty() {
+                self.complete_filter();
+                return Vec::new();
+            }
             self.filter_key(key);
             return Vec::new();
         }
@@ -72,13 +76,32 @@ impl App {
         self.on_action(action)
     }
 
-    /// Recomputes the filtered rows and keeps the selection on one of them.
+    /// Recomputes the filtered rows and keeps the selection on one of them. A filter that
+    /// cannot be read says why on the status line (and shows no server); the sentence goes
+    /// once the filter is right again.
     pub(crate) fn refilter(&mut self) {
-        self.fleet.refilter();
+        let before = self.fleet.filter_error.take();
+        self.fleet
+            .refilter(&self.session.zones, self.now, &self.session.ignore);
         self.panes.server_sel = self
             .panes
             .server_sel
             .min(self.fleet.visible.len().saturating_sub(1));
+        match (&self.fleet.filter_error, before) {
+            // Said once per new error (not again at each refresh of the rows).
+            (Some(e), Some(old)) if *e == old => {}
+            (Some(e), _) => self.notify(text::filter_error(e), true),
+            (None, Some(old)) => {
+                if self
+                    .notice
+                    .as_ref()
+                    .is_some_and(|n| n.text == text::filter_error(&old))
+                {
+                    self.notice = None;
+                }
+            }
+            (None, None) => {}
+        }
     }
 
     fn filter_key(&mut self, key: &KeyEvent) {
@@ -255,6 +278,8 @@ impl App {
                     self.notify(text::select_schedule_first(&self.keymap), true);
                 }
             }
+            Action::Sort => self.cycle_sort(),
+            Action::CopyId => return self.copy_id(),
             // The layers' own actions mean nothing here.
             _ => {}
         }

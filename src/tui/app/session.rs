@@ -23,6 +23,9 @@ pub struct Session {
     pub refresh: Option<std::time::Duration>,
     /// The host and account the last-known fleet is kept under (None: not kept).
     pub cache_key: Option<(String, String)>,
+    /// The profile's servers that need no backup (`ignore`): shown as ignored, never flagged
+    /// unprotected.
+    pub ignore: crate::domain::filter::Ignore,
 }
 
 impl Session {

@@ -10,6 +10,7 @@ mod panes;
 pub mod plan;
 pub mod retention;
 pub mod theme;
+mod triage;
 pub mod upcoming;
 
 use ratatui::Frame;

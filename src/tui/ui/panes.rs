@@ -7,6 +7,9 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 use unicode_width::UnicodeWidthStr;
 
+use super::triage::{
+    hidden_field, ignored_cell, ignored_line, name_cell, note_fits, sort_mark, untold_note,
+};
 use super::{Theme, fit, spinner, truncate};
 use crate::domain::backups::Protection;
 use crate::domain::timing::{Zones, age, countdown, describe, dst_warning, local_stamp};
@@ -99,7 +102,7 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     } else {
         format!("{}/{}", app.fleet.visible.len(), app.fleet.servers().len())
     };
-    let title = format!(" Servers ({count}) ");
+    let title = format!(" Servers ({count}){} ", sort_mark(app));
     let mut b = block(title, focused, theme);
     if let Some(mark) = freshness(
         app,
@@ -124,12 +127,16 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         return;
     }
     if app.fleet.visible.is_empty() {
-        let text = if app.fleet.servers().is_empty() {
-            "No servers on this account."
+        let line = if app.fleet.servers().is_empty() {
+            Line::styled("No servers on this account.", theme.dim())
+        } else if let Some(e) = &app.fleet.filter_error {
+            Line::styled(crate::tui::text::filter_error(e), theme.error())
+        } else if app.fleet.query.uses_state() && app.fleet.busy() {
+            Line::styled(crate::tui::text::STATES_LOADING, theme.warn())
         } else {
-            "No server matches the filter."
+            Line::styled("No server matches the filter.", theme.dim())
         };
-        f.render_widget(Paragraph::new(Line::styled(text, theme.dim())), inner);
+        f.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), inner);
         return;
     }
     let rows_h = inner.height.saturating_sub(1) as usize;
@@ -146,6 +153,8 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         + if show_ip { 16 } else { 0 }
         + if show_dc { 14 } else { 0 };
     let name_w = width.saturating_sub(fixed).max(8);
+    // Why rows matched, when no column shows it and the name cell has no room to say it.
+    let mut untold: Vec<String> = Vec::new();
     let rows = app
         .fleet
         .visible
@@ -160,15 +169,21 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
                 None => "…".into(),
             };
             let count_style = if n == "0" { theme.warn() } else { theme.text() };
-            let style = row_style(row == app.panes.server_sel, focused, theme);
-            let name = if app.fleet.marked.contains(&s.id) {
-                Line::from(vec![
-                    Span::styled("● ", theme.accent()),
-                    Span::raw(fit(&s.name, name_w.saturating_sub(2))),
-                ])
-            } else {
-                Line::raw(fit(&s.name, name_w))
-            };
+            let ignored = app.ignored(s);
+            let mut style = row_style(row == app.panes.server_sel, focused, theme);
+            if ignored && row != app.panes.server_sel {
+                style = theme.dim();
+            }
+            let note = app
+                .match_note(s, |f| hidden_field(f, show_ip, show_dc))
+                .filter(|n| {
+                    let fits = note_fits(n, name_w);
+                    if !fits && !untold.contains(n) {
+                        untold.push(n.clone());
+                    }
+                    fits
+                });
+            let name = name_cell(app, s, note.as_deref(), name_w, theme);
             let mut cells = vec![Cell::from(name), Cell::from(fit(&s.status, 8))];
             if show_ip {
                 cells.push(Cell::from(s.ip.as_str()));
@@ -178,7 +193,12 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
             }
             let info = app.row(s.id);
             cells.push(Cell::from(Span::styled(n, count_style)));
-            cells.push(Cell::from(backup_cell(app, s.id, info.protection, theme)));
+            let flag = if ignored {
+                ignored_cell(theme)
+            } else {
+                backup_cell(app, s.id, info.protection, theme)
+            };
+            cells.push(Cell::from(flag));
             if show_next {
                 let next = info.next.map(|t| countdown(app.now, t)).unwrap_or_default();
                 cells.push(Cell::from(next));
@@ -205,6 +225,15 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     }
     let table = Table::new(rows, widths).header(Row::new(header).style(theme.accent()));
     f.render_widget(table, inner);
+    if let Some(line) = untold_note(&untold, area.width, theme) {
+        let bottom = Rect::new(
+            area.x + 1,
+            area.bottom().saturating_sub(1),
+            area.width - 2,
+            1,
+        );
+        f.render_widget(Paragraph::new(line.right_aligned()), bottom);
+    }
 }
 
 /// A server's backup state in one cell: the age of its last scheduled backup, or a flag.
@@ -427,6 +456,13 @@ fn protection_line(app: &App, id: u64, theme: Theme) -> Line<'static> {
         Some(t) => format!("{} ({})", age(app.now, t), local_stamp(zone, t)),
         None => "never".into(),
     };
+    if let Some(line) = app
+        .fleet
+        .server(id)
+        .and_then(|s| ignored_line(app, s, theme))
+    {
+        return line;
+    }
     match app.protection(id) {
         None => match app.fleet.backups.get(&id).and_then(|b| b.error.clone()) {
             Some(e) => Line::styled(format!("Backups: {e}"), theme.error()),
