@@ -30,6 +30,7 @@ mod round_trips;
 mod secrets;
 mod timing;
 mod tui_cache;
+mod tui_failed_loads;
 mod tui_fleet;
 mod tui_narrow;
 mod tui_pty;

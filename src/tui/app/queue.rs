@@ -333,4 +333,58 @@ mod tests {
         assert!(q.round.is_none(), "a finished round is over");
         assert!(!q.busy());
     }
+
+    #[test]
+    fn a_failed_read_is_tried_again_after_2_8_30_seconds_then_left_until_a_refresh() {
+        let t0 = jiff::Timestamp::UNIX_EPOCH;
+        let at = |s: i64| t0 + jiff::SignedDuration::from_secs(s);
+        let mut q = LoadQueue::default();
+        let mut now = 0;
+        let mut req = 0;
+        for wait in BACKOFF {
+            let r = q.failed(7, Kind::Schedules, at(now), true);
+            assert_eq!(r.at, Some(at(now + wait)));
+            assert!(q.retrying());
+            q.wake(at(now + wait - 1));
+            assert!(!q.has_room(1), "not before {wait}s");
+            now += wait;
+            q.wake(at(now));
+            assert_eq!(q.next(|_, _| 0), Some((7, Kind::Schedules)));
+            req += 1;
+            q.sent(req, 7, Kind::Schedules);
+            q.answered(req);
+        }
+        let r = q.failed(7, Kind::Schedules, at(now), true);
+        assert!(r.gave_up && r.at.is_none() && r.failures == 4, "{r:?}");
+        assert!(!q.retrying());
+        q.wake(at(now + 3600));
+        assert!(!q.busy(), "nothing more is sent");
+        // A refresh of the whole fleet starts it again with every try.
+        q.start_round(&[(7, Kind::Schedules)], at(now));
+        assert_eq!(q.retry(7, Kind::Schedules), None);
+        // An error that will not pass is not tried again; a success forgets the failures.
+        assert!(q.failed(8, Kind::Backups, t0, false).gave_up);
+        q.failed(9, Kind::Backups, t0, true);
+        q.succeeded(9, Kind::Backups);
+        assert_eq!(q.retry(9, Kind::Backups), None);
+    }
+
+    #[test]
+    fn a_second_read_of_the_same_list_counts_once_in_a_round() {
+        let now = jiff::Timestamp::UNIX_EPOCH;
+        let mut q = LoadQueue::default();
+        q.start_round(&[(1, Kind::Schedules), (1, Kind::Backups)], now);
+        let (id, kind) = q.next(|_, k| k as u64).unwrap();
+        assert_eq!((id, kind), (1, Kind::Schedules));
+        q.sent(1, id, kind);
+        q.answered(1);
+        // The same read again (a retry, an urgent ask) before the backups answered.
+        q.ask(1, Kind::Schedules, true);
+        let (id, kind) = q.next(|_, _| 0).unwrap();
+        assert_eq!(kind, Kind::Schedules);
+        q.sent(2, id, kind);
+        q.answered(2);
+        let r = q.round.clone().expect("the backups are still to come");
+        assert_eq!((r.loads_done, r.servers_done), (1, 0));
+    }
 }
