@@ -250,3 +250,26 @@ async fn a_refusal_is_not_retried_and_failed_backups_are_marked_too() {
     assert!(tick_after(&mut app, 3600).is_empty());
     assert_eq!(reads(&emu, SCHEDULES, FIRST), 1);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failed_refresh_keeps_the_list_and_marks_it() {
+    let emu = fleet().await;
+    let (mut app, exec) = app_for(&emu);
+    let cmds = app.init();
+    drive(&mut app, &exec, cmds).await;
+    // `r` reads the selected server first: that read fails; the list read before stays.
+    emu.push_fault(Fault::Status(503), When::Before, Some(SCHEDULES));
+    let cmds = press(&mut app, [ch('r')]);
+    drive(&mut app, &exec, cmds).await;
+    let s = screen(&app);
+    assert!(
+        row(&s, "node-0").contains(" 1! "),
+        "the count, marked:\n{s}"
+    );
+    assert!(s.contains("│nightly "), "the list stays:\n{s}");
+    assert!(
+        s.contains("! Could not load schedules: the API answered HTTP 503"),
+        "{s}"
+    );
+    assert!(s.contains("Trying again in 2s (retry 1 of 3)."), "{s}");
+}

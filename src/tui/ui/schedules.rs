@@ -164,6 +164,17 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         if !ids_in_rule {
             lines.push(Line::styled(ids.clone(), theme.dim()));
         }
+        // The list on screen is an older one: reading it again failed.
+        if let Some(e) = entry.and_then(|e| e.error.as_ref()) {
+            lines.extend(not_loaded(
+                app,
+                server.id,
+                Kind::Schedules,
+                Some(e),
+                "",
+                theme,
+            ));
+        }
         lines.extend(protection_lines(app, server.id, theme));
         if let Some(s) = app.selected_schedule() {
             lines.extend(schedule_details(app, s, theme));
