@@ -196,31 +196,32 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     let rows_h = table_area.height.saturating_sub(1) as usize;
     let first = offset(app.panes.sched_sel, rows_h);
     let zones = &app.session.zones;
-    let dst: Vec<bool> = list
-        .schedules
+    // Measured on the rows on screen only (a server may have many schedules).
+    let on_screen = &list.schedules[first.min(list.schedules.len())..]
+        [..rows_h.min(list.schedules.len().saturating_sub(first))];
+    let dst: Vec<bool> = on_screen
         .iter()
         .map(|s| dst_warning(s.days, s.time, &zones.server, app.now, 366).is_some())
         .collect();
+    let names = || on_screen.iter().map(|s| s.name.as_str());
     // A narrow pane drops the id, the creation date, the zone after each time and the next
     // run, in that order, then shrinks the name; the days are never cut: seven cells where
     // they fit whole, else text (`Sat,Sun`). The details below say all of it.
     let zone = format!(" {}", zone_short(zones, app.now));
     let cols = columns::schedules(
         width,
-        columns::comfort(list.schedules.iter().map(|s| s.name.as_str())),
-        list.schedules
+        columns::comfort(names()),
+        on_screen
             .iter()
             .map(|s| s.days.display().width())
             .max()
             .unwrap_or(0),
         zone.width(),
         dst.iter().any(|d| *d),
-        columns::id_width(list.schedules.iter().map(|s| s.id)),
+        columns::id_width(on_screen.iter().map(|s| s.id)),
     );
     let zone = if cols.zone { zone.as_str() } else { "" };
-    let name_w = cols.name.min(columns::longest(
-        list.schedules.iter().map(|s| s.name.as_str()),
-    ));
+    let name_w = cols.name.min(columns::longest(names()));
     let rows = list
         .schedules
         .iter()
@@ -245,7 +246,7 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
                 Days::Text(_) => Cell::from(Span::styled(s.days.display(), theme.day_on())),
             };
             let mut time = vec![Span::raw(format!("{}{zone}", s.time))];
-            if dst.get(i).copied().unwrap_or(false) {
+            if dst.get(i - first).copied().unwrap_or(false) {
                 time.push(Span::styled(format!(" {DST_MARK}"), theme.warn()));
             }
             let mut cells = vec![name, days, Cell::from(Line::from(time))];
