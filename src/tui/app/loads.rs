@@ -91,6 +91,7 @@ impl App {
     ) -> Vec<Cmd> {
         let now = self.now;
         self.fleet.queue.answered(req);
+        let passing = result.as_ref().err().is_some_and(may_pass);
         let Some(arrived) = self
             .fleet
             .schedules
@@ -105,6 +106,7 @@ impl App {
         cmds.extend(self.on_fresh(instance, arrived.as_ref().err()));
         match arrived {
             Ok(()) => {
+                self.fleet.queue.succeeded(instance, Kind::Schedules);
                 if self.selected_server().is_some_and(|s| s.id == instance) {
                     self.panes.sched_sel = self
                         .panes
@@ -112,7 +114,7 @@ impl App {
                         .min(self.current_schedules().len().saturating_sub(1));
                 }
             }
-            Err(e) => self.notify(text::could_not_load("schedules", &e), true),
+            Err(e) => self.load_failed(instance, Kind::Schedules, &e, passing),
         }
         cmds.shrink_to_fit();
         cmds
@@ -126,6 +128,7 @@ impl App {
     ) -> Vec<Cmd> {
         let now = self.now;
         self.fleet.queue.answered(req);
+        let passing = result.as_ref().err().is_some_and(may_pass);
         let arrived = self
             .fleet
             .backups
@@ -134,10 +137,28 @@ impl App {
         if arrived.is_some() {
             self.fleet.arrived();
         }
-        if let Some(Err(e)) = arrived {
-            self.notify(text::could_not_load("backups", &e), true);
+        match arrived {
+            Some(Ok(())) => self.fleet.queue.succeeded(instance, Kind::Backups),
+            Some(Err(e)) => self.load_failed(instance, Kind::Backups, &e, passing),
+            None => {}
         }
         Vec::new()
+    }
+
+    /// A read of a server failed: it is tried again later if the error may pass, and the
+    /// status line says so.
+    fn load_failed(&mut self, instance: InstanceId, kind: Kind, e: &str, passing: bool) {
+        let retry = self.fleet.queue.failed(instance, kind, self.now, passing);
+        let server = self
+            .fleet
+            .server(instance)
+            .map_or_else(|| instance.to_string(), |s| s.name.clone());
+        let wait = retry.at.map(|at| at.duration_since(self.now).as_secs());
+        let what = match kind {
+            Kind::Schedules => "schedules",
+            Kind::Backups => "backups",
+        };
+        self.notify(text::load_failed(what, &server, e, wait), true);
     }
 
     /// A server was listed afresh: the writes held back for it (it was shown from the cache)
@@ -232,6 +253,14 @@ impl App {
         }
         vec![self.load_servers()]
     }
+}
+
+/// Whether a read that failed with `e` may succeed if tried again by itself: a timeout, a cut
+/// connection, a 5xx or an unreadable answer, the API's "request in process". A refusal, a
+/// block, a redirect or a login problem would fail the same way again.
+fn may_pass(e: &ApiError) -> bool {
+    e.is_busy()
+        || (e.answer_lost() && !matches!(e, ApiError::Unconfirmed(_) | ApiError::TooLarge(_)))
 }
 
 /// Whether a schedule as listed now is the one the user saw (same name, days and time).

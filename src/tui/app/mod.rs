@@ -198,6 +198,7 @@ impl App {
         let limit = self.load_limit();
         let mut cmds = Vec::new();
         let selected = self.panes.server_sel;
+        self.fleet.queue.wake(self.now);
         while self.fleet.queue.has_room(limit) {
             let Some((id, kind)) = self.fleet.next_load(selected) else {
                 break;
@@ -301,7 +302,10 @@ impl App {
 
     /// Whether anything moves on screen (a spinner or a timed notice), so ticks are needed.
     pub fn needs_tick(&self) -> bool {
-        self.busy() || self.notice.is_some() || self.layers.wants_tick()
+        self.busy()
+            || self.notice.is_some()
+            || self.layers.wants_tick()
+            || self.fleet.queue.retrying()
     }
 
     /// Whether any request is in flight.

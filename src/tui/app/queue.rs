@@ -4,6 +4,11 @@
 //! The order is decided each time a request can be sent, so moving the selection changes it at
 //! once. Only as many loads are sent as the client runs at a time; the rest wait here, where
 //! they can still be reordered.
+//!
+//! A read that fails for a reason that may pass (a timeout, a 5xx, a cut connection, the
+//! API's "request in process") is tried again by itself, after [`BACKOFF`]: the time is the
+//! app's clock, checked at each message (ticks included), never a sleep. After the last try
+//! the error stays on screen until the user refreshes.
 
 use std::collections::HashMap;
 
@@ -13,6 +18,21 @@ use crate::tui::msg::ReqId;
 /// Rows on either side of the selection that count as on screen.
 pub const WINDOW: usize = 40;
 
+/// Seconds between a failure and the next try: three retries, then the error stays until a
+/// refresh.
+pub const BACKOFF: [i64; 3] = [2, 8, 30];
+
+/// A read that failed, and when it is tried again.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Retry {
+    /// Failures in a row.
+    pub failures: u8,
+    /// When the next try is sent (None: sent already, or no more tries).
+    pub at: Option<jiff::Timestamp>,
+    /// Whether no more tries come (the last one failed, or the error will not pass by itself).
+    pub gave_up: bool,
+}
+
 /// What a load reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Kind {
@@ -20,6 +40,12 @@ pub enum Kind {
     Schedules,
     /// The server's backups.
     Backups,
+}
+
+impl Kind {
+    fn bit(self) -> u8 {
+        1 << (self as u8)
+    }
 }
 
 /// How a refresh of the whole fleet is going, for the header.
@@ -35,7 +61,7 @@ pub struct Round {
     pub loads_done: usize,
     /// When it started.
     pub started: jiff::Timestamp,
-    /// Loads still to answer, per server.
+    /// Loads still to answer, per server (one bit per [`Kind`]).
     left: HashMap<InstanceId, u8>,
 }
 
@@ -85,6 +111,8 @@ pub struct LoadQueue {
     waiting: HashMap<(InstanceId, Kind), Waiting>,
     in_flight: HashMap<ReqId, (InstanceId, Kind)>,
     seq: u64,
+    /// Reads that failed: their next try.
+    retries: HashMap<(InstanceId, Kind), Retry>,
     /// The refresh of the whole fleet under way.
     pub round: Option<Round>,
 }
@@ -108,17 +136,73 @@ impl LoadQueue {
         }
     }
 
-    /// Starts a refresh of the whole fleet: these loads, counted for the header.
+    /// Notes that a read failed at `now`; `passing` says whether its error may pass by itself.
+    /// It is tried again after the next wait of [`BACKOFF`], unless all were used up. Says
+    /// what comes next.
+    pub fn failed(
+        &mut self,
+        id: InstanceId,
+        kind: Kind,
+        now: jiff::Timestamp,
+        passing: bool,
+    ) -> Retry {
+        let r = self.retries.entry((id, kind)).or_insert(Retry {
+            failures: 0,
+            at: None,
+            gave_up: false,
+        });
+        r.failures = r.failures.saturating_add(1);
+        let wait = BACKOFF.get(usize::from(r.failures) - 1).filter(|_| passing);
+        r.at = wait.and_then(|s| now.checked_add(jiff::SignedDuration::from_secs(*s)).ok());
+        r.gave_up = r.at.is_none();
+        *r
+    }
+
+    /// Notes that a read succeeded: its failures are forgotten.
+    pub fn succeeded(&mut self, id: InstanceId, kind: Kind) {
+        self.retries.remove(&(id, kind));
+    }
+
+    /// A failed read's state, while it has not succeeded since.
+    pub fn retry(&self, id: InstanceId, kind: Kind) -> Option<Retry> {
+        self.retries.get(&(id, kind)).copied()
+    }
+
+    /// Whether a failed read waits for its next try (the clock must keep ticking).
+    pub fn retrying(&self) -> bool {
+        self.retries.values().any(|r| r.at.is_some())
+    }
+
+    /// Puts the failed reads whose wait is over at `now` back in the queue.
+    pub fn wake(&mut self, now: jiff::Timestamp) {
+        let due: Vec<(InstanceId, Kind)> = self
+            .retries
+            .iter_mut()
+            .filter(|(_, r)| r.at.is_some_and(|at| at <= now))
+            .map(|(k, r)| {
+                r.at = None;
+                *k
+            })
+            .collect();
+        for (id, kind) in due {
+            self.ask(id, kind, false);
+        }
+    }
+
+    /// Starts a refresh of the whole fleet: these loads, counted for the header. Failed reads
+    /// start again with all their tries.
     pub fn start_round(&mut self, loads: &[(InstanceId, Kind)], now: jiff::Timestamp) {
+        self.retries.clear();
         let mut left: HashMap<InstanceId, u8> = HashMap::new();
         for (id, kind) in loads {
             self.ask(*id, *kind, false);
-            *left.entry(*id).or_default() += 1;
+            *left.entry(*id).or_default() |= kind.bit();
         }
-        self.round = (!loads.is_empty()).then_some(Round {
+        let count = left.values().map(|b| b.count_ones() as usize).sum();
+        self.round = (count > 0).then_some(Round {
             servers: left.len(),
             servers_done: 0,
-            loads: loads.len(),
+            loads: count,
             loads_done: 0,
             started: now,
             left,
@@ -162,14 +246,17 @@ impl LoadQueue {
 
     /// Notes the answer to `req` (whatever it said). Says whether the queue had sent it.
     pub fn answered(&mut self, req: ReqId) -> bool {
-        let Some((id, _)) = self.in_flight.remove(&req) else {
+        let Some((id, kind)) = self.in_flight.remove(&req) else {
             return false;
         };
+        // Only the round's own load of each kind counts (a retry or an urgent ask of the
+        // same read is not a second one).
         if let Some(round) = &mut self.round
             && let Some(n) = round.left.get_mut(&id)
+            && *n & kind.bit() != 0
         {
             round.loads_done += 1;
-            *n = n.saturating_sub(1);
+            *n &= !kind.bit();
             if *n == 0 {
                 round.left.remove(&id);
                 round.servers_done += 1;
@@ -245,5 +332,59 @@ mod tests {
         answer(&mut q);
         assert!(q.round.is_none(), "a finished round is over");
         assert!(!q.busy());
+    }
+
+    #[test]
+    fn a_failed_read_is_tried_again_after_2_8_30_seconds_then_left_until_a_refresh() {
+        let t0 = jiff::Timestamp::UNIX_EPOCH;
+        let at = |s: i64| t0 + jiff::SignedDuration::from_secs(s);
+        let mut q = LoadQueue::default();
+        let mut now = 0;
+        let mut req = 0;
+        for wait in BACKOFF {
+            let r = q.failed(7, Kind::Schedules, at(now), true);
+            assert_eq!(r.at, Some(at(now + wait)));
+            assert!(q.retrying());
+            q.wake(at(now + wait - 1));
+            assert!(!q.has_room(1), "not before {wait}s");
+            now += wait;
+            q.wake(at(now));
+            assert_eq!(q.next(|_, _| 0), Some((7, Kind::Schedules)));
+            req += 1;
+            q.sent(req, 7, Kind::Schedules);
+            q.answered(req);
+        }
+        let r = q.failed(7, Kind::Schedules, at(now), true);
+        assert!(r.gave_up && r.at.is_none() && r.failures == 4, "{r:?}");
+        assert!(!q.retrying());
+        q.wake(at(now + 3600));
+        assert!(!q.busy(), "nothing more is sent");
+        // A refresh of the whole fleet starts it again with every try.
+        q.start_round(&[(7, Kind::Schedules)], at(now));
+        assert_eq!(q.retry(7, Kind::Schedules), None);
+        // An error that will not pass is not tried again; a success forgets the failures.
+        assert!(q.failed(8, Kind::Backups, t0, false).gave_up);
+        q.failed(9, Kind::Backups, t0, true);
+        q.succeeded(9, Kind::Backups);
+        assert_eq!(q.retry(9, Kind::Backups), None);
+    }
+
+    #[test]
+    fn a_second_read_of_the_same_list_counts_once_in_a_round() {
+        let now = jiff::Timestamp::UNIX_EPOCH;
+        let mut q = LoadQueue::default();
+        q.start_round(&[(1, Kind::Schedules), (1, Kind::Backups)], now);
+        let (id, kind) = q.next(|_, k| k as u64).unwrap();
+        assert_eq!((id, kind), (1, Kind::Schedules));
+        q.sent(1, id, kind);
+        q.answered(1);
+        // The same read again (a retry, an urgent ask) before the backups answered.
+        q.ask(1, Kind::Schedules, true);
+        let (id, kind) = q.next(|_, _| 0).unwrap();
+        assert_eq!(kind, Kind::Schedules);
+        q.sent(2, id, kind);
+        q.answered(2);
+        let r = q.round.clone().expect("the backups are still to come");
+        assert_eq!((r.loads_done, r.servers_done), (1, 0));
     }
 }

@@ -199,7 +199,13 @@ pub(crate) fn plan_bulk(
     let mut rows = Vec::new();
     for ((id, name), start) in targets.iter().zip(starts) {
         let Some(list) = app.fleet.schedules_of(*id) else {
-            return Err(text::not_loaded_yet(name, &app.keymap));
+            // A load that failed is not "on its way": say why, and what to do.
+            return Err(
+                match app.fleet.schedules.get(id).and_then(|e| e.error.as_ref()) {
+                    Some(e) => text::plan_load_failed(name, e, &app.keymap),
+                    None => text::not_loaded_yet(name, &app.keymap),
+                },
+            );
         };
         // A server shown from the cache is listed again, and planned from that, before
         // anything can be applied to it.

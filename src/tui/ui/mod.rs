@@ -1,6 +1,7 @@
 //! Rendering: `render(&App, &mut Frame)` only reads state.
 
 mod bars;
+mod columns;
 pub mod confirm;
 pub mod form;
 pub mod help;
@@ -9,6 +10,7 @@ pub mod login;
 mod panes;
 pub mod plan;
 pub mod retention;
+mod schedules;
 pub mod theme;
 mod triage;
 pub mod upcoming;
@@ -53,7 +55,7 @@ pub fn render(app: &App, theme: Theme, f: &mut Frame) {
             Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
                 .areas(body);
         panes::servers(app, theme, left, f);
-        panes::schedules(app, theme, right, f);
+        schedules::schedules(app, theme, right, f);
         bars::status(app, theme, status, f);
         bars::footer(app, theme, footer, f);
     }

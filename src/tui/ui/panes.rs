@@ -1,22 +1,20 @@
-//! The servers pane and the schedule pane. Only the visible rows are built.
+//! The servers pane, and what both panes share. Only the visible rows are built.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
 use unicode_width::UnicodeWidthStr;
 
-use super::triage::{
-    hidden_field, ignored_cell, ignored_line, name_cell, note_fits, sort_mark, untold_note,
-};
+use super::columns;
+use super::triage::{hidden_field, ignored_cell, name_cell, note_fits, sort_mark, untold_note};
 use super::{Theme, fit, spinner, truncate};
 use crate::domain::backups::Protection;
-use crate::domain::timing::{Zones, age, countdown, describe, dst_warning, local_stamp};
-use crate::domain::{DAYS, Schedule, Weekdays};
+use crate::domain::timing::{age, countdown};
 use crate::tui::app::{App, Pane};
 
-fn block(title: String, focused: bool, theme: Theme) -> Block<'static> {
+pub(super) fn block(title: String, focused: bool, theme: Theme) -> Block<'static> {
     let b = Block::bordered().title(Line::from(title));
     if focused {
         b.border_style(theme.accent())
@@ -26,12 +24,14 @@ fn block(title: String, focused: bool, theme: Theme) -> Block<'static> {
 }
 
 /// The freshness mark in a pane's top-right corner: a spinner while a refresh runs, and how
-/// long ago the data on screen arrived.
-fn freshness(
+/// long ago the data on screen arrived; in `room` cells (the border left of the title), in a
+/// shorter form when the long one would run into the title, or not at all.
+pub(super) fn freshness(
     app: &App,
     updated: Option<jiff::Timestamp>,
     cached: bool,
     loading: bool,
+    room: usize,
     theme: Theme,
 ) -> Option<Line<'static>> {
     let updated = updated?;
@@ -43,11 +43,18 @@ fn freshness(
         _ => format!("{}d", age / 86_400),
     };
     let seen = if cached { "cached, seen" } else { "updated" };
-    let text = if loading {
-        format!(" {} {seen} {age} ago ", spinner(app))
+    let spin = if loading {
+        format!("{} ", spinner(app))
     } else {
-        format!(" {seen} {age} ago ")
+        String::new()
     };
+    let text = [
+        format!(" {spin}{seen} {age} ago "),
+        format!(" {spin}{age} ago "),
+        format!(" {spin}{age} "),
+    ]
+    .into_iter()
+    .find(|t| t.width() < room)?;
     let style = if loading || cached {
         theme.warn()
     } else {
@@ -77,7 +84,7 @@ pub(super) fn panel_filter_mark(app: &App, width: u16, theme: Theme) -> Option<L
 }
 
 /// The style of a row: reversed when selected in the focused pane, underlined in the other.
-fn row_style(selected: bool, focused: bool, theme: Theme) -> Style {
+pub(super) fn row_style(selected: bool, focused: bool, theme: Theme) -> Style {
     match (selected, focused) {
         (true, true) => theme.selected(),
         (true, false) => theme.selected_unfocused(),
@@ -86,7 +93,7 @@ fn row_style(selected: bool, focused: bool, theme: Theme) -> Style {
 }
 
 /// The first row to show so that `sel` is visible in `height` rows.
-fn offset(sel: usize, height: usize) -> usize {
+pub(super) fn offset(sel: usize, height: usize) -> usize {
     if height == 0 {
         0
     } else {
@@ -103,12 +110,14 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         format!("{}/{}", app.fleet.visible.len(), app.fleet.servers().len())
     };
     let title = format!(" Servers ({count}){} ", sort_mark(app));
+    let room = (area.width as usize).saturating_sub(title.width() + 2);
     let mut b = block(title, focused, theme);
     if let Some(mark) = freshness(
         app,
         app.fleet.servers.updated,
         app.fleet.servers.cached,
         app.fleet.servers.loading.is_some(),
+        room,
         theme,
     ) {
         b = b.title_top(mark);
@@ -141,18 +150,26 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     }
     let rows_h = inner.height.saturating_sub(1) as usize;
     let first = offset(app.panes.server_sel, rows_h);
-    // Narrow panes drop the data centre, then the IP, before squeezing names.
-    let width = inner.width as usize;
-    let show_next = width >= 46;
-    let show_ip = width >= 66;
-    let show_dc = width >= 80;
-    let fixed = 9
-        + 4
-        + 12
-        + if show_next { 11 } else { 0 }
-        + if show_ip { 16 } else { 0 }
-        + if show_dc { 14 } else { 0 };
-    let name_w = width.saturating_sub(fixed).max(8);
+    // A narrow pane drops the id, the data centre, the IP, the state and the next run, in
+    // that order, before the name shrinks; the backup flag is shown whole, long or short.
+    // Measured on the rows on screen only (a fleet may have thousands).
+    let mark_w = if app.fleet.marked.is_empty() { 0 } else { 2 };
+    let on_screen = || app.fleet.shown().skip(first).take(rows_h);
+    let names = || on_screen().map(|s| s.name.as_str());
+    let cols = columns::servers(
+        inner.width as usize,
+        columns::comfort(names()) + mark_w,
+        columns::id_width(on_screen().map(|s| s.id)),
+    );
+    // A name cell is as wide as its longest name, and the note of why it matched.
+    let noted = on_screen()
+        .filter_map(|s| {
+            let note = app.match_note(s, |f| hidden_field(f, &cols))?;
+            Some(s.name.width() + 1 + note.width())
+        })
+        .max()
+        .unwrap_or(0);
+    let name_w = cols.name.min(columns::longest(names()).max(noted) + mark_w);
     // Why rows matched, when no column shows it and the name cell has no room to say it.
     let mut untold: Vec<String> = Vec::new();
     let rows = app
@@ -164,64 +181,70 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         .take(rows_h)
         .map(|(row, i)| {
             let s = &app.fleet.servers()[*i];
-            let n = match app.fleet.schedules.get(&s.id).and_then(|e| e.list.as_ref()) {
-                Some(l) => l.schedules.len().to_string(),
-                None => "…".into(),
-            };
-            let count_style = if n == "0" { theme.warn() } else { theme.text() };
             let ignored = app.ignored(s);
             let mut style = row_style(row == app.panes.server_sel, focused, theme);
             if ignored && row != app.panes.server_sel {
                 style = theme.dim();
             }
-            let note = app
-                .match_note(s, |f| hidden_field(f, show_ip, show_dc))
-                .filter(|n| {
-                    let fits = note_fits(n, name_w);
-                    if !fits && !untold.contains(n) {
-                        untold.push(n.clone());
-                    }
-                    fits
-                });
+            let note = app.match_note(s, |f| hidden_field(f, &cols)).filter(|n| {
+                let fits = note_fits(n, name_w);
+                if !fits && !untold.contains(n) {
+                    untold.push(n.clone());
+                }
+                fits
+            });
             let name = name_cell(app, s, note.as_deref(), name_w, theme);
-            let mut cells = vec![Cell::from(name), Cell::from(fit(&s.status, 8))];
-            if show_ip {
-                cells.push(Cell::from(s.ip.as_str()));
+            let mut cells = vec![Cell::from(name)];
+            if cols.state {
+                cells.push(Cell::from(fit(&s.status, columns::STATE)));
             }
-            if show_dc {
-                cells.push(Cell::from(fit(&s.datacenter, 13)));
+            if cols.ip {
+                cells.push(Cell::from(fit(&s.ip, columns::IP)));
+            }
+            if cols.dc {
+                cells.push(Cell::from(fit(&s.datacenter, columns::DC)));
             }
             let info = app.row(s.id);
-            cells.push(Cell::from(Span::styled(n, count_style)));
+            cells.push(Cell::from(count_cell(app, s.id, theme)));
             let flag = if ignored {
-                ignored_cell(theme)
+                ignored_cell(cols.long_flag, theme)
             } else {
-                backup_cell(app, s.id, info.protection, theme)
+                backup_cell(app, s.id, info.protection, cols.long_flag, theme)
             };
             cells.push(Cell::from(flag));
-            if show_next {
+            if cols.next {
                 let next = info.next.map(|t| countdown(app.now, t)).unwrap_or_default();
                 cells.push(Cell::from(next));
             }
+            if cols.id.is_some() {
+                cells.push(Cell::from(Span::styled(s.id.to_string(), theme.dim())));
+            }
             Row::new(cells).style(style)
         });
-    let mut widths = vec![Constraint::Min(8), Constraint::Length(8)];
-    let mut header = vec!["NAME", "STATE"];
-    if show_ip {
-        widths.push(Constraint::Length(15));
-        header.push("IP");
-    }
-    if show_dc {
-        widths.push(Constraint::Length(13));
-        header.push("DC");
-    }
-    widths.push(Constraint::Length(3));
-    header.push("#");
-    widths.push(Constraint::Length(11));
-    header.push("BACKUP");
-    if show_next {
-        widths.push(Constraint::Length(10));
-        header.push("NEXT");
+    let w = |n: usize| Constraint::Length(n as u16);
+    let mut widths = vec![w(name_w)];
+    let mut header = vec!["NAME"];
+    for (shown, width, head) in [
+        (cols.state, columns::STATE, "STATUS"),
+        (cols.ip, columns::IP, "IP"),
+        (cols.dc, columns::DC, "DC"),
+        (true, columns::COUNT, "#"),
+        (
+            true,
+            if cols.long_flag {
+                columns::FLAG_LONG
+            } else {
+                columns::FLAG_SHORT
+            },
+            "BACKUP",
+        ),
+        (cols.next, columns::NEXT, "NEXT"),
+        (cols.id.is_some(), cols.id.unwrap_or(0), "ID"),
+    ] {
+        if shown {
+            widths.push(w(width));
+            header.push(head);
+        }
     }
     let table = Table::new(rows, widths).header(Row::new(header).style(theme.accent()));
     f.render_widget(table, inner);
@@ -229,264 +252,69 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         let bottom = Rect::new(
             area.x + 1,
             area.bottom().saturating_sub(1),
-            area.width - 2,
+            area.width.saturating_sub(2),
             1,
         );
         f.render_widget(Paragraph::new(line.right_aligned()), bottom);
     }
 }
 
-/// A server's backup state in one cell: the age of its last scheduled backup, or a flag.
-fn backup_cell(app: &App, id: u64, protection: Option<Protection>, theme: Theme) -> Span<'static> {
+/// A server's schedule count: `…` until they arrive, `!` when they could not be loaded (the
+/// schedules pane says why), and `2!` when the list on screen could not be read again.
+fn count_cell(app: &App, id: u64, theme: Theme) -> Span<'static> {
+    let entry = app.fleet.schedules.get(&id);
+    let failed = entry.is_some_and(|e| e.error.is_some());
+    match entry.and_then(|e| e.list.as_ref()) {
+        Some(l) if failed => Span::styled(format!("{}!", l.schedules.len()), theme.error()),
+        Some(l) if l.schedules.is_empty() => Span::styled("0", theme.warn()),
+        Some(l) => Span::styled(l.schedules.len().to_string(), theme.text()),
+        None if failed => Span::styled(FAILED_MARK, theme.error()),
+        None => Span::styled("…", theme.dim()),
+    }
+}
+
+/// The mark of a load that failed, in the row (the schedules pane says why).
+pub(super) const FAILED_MARK: &str = "!";
+
+/// A server's backup state in one cell: the age of its last scheduled backup, or a flag, in
+/// its long form or its short one (never cut).
+fn backup_cell(
+    app: &App,
+    id: u64,
+    protection: Option<Protection>,
+    long: bool,
+    theme: Theme,
+) -> Span<'static> {
     if app
         .fleet
         .backups
         .get(&id)
         .is_some_and(|b| b.error.is_some() && b.list.is_none())
     {
-        return Span::styled("?", theme.error());
+        return Span::styled(FAILED_MARK, theme.error());
     }
-    match protection {
-        None => Span::styled("…", theme.dim()),
-        Some(Protection::Protected { last }) => Span::styled(age(app.now, last), theme.ok()),
-        Some(Protection::Missed { .. }) => Span::styled("✗ missed", theme.error()),
-        Some(Protection::Unprotected { .. }) => Span::styled("unprotected", theme.warn()),
-        Some(Protection::Waiting { .. }) => Span::styled("waiting", theme.dim()),
-    }
-}
-
-/// A zone as a table cell names it: the abbreviation in use at `now` (`EET`, `MSK`) or the
-/// offset (`+03:00`).
-fn zone_short(zones: &Zones, now: jiff::Timestamp) -> String {
-    let info = zones.server.to_offset_info(now);
-    let abbr = info.abbreviation();
-    if zones.server.iana_name().is_some() && abbr.chars().all(|c| c.is_ascii_alphabetic()) {
-        abbr.to_string()
-    } else {
-        zones.server_label()
-    }
-}
-
-/// The week as seven cells, Monday first: set days marked, unset dim. `letters` is 2 for
-/// `Mo Tu …`, 1 for the narrow `M T …`.
-pub fn week(days: Weekdays, letters: usize, theme: Theme) -> Line<'static> {
-    let spans: Vec<Span> = DAYS
-        .iter()
-        .map(|d| {
-            let letter = &d.title()[..letters];
-            if days.contains(*d) {
-                Span::styled(format!("{letter} "), theme.day_on())
-            } else {
-                Span::styled(format!("{:<w$}", "·", w = letters + 1), theme.dim())
-            }
-        })
-        .collect();
-    Line::from(spans)
-}
-
-/// The selected server's schedules.
-pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
-    let focused = app.panes.pane == Pane::Schedules;
-    let Some(server) = app.selected_server() else {
-        let b = block(" Schedules ".into(), focused, theme);
-        f.render_widget(b, area);
-        return;
-    };
-    let entry = app.fleet.schedules.get(&server.id);
-    let retention = entry
-        .and_then(|e| e.list.as_ref())
-        .and_then(|l| l.backup_rotation)
-        .map(|r| format!(" · keeps {r}"))
-        .unwrap_or_default();
-    let title = format!(
-        " {}{} ",
-        truncate(&server.name, (area.width as usize).saturating_sub(20)),
-        retention
-    );
-    let loading = app
-        .fleet
-        .queue
-        .pending(server.id, crate::tui::app::Kind::Schedules);
-    let cached = entry.is_some_and(|e| e.cached);
-    let mut b = block(title, focused, theme);
-    if let Some(mark) = freshness(app, entry.and_then(|e| e.updated), cached, loading, theme) {
-        b = b.title_top(mark);
-    }
-    let inner = b.inner(area);
-    f.render_widget(b, area);
-    let Some(list) = entry.and_then(|e| e.list.as_ref()) else {
-        let text = match entry.and_then(|e| e.error.as_ref()) {
-            Some(e) => Line::styled(truncate(e, inner.width as usize), theme.error()),
-            None => Line::styled(format!("{} loading schedules…", spinner(app)), theme.warn()),
-        };
-        f.render_widget(Paragraph::new(text), inner);
-        return;
-    };
-    if list.schedules.is_empty() {
-        let mut lines = vec![Line::styled(
-            "No backup schedule: this server is not backed up automatically.",
-            theme.warn(),
-        )];
-        lines.push(protection_line(app, server.id, theme));
-        lines.push(Line::from(vec![
-            Span::raw("Press "),
-            Span::styled(
-                crate::tui::text::keys(&app.keymap, crate::tui::keymap::Action::New),
-                theme.key(),
-            ),
-            Span::raw(" to add one."),
-        ]));
-        f.render_widget(Paragraph::new(lines), inner);
-        return;
-    }
-    // The selected schedule's details and the server's backups take the bottom lines.
-    let detail_h = if inner.height >= 14 {
-        7
-    } else if inner.height >= 12 {
-        5
-    } else {
-        0
-    };
-    let [table_area, detail_area] =
-        Layout::vertical([Constraint::Min(2), Constraint::Length(detail_h)]).areas(inner);
-    let rows_h = table_area.height.saturating_sub(1) as usize;
-    let first = offset(app.panes.sched_sel, rows_h);
-    // Narrow panes get one-letter days, then lose the created date, before names shrink.
-    let width = inner.width as usize;
-    let letters = if width >= 64 { 2 } else { 1 };
-    let week_w = 7 * (letters + 1);
-    // The zone goes into each time cell when there is room; the details below always say it.
-    let zone = if width >= 60 {
-        format!(" {}", zone_short(&app.session.zones, app.now))
-    } else {
-        String::new()
-    };
-    let time_w = 5 + zone.chars().count();
-    let show_created = width >= 76;
-    let fixed = week_w + 1 + time_w + 1 + 11 + if show_created { 11 } else { 0 };
-    let name_w = width.saturating_sub(fixed).max(6);
-    let rows = list
-        .schedules
-        .iter()
-        .enumerate()
-        .skip(first)
-        .take(rows_h)
-        .map(|(i, s)| {
-            let style = row_style(i == app.panes.sched_sel, focused, theme);
-            let next = app
-                .next_run_of(s)
-                .map(|t| countdown(app.now, t))
-                .unwrap_or_default();
-            let mut cells = vec![
-                Cell::from(truncate(&s.name, name_w)),
-                Cell::from(week(s.days, letters, theme)),
-                Cell::from(format!("{}{zone}", s.time)),
-                Cell::from(next),
-            ];
-            if app.fleet.is_deleting(s.id) {
-                cells.push(Cell::from(Span::styled("deleting…", theme.warn())));
-            } else if show_created {
-                cells.push(Cell::from(
-                    s.created.get(..10).unwrap_or(&s.created).to_string(),
-                ));
-            }
-            Row::new(cells).style(style)
-        });
-    let week_head = if letters == 2 {
-        "Mo Tu We Th Fr Sa Su"
-    } else {
-        "M T W T F S S"
-    };
-    let mut header = vec!["NAME", week_head, "TIME", "NEXT"];
-    let mut widths = vec![
-        Constraint::Min(6),
-        Constraint::Length(week_w as u16 - 1),
-        Constraint::Length(time_w as u16),
-        Constraint::Length(10),
-    ];
-    if show_created || !app.fleet.deleting.is_empty() {
-        header.push(if show_created { "CREATED" } else { "" });
-        widths.push(Constraint::Length(10));
-    }
-    let table = Table::new(rows, widths).header(Row::new(header).style(theme.accent()));
-    f.render_widget(table, table_area);
-    if detail_h > 0 {
-        let mut lines = vec![Line::styled("─".repeat(width), theme.dim())];
-        lines.push(protection_line(app, server.id, theme));
-        if let Some(s) = app.selected_schedule() {
-            lines.extend(schedule_details(app, s, theme));
+    let (text, style): (String, Style) = match protection {
+        None => ("…".into(), theme.dim()),
+        Some(Protection::Protected { last }) => {
+            let a = age(app.now, last);
+            let text = match long {
+                true => a,
+                false if a == "just now" => "now".into(),
+                false => a.trim_end_matches(" ago").into(),
+            };
+            (text, theme.ok())
         }
-        f.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: false }),
-            detail_area,
-        );
-    }
-}
-
-/// The selected schedule in both zones, its next run in the user's time, and any DST warning.
-fn schedule_details(app: &App, s: &Schedule, theme: Theme) -> Vec<Line<'static>> {
-    let mut lines = vec![Line::styled(
-        describe(s.days, s.time, &app.session.zones, app.now),
-        theme.text(),
-    )];
-    if let Some(next) = app.next_run_of(s) {
-        lines.push(Line::from(vec![
-            Span::styled("Next run ", theme.dim()),
-            Span::styled(
-                format!(
-                    "{} {}",
-                    local_stamp(&app.session.zones.local, next),
-                    app.session.zones.local_label()
-                ),
-                theme.text(),
-            ),
-            Span::styled(format!(" · {}", countdown(app.now, next)), theme.accent()),
-        ]));
-    }
-    if let Some(w) = dst_warning(s.days, s.time, &app.session.zones.server, app.now, 366) {
-        lines.push(Line::styled(format!("⚠ {}", w.text), theme.warn()));
-    }
-    lines
-}
-
-/// The server's last scheduled backup, or why it is missing.
-fn protection_line(app: &App, id: u64, theme: Theme) -> Line<'static> {
-    let zone = &app.session.zones.local;
-    let last = |t: Option<jiff::Timestamp>| match t {
-        Some(t) => format!("{} ({})", age(app.now, t), local_stamp(zone, t)),
-        None => "never".into(),
-    };
-    if let Some(line) = app
-        .fleet
-        .server(id)
-        .and_then(|s| ignored_line(app, s, theme))
-    {
-        return line;
-    }
-    match app.protection(id) {
-        None => match app.fleet.backups.get(&id).and_then(|b| b.error.clone()) {
-            Some(e) => Line::styled(format!("Backups: {e}"), theme.error()),
-            None => Line::styled(format!("{} loading backups…", spinner(app)), theme.dim()),
-        },
-        Some(Protection::Protected { last: t }) => Line::from(vec![
-            Span::styled("✓ Last backup ", theme.ok()),
-            Span::raw(last(Some(t))),
-        ]),
-        Some(Protection::Missed { expected, last: t }) => Line::styled(
-            format!(
-                "✗ Missed the {} run · last backup {}",
-                local_stamp(zone, expected),
-                last(t)
-            ),
+        Some(Protection::Missed { .. }) => (
+            if long { "✗ missed" } else { "missed" }.into(),
             theme.error(),
         ),
-        Some(Protection::Unprotected { last: t }) => Line::styled(
-            format!("Unprotected · last scheduled backup {}", last(t)),
+        Some(Protection::Unprotected { .. }) => (
+            if long { "unprotected" } else { "none" }.into(),
             theme.warn(),
         ),
-        Some(Protection::Waiting { last: t }) => Line::styled(
-            format!("Waiting for the first run · last backup {}", last(t)),
-            theme.dim(),
-        ),
-    }
+        Some(Protection::Waiting { .. }) => {
+            (if long { "waiting" } else { "wait" }.into(), theme.dim())
+        }
+    };
+    Span::styled(text, style)
 }

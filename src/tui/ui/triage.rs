@@ -18,13 +18,14 @@ pub(super) fn sort_mark(app: &App) -> String {
 }
 
 /// Whether a field the filter matched on has no column at this width (the row then says it).
-pub(super) fn hidden_field(f: Field, show_ip: bool, show_dc: bool) -> bool {
+pub(super) fn hidden_field(f: Field, cols: &super::columns::ServerCols) -> bool {
     match f {
-        Field::Ip => !show_ip,
-        Field::Dc => !show_dc,
-        Field::Id => true,
-        // The STATE and BACKUP columns are always on screen.
-        Field::Status | Field::State => false,
+        Field::Ip => !cols.ip,
+        Field::Dc => !cols.dc,
+        Field::Id => cols.id.is_none(),
+        Field::Status => !cols.state,
+        // The BACKUP column is always on screen.
+        Field::State => false,
     }
 }
 
@@ -86,6 +87,9 @@ pub(super) fn ignored_line(
 }
 
 /// The BACKUP cell of a server in the profile's `ignore` list.
-pub(super) fn ignored_cell(theme: Theme) -> Span<'static> {
-    Span::styled(format!("– {}", crate::tui::text::IGNORED), theme.dim())
+pub(super) fn ignored_cell(long: bool, theme: Theme) -> Span<'static> {
+    match long {
+        true => Span::styled(format!("– {}", crate::tui::text::IGNORED), theme.dim()),
+        false => Span::styled("–", theme.dim()),
+    }
 }

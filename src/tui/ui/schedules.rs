@@ -1,0 +1,402 @@
+//! The schedules pane: the selected server's schedules, and below them the selected
+//! schedule's details (both zones, the next run, a DST warning, the ids) and the server's
+//! backups; or why they are not there (a failed load says why and when it is tried again).
+
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, Wrap};
+use unicode_width::UnicodeWidthStr;
+
+use super::columns::{self, Days};
+use super::panes::{FAILED_MARK, block, freshness, offset, row_style};
+use super::{Theme, spinner, truncate};
+use crate::domain::backups::Protection;
+use crate::domain::timing::{Zones, age, countdown, describe, dst_warning, local_stamp};
+use crate::domain::{DAYS, Schedule, Weekdays};
+use crate::tui::app::queue::BACKOFF;
+use crate::tui::app::{App, Kind, Pane};
+use crate::tui::text;
+
+/// The mark after a schedule's time that falls in a daylight-saving change (the details say
+/// which day and what happens).
+pub const DST_MARK: &str = "⚠";
+
+/// A zone as a table cell names it: the abbreviation in use at `now` (`EET`, `MSK`) or the
+/// offset (`+03:00`).
+fn zone_short(zones: &Zones, now: jiff::Timestamp) -> String {
+    let info = zones.server.to_offset_info(now);
+    let abbr = info.abbreviation();
+    if zones.server.iana_name().is_some() && abbr.chars().all(|c| c.is_ascii_alphabetic()) {
+        abbr.to_string()
+    } else {
+        zones.server_label()
+    }
+}
+
+/// The week as seven cells, Monday first (`Mo Tu We Th Fr Sa Su`): set days marked, unset dim.
+pub fn week(days: Weekdays, theme: Theme) -> Line<'static> {
+    let spans: Vec<Span> = DAYS
+        .iter()
+        .map(|d| {
+            let letters = &d.title()[..2];
+            if days.contains(*d) {
+                Span::styled(format!("{letters} "), theme.day_on())
+            } else {
+                Span::styled("·  ", theme.dim())
+            }
+        })
+        .collect();
+    Line::from(spans)
+}
+
+/// Why a server's list is not on screen: the reason it failed and what comes next, or the
+/// loading glyph while it is on its way.
+fn not_loaded(
+    app: &App,
+    id: u64,
+    kind: Kind,
+    error: Option<&String>,
+    loading: &str,
+    theme: Theme,
+) -> Vec<Line<'static>> {
+    let Some(e) = error else {
+        return vec![Line::styled(
+            format!("{} {loading}", spinner(app)),
+            theme.warn(),
+        )];
+    };
+    let what = match kind {
+        Kind::Schedules => "schedules",
+        Kind::Backups => "backups",
+    };
+    let mut lines = vec![Line::styled(
+        format!("{FAILED_MARK} {}", text::could_not_load(what, e)),
+        theme.error(),
+    )];
+    let retry = app.fleet.queue.retry(id, kind);
+    let pending = app.fleet.queue.pending(id, kind);
+    let failures = retry.map_or(1, |r| r.failures);
+    let next_in = retry
+        .and_then(|r| r.at)
+        .map(|at| at.duration_since(app.now).as_secs().max(0));
+    let line = text::load_retry(failures, next_in, pending, BACKOFF.len(), &app.keymap);
+    lines.push(Line::styled(
+        if pending {
+            format!("{} {line}", spinner(app))
+        } else {
+            line
+        },
+        theme.dim(),
+    ));
+    lines
+}
+
+/// The selected server's schedules.
+pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+    let focused = app.panes.pane == Pane::Schedules;
+    let Some(server) = app.selected_server() else {
+        let b = block(" Schedules ".into(), focused, theme);
+        f.render_widget(b, area);
+        return;
+    };
+    let entry = app.fleet.schedules.get(&server.id);
+    let retention = entry
+        .and_then(|e| e.list.as_ref())
+        .and_then(|l| l.backup_rotation)
+        .map(|r| format!(" · keeps {r}"))
+        .unwrap_or_default();
+    let title = format!(
+        " {}{} ",
+        truncate(&server.name, (area.width as usize).saturating_sub(20)),
+        retention
+    );
+    let loading = app.fleet.queue.pending(server.id, Kind::Schedules);
+    let cached = entry.is_some_and(|e| e.cached);
+    let room = (area.width as usize).saturating_sub(title.width() + 2);
+    let mut b = block(title, focused, theme);
+    let updated = entry.and_then(|e| e.updated);
+    if let Some(mark) = freshness(app, updated, cached, loading, room, theme) {
+        b = b.title_top(mark);
+    }
+    let inner = b.inner(area);
+    f.render_widget(b, area);
+    let Some(list) = entry.and_then(|e| e.list.as_ref()) else {
+        let mut lines = not_loaded(
+            app,
+            server.id,
+            Kind::Schedules,
+            entry.and_then(|e| e.error.as_ref()),
+            "loading schedules…",
+            theme,
+        );
+        lines.push(Line::styled(text::ids(server.id, None), theme.dim()));
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        return;
+    };
+    if list.schedules.is_empty() {
+        let mut lines = vec![Line::styled(
+            "No backup schedule: this server is not backed up automatically.",
+            theme.warn(),
+        )];
+        lines.extend(protection_lines(app, server.id, theme));
+        lines.push(Line::from(vec![
+            Span::raw("Press "),
+            Span::styled(
+                crate::tui::text::keys(&app.keymap, crate::tui::keymap::Action::New),
+                theme.key(),
+            ),
+            Span::raw(" to add one."),
+        ]));
+        lines.push(Line::styled(text::ids(server.id, None), theme.dim()));
+        f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+        return;
+    }
+    // The selected schedule's details and the server's backups take the bottom lines: as
+    // many as they need (a narrow pane wraps them), leaving the table its header and up to
+    // three rows. The ids go in the rule above them, or on a line of their own when the rule
+    // is too short for them.
+    let width = inner.width as usize;
+    let ids = text::ids(server.id, app.selected_schedule().map(|s| s.id));
+    let ids_in_rule = ids.width() + 4 <= width;
+    let details = {
+        let mut lines = Vec::new();
+        if !ids_in_rule {
+            lines.push(Line::styled(ids.clone(), theme.dim()));
+        }
+        // The list on screen is an older one: reading it again failed.
+        if let Some(e) = entry.and_then(|e| e.error.as_ref()) {
+            lines.extend(not_loaded(
+                app,
+                server.id,
+                Kind::Schedules,
+                Some(e),
+                "",
+                theme,
+            ));
+        }
+        lines.extend(protection_lines(app, server.id, theme));
+        if let Some(s) = app.selected_schedule() {
+            lines.extend(schedule_details(app, s, theme));
+        }
+        lines
+    };
+    let detail_h = if inner.height >= 12 {
+        let needed: usize = 1 + details
+            .iter()
+            .map(|l| wrapped_height(l, width))
+            .sum::<usize>();
+        let table_min = 1 + list.schedules.len().min(3);
+        needed.min(inner.height as usize - table_min).max(5) as u16
+    } else {
+        0
+    };
+    let [table_area, detail_area] =
+        Layout::vertical([Constraint::Min(2), Constraint::Length(detail_h)]).areas(inner);
+    let rows_h = table_area.height.saturating_sub(1) as usize;
+    let first = offset(app.panes.sched_sel, rows_h);
+    let zones = &app.session.zones;
+    // Measured on the rows on screen only (a server may have many schedules).
+    let on_screen = &list.schedules[first.min(list.schedules.len())..]
+        [..rows_h.min(list.schedules.len().saturating_sub(first))];
+    let dst: Vec<bool> = on_screen
+        .iter()
+        .map(|s| dst_warning(s.days, s.time, &zones.server, app.now, 366).is_some())
+        .collect();
+    let names = || on_screen.iter().map(|s| s.name.as_str());
+    // A narrow pane drops the id, the creation date, the zone after each time and the next
+    // run, in that order, then shrinks the name; the days are never cut: seven cells where
+    // they fit whole, else text (`Sat,Sun`). The details below say all of it.
+    let zone = format!(" {}", zone_short(zones, app.now));
+    let cols = columns::schedules(
+        width,
+        columns::comfort(names()),
+        on_screen
+            .iter()
+            .map(|s| s.days.display().width())
+            .max()
+            .unwrap_or(0),
+        zone.width(),
+        dst.iter().any(|d| *d),
+        columns::id_width(on_screen.iter().map(|s| s.id)),
+    );
+    let zone = if cols.zone { zone.as_str() } else { "" };
+    let name_w = cols.name.min(columns::longest(names()));
+    let rows = list
+        .schedules
+        .iter()
+        .enumerate()
+        .skip(first)
+        .take(rows_h)
+        .map(|(i, s)| {
+            let style = row_style(i == app.panes.sched_sel, focused, theme);
+            let deleting = app.fleet.is_deleting(s.id);
+            let deleting_cell = || Cell::from(Span::styled("deleting…", theme.warn()));
+            // A delete on its way shows in the last of CREATED, NEXT or the name.
+            let name = if deleting && !cols.created && !cols.next {
+                Cell::from(Span::styled(
+                    truncate(&format!("deleting… {}", s.name), name_w),
+                    theme.warn(),
+                ))
+            } else {
+                Cell::from(truncate(&s.name, name_w))
+            };
+            let days = match cols.days {
+                Days::Cells => Cell::from(week(s.days, theme)),
+                Days::Text(_) => Cell::from(Span::styled(s.days.display(), theme.day_on())),
+            };
+            let mut time = vec![Span::raw(format!("{}{zone}", s.time))];
+            if dst.get(i - first).copied().unwrap_or(false) {
+                time.push(Span::styled(format!(" {DST_MARK}"), theme.warn()));
+            }
+            let mut cells = vec![name, days, Cell::from(Line::from(time))];
+            if cols.next {
+                if deleting && !cols.created {
+                    cells.push(deleting_cell());
+                } else {
+                    let next = app
+                        .next_run_of(s)
+                        .map(|t| countdown(app.now, t))
+                        .unwrap_or_default();
+                    cells.push(Cell::from(next));
+                }
+            }
+            if cols.created {
+                cells.push(if deleting {
+                    deleting_cell()
+                } else {
+                    Cell::from(s.created.get(..10).unwrap_or(&s.created).to_string())
+                });
+            }
+            if cols.id.is_some() {
+                cells.push(Cell::from(Span::styled(s.id.to_string(), theme.dim())));
+            }
+            Row::new(cells).style(style)
+        });
+    let w = |n: usize| Constraint::Length(n as u16);
+    let mut header = vec![
+        "NAME",
+        match cols.days {
+            Days::Cells => columns::WEEK_HEAD,
+            Days::Text(_) => "DAYS",
+        },
+        "TIME",
+    ];
+    let mut widths = vec![w(name_w), w(cols.days.width()), w(cols.time)];
+    for (shown, width, head) in [
+        (cols.next, columns::NEXT, "NEXT"),
+        (cols.created, columns::CREATED, "CREATED"),
+        (cols.id.is_some(), cols.id.unwrap_or(0), "ID"),
+    ] {
+        if shown {
+            widths.push(w(width));
+            header.push(head);
+        }
+    }
+    let table = Table::new(rows, widths).header(Row::new(header).style(theme.accent()));
+    f.render_widget(table, table_area);
+    if detail_h > 0 {
+        let rule = match ids_in_rule {
+            true => format!(
+                "── {ids} {}",
+                "─".repeat(width.saturating_sub(ids.width() + 4))
+            ),
+            false => "─".repeat(width),
+        };
+        let mut lines = vec![Line::styled(truncate(&rule, width), theme.dim())];
+        lines.extend(details);
+        f.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: false }),
+            detail_area,
+        );
+    }
+}
+
+/// How many rows a line takes when word-wrapped to `width` (as the details paragraph wraps).
+fn wrapped_height(line: &Line, width: usize) -> usize {
+    if width == 0 {
+        return 1;
+    }
+    let text: String = line.spans.iter().map(|s| s.content.as_ref()).collect();
+    let (mut rows, mut used) = (1, 0);
+    for word in text.split(' ') {
+        let w = word.width();
+        let need = if used == 0 { w } else { used + 1 + w };
+        if need <= width {
+            used = need;
+        } else {
+            rows += 1 + w.saturating_sub(1) / width;
+            used = w % width;
+        }
+    }
+    rows
+}
+
+/// The selected schedule in both zones, its next run in the user's time, and any DST warning.
+fn schedule_details(app: &App, s: &Schedule, theme: Theme) -> Vec<Line<'static>> {
+    let mut lines = vec![Line::styled(
+        describe(s.days, s.time, &app.session.zones, app.now),
+        theme.text(),
+    )];
+    if let Some(next) = app.next_run_of(s) {
+        lines.push(Line::from(vec![
+            Span::styled("Next run ", theme.dim()),
+            Span::styled(
+                format!(
+                    "{} {}",
+                    local_stamp(&app.session.zones.local, next),
+                    app.session.zones.local_label()
+                ),
+                theme.text(),
+            ),
+            Span::styled(format!(" · {}", countdown(app.now, next)), theme.accent()),
+        ]));
+    }
+    if let Some(w) = dst_warning(s.days, s.time, &app.session.zones.server, app.now, 366) {
+        lines.push(Line::styled(text::dst_detail(&w.text), theme.warn()));
+    }
+    lines
+}
+
+/// The server's last scheduled backup, or why it is missing.
+fn protection_lines(app: &App, id: u64, theme: Theme) -> Vec<Line<'static>> {
+    let zone = &app.session.zones.local;
+    let last = |t: Option<jiff::Timestamp>| match t {
+        Some(t) => format!("{} ({})", age(app.now, t), local_stamp(zone, t)),
+        None => "never".into(),
+    };
+    if let Some(line) = app
+        .fleet
+        .server(id)
+        .and_then(|s| super::triage::ignored_line(app, s, theme))
+    {
+        return vec![line];
+    }
+    let line = match app.protection(id) {
+        None => {
+            let error = app.fleet.backups.get(&id).and_then(|b| b.error.as_ref());
+            return not_loaded(app, id, Kind::Backups, error, "loading backups…", theme);
+        }
+        Some(Protection::Protected { last: t }) => Line::from(vec![
+            Span::styled("✓ Last backup ", theme.ok()),
+            Span::raw(last(Some(t))),
+        ]),
+        Some(Protection::Missed { expected, last: t }) => Line::styled(
+            format!(
+                "✗ Missed the {} run · last backup {}",
+                local_stamp(zone, expected),
+                last(t)
+            ),
+            theme.error(),
+        ),
+        Some(Protection::Unprotected { last: t }) => Line::styled(
+            format!("Unprotected · last scheduled backup {}", last(t)),
+            theme.warn(),
+        ),
+        Some(Protection::Waiting { last: t }) => Line::styled(
+            format!("Waiting for the first run · last backup {}", last(t)),
+            theme.dim(),
+        ),
+    };
+    vec![line]
+}
