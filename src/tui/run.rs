@@ -162,6 +162,18 @@ async fn event_loop(
     let crash_drill = std::env::var_os("BSCHED_CRASH_DRILL").is_some();
     loop {
         if dirty {
+            // The lists page by what they show: the app knows the size before every frame
+            // (the first one, and after a stop, when no resize event says it).
+            let size = terminal.size()?;
+            if (app.screen.width, app.screen.height) != (size.width, size.height) {
+                let cmds = app.update(Msg::Resize {
+                    width: size.width,
+                    height: size.height,
+                });
+                for cmd in cmds {
+                    executor.spawn(cmd, &tx);
+                }
+            }
             app.prepare();
             terminal.draw(|f| ui::render(app, theme, f))?;
             dirty = false;
@@ -252,7 +264,7 @@ fn spawn_input(tx: mpsc::UnboundedSender<Msg>, term: mpsc::UnboundedSender<TermE
                     continue;
                 }
                 Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => Msg::Key(k),
-                Ok(Event::Resize(_, _)) => Msg::Resize,
+                Ok(Event::Resize(width, height)) => Msg::Resize { width, height },
                 Ok(_) => continue,
                 Err(_) => Msg::Quit,
             };

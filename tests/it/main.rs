@@ -35,3 +35,4 @@ mod tui_pty;
 mod tui_queue;
 mod tui_render;
 mod tui_update;
+mod tui_views;

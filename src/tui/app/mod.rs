@@ -94,6 +94,9 @@ pub struct App {
     pub now: jiff::Timestamp,
     /// Whether the loop should end.
     pub quit: bool,
+    /// The terminal's size, as the loop last said (tests set it by hand): the lists page by
+    /// what it shows.
+    pub screen: ratatui::layout::Rect,
     /// Spinner frame.
     spinner: usize,
     next_req: ReqId,
@@ -113,6 +116,7 @@ impl App {
             undo: None,
             now: jiff::Timestamp::UNIX_EPOCH,
             quit: false,
+            screen: ratatui::layout::Rect::new(0, 0, 80, 24),
             spinner: 0,
             next_req: 0,
             next_batch: 0,
@@ -278,9 +282,9 @@ impl App {
     pub fn prepare(&mut self) {
         if self.layers.get::<UpcomingView>().is_some_and(|v| v.stale) {
             let data = UpcomingView::compute(self);
+            let shown = super::ui::upcoming::rows_shown(self);
             if let Some(v) = self.layers.get_mut::<UpcomingView>() {
-                v.data = data;
-                v.stale = false;
+                v.replace(data, shown);
             }
         }
     }
@@ -409,7 +413,10 @@ impl App {
     fn handle(&mut self, msg: Msg) -> Vec<Cmd> {
         match msg {
             Msg::Key(key) => self.on_key(key),
-            Msg::Resize => Vec::new(),
+            Msg::Resize { width, height } => {
+                self.screen = ratatui::layout::Rect::new(0, 0, width, height);
+                Vec::new()
+            }
             Msg::Quit => self.quit_now(),
             Msg::Tick => {
                 self.spinner = self.spinner.wrapping_add(1);
@@ -473,6 +480,12 @@ impl App {
                 }
                 Vec::new()
             }
+            Msg::EntryRestored {
+                entry,
+                instance,
+                server,
+                result,
+            } => super::layers::journal::on_restored(self, entry, instance, &server, result),
             Msg::JournalRead { result } => super::layers::journal::on_read(self, result),
             Msg::Switched { result } => self.on_switched(result),
             Msg::Saved { instance, result } => {
@@ -497,6 +510,9 @@ impl App {
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Cmd> {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            if super::layers::plan::ask_before_quit(self) {
+                return Vec::new();
+            }
             return self.quit_now();
         }
         if let Some(mut layer) = self.layers.pop() {

@@ -400,7 +400,8 @@ impl Form {
             }
             None => vec![spec.time(); self.targets.len()],
         };
-        let plan = plan_bulk(app, &self.targets, times, &spec)?;
+        let mut plan = plan_bulk(app, &self.targets, times, &spec)?;
+        plan.form = Some(Box::new(self.clone()));
         app.layers.open(plan);
         Ok(())
     }

@@ -1,7 +1,7 @@
 //! The servers pane and the schedule pane. Only the visible rows are built.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
@@ -311,15 +311,8 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         return;
     }
     // The selected schedule's details and the server's backups take the bottom lines.
-    let detail_h = if inner.height >= 14 {
-        7
-    } else if inner.height >= 12 {
-        5
-    } else {
-        0
-    };
-    let [table_area, detail_area] =
-        Layout::vertical([Constraint::Min(2), Constraint::Length(detail_h)]).areas(inner);
+    let [table_area, detail_area] = super::layout::schedules_split(inner);
+    let detail_h = detail_area.height;
     let rows_h = table_area.height.saturating_sub(1) as usize;
     let first = offset(app.panes.sched_sel, rows_h);
     // Narrow panes get one-letter days, then lose the created date, before names shrink.
