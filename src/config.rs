@@ -31,6 +31,9 @@ pub struct ConfigFile {
     /// Key bindings (read by the TUI).
     #[serde(default)]
     pub keys: BTreeMap<String, toml::Value>,
+    /// Whether the TUI takes the mouse (clicks, the wheel); `false` leaves it to the
+    /// terminal's own selection. On when not given.
+    pub mouse: Option<bool>,
 }
 
 /// One account.
@@ -122,6 +125,8 @@ pub struct Resolved {
     pub zones: Zones,
     /// The TUI's automatic refresh (`refresh`), if on.
     pub refresh: Option<Duration>,
+    /// Whether the TUI takes the mouse (`mouse`, on unless `false`).
+    pub mouse: bool,
 }
 
 impl Resolved {
@@ -344,6 +349,7 @@ pub fn resolve(
         client,
         warnings,
         keys: file.keys,
+        mouse: file.mouse.unwrap_or(true),
         refresh,
         zones: Zones {
             server,

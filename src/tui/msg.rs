@@ -25,6 +25,8 @@ pub enum Msg {
         /// Rows.
         height: u16,
     },
+    /// A mouse event (only with mouse capture on: `mouse` in the config file).
+    Mouse(crossterm::event::MouseEvent),
     /// A slow tick for spinners and timed notices (only while one is visible).
     Tick,
     /// Quit (a signal arrived).

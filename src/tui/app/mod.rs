@@ -6,6 +6,7 @@
 
 pub mod fleet;
 mod loads;
+mod mouse;
 pub mod panes;
 pub mod queue;
 pub mod session;
@@ -97,6 +98,8 @@ pub struct App {
     /// The terminal's size, as the loop last said (tests set it by hand): the lists page by
     /// what it shows.
     pub screen: ratatui::layout::Rect,
+    /// Whether the mouse is captured (`mouse` in the config file; on unless turned off).
+    pub mouse: bool,
     /// Spinner frame.
     spinner: usize,
     next_req: ReqId,
@@ -117,6 +120,7 @@ impl App {
             now: jiff::Timestamp::UNIX_EPOCH,
             quit: false,
             screen: ratatui::layout::Rect::new(0, 0, 80, 24),
+            mouse: true,
             spinner: 0,
             next_req: 0,
             next_batch: 0,
@@ -418,6 +422,10 @@ impl App {
                 Vec::new()
             }
             Msg::Quit => self.quit_now(),
+            Msg::Mouse(ev) => {
+                self.on_mouse(&ev);
+                Vec::new()
+            }
             Msg::Tick => {
                 self.spinner = self.spinner.wrapping_add(1);
                 if let Some(n) = &mut self.notice {

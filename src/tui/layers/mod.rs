@@ -302,6 +302,11 @@ impl Layers {
         self.0.retain(keep);
     }
 
+    /// The topmost layer (it gets the keys, and the mouse).
+    pub fn top(&self) -> Option<&Layer> {
+        self.0.last()
+    }
+
     /// Whether no layer is open.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()

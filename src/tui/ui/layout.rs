@@ -100,6 +100,39 @@ pub fn pane_page(screen: Rect, pane: crate::tui::app::Pane) -> usize {
     page(pane_rows(screen, pane))
 }
 
+/// The first row a pane shows so that its selection `sel` is visible in `height` rows (the
+/// panes keep no offset of their own: it follows the selection).
+pub fn pane_first(sel: usize, height: usize) -> usize {
+    if height == 0 {
+        0
+    } else {
+        sel.saturating_sub(height - 1)
+    }
+}
+
+/// The schedule form's box on a screen of `area`.
+pub fn form_box(area: Rect, bulk: bool) -> Rect {
+    super::centered(area, 62, if bulk { 16 } else { 14 })
+}
+
+/// The form's lines above the days row (the name, a blank line).
+const FORM_DAYS_LINE: u16 = 2;
+/// The form's field labels' width (`Days  `).
+const FORM_LABEL_W: u16 = 6;
+/// One weekday checkbox (`[x]Mon`) and the space after it.
+const FORM_DAY_W: u16 = 7;
+
+/// The form's weekday checkbox at `(x, y)` (0 = Monday), on a screen of `area`.
+pub fn form_day_at(area: Rect, bulk: bool, x: u16, y: u16) -> Option<usize> {
+    let inner = inner(form_box(area, bulk));
+    if y != inner.y + FORM_DAYS_LINE {
+        return None;
+    }
+    let dx = x.checked_sub(inner.x + FORM_LABEL_W)?;
+    let i = (dx / FORM_DAY_W) as usize;
+    (i < 7 && dx % FORM_DAY_W < FORM_DAY_W - 1).then_some(i)
+}
+
 /// How many rows a list of `area` shows, at least one (a page never moves by nothing).
 pub fn page(area: Rect) -> usize {
     (area.height as usize).max(1)
