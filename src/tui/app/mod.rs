@@ -417,15 +417,9 @@ impl App {
     fn handle(&mut self, msg: Msg) -> Vec<Cmd> {
         match msg {
             Msg::Key(key) => self.on_key(key),
-            Msg::Resize { width, height } => {
-                self.screen = ratatui::layout::Rect::new(0, 0, width, height);
-                Vec::new()
-            }
+            Msg::Resize { width, height } => self.resized(width, height),
             Msg::Quit => self.quit_now(),
-            Msg::Mouse(ev) => {
-                self.on_mouse(&ev);
-                Vec::new()
-            }
+            Msg::Mouse(ev) => self.on_mouse(&ev),
             Msg::Tick => {
                 self.spinner = self.spinner.wrapping_add(1);
                 if let Some(n) = &mut self.notice {
@@ -488,12 +482,7 @@ impl App {
                 }
                 Vec::new()
             }
-            Msg::EntryRestored {
-                entry,
-                instance,
-                server,
-                result,
-            } => super::layers::journal::on_restored(self, entry, instance, &server, result),
+            msg @ Msg::EntryRestored { .. } => super::layers::journal::on_restored(self, msg),
             Msg::JournalRead { result } => super::layers::journal::on_read(self, result),
             Msg::Switched { result } => self.on_switched(result),
             Msg::Saved { instance, result } => {

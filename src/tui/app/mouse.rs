@@ -14,6 +14,7 @@ use crate::tui::layers::journal::JournalView;
 use crate::tui::layers::plan::PlanScreen;
 use crate::tui::layers::upcoming::UpcomingView;
 use crate::tui::layers::{Layer, ListPos};
+use crate::tui::msg::Cmd;
 use crate::tui::ui::{self, layout};
 
 /// Rows one turn of the wheel moves.
@@ -68,18 +69,29 @@ fn on_scrolling(pos: &mut ListPos, g: Gesture, n: usize, h: usize) {
 }
 
 impl App {
+    /// The terminal's size (the lists page by it, and the mouse finds rows with it).
+    pub(super) fn resized(&mut self, width: u16, height: u16) -> Vec<Cmd> {
+        self.screen = ratatui::layout::Rect::new(0, 0, width, height);
+        Vec::new()
+    }
+
     /// A mouse event.
-    pub(super) fn on_mouse(&mut self, ev: &MouseEvent) {
-        let Some(g) = gesture(ev) else { return };
-        let Some(screen) = layout::screen(self.screen) else {
-            return;
-        };
-        if self.layers.is_empty() {
-            if !self.panes.filter_editing {
-                self.mouse_on_panes(g, screen);
+    pub(super) fn on_mouse(&mut self, ev: &MouseEvent) -> Vec<Cmd> {
+        if let Some(g) = gesture(ev)
+            && let Some(screen) = layout::screen(self.screen)
+        {
+            if self.layers.is_empty() {
+                if !self.panes.filter_editing {
+                    self.mouse_on_panes(g, screen);
+                }
+            } else {
+                self.mouse_on_layer(g, screen);
             }
-            return;
         }
+        Vec::new()
+    }
+
+    fn mouse_on_layer(&mut self, g: Gesture, screen: layout::Screen) {
         let area = self.screen;
         let rows_of = layout::below_header;
         match self.layers.top() {

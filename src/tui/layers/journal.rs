@@ -6,13 +6,11 @@ use crossterm::event::KeyEvent;
 use ratatui::Frame;
 
 use super::{Areas, LayerState, ListPos, Step};
-use crate::api::ApiError;
-use crate::domain::InstanceId;
 use crate::journal::{Action as Did, Entry, Outcome, restored_by};
 use crate::ops::Restored;
 use crate::tui::app::App;
 use crate::tui::keymap::{Action, Section};
-use crate::tui::msg::Cmd;
+use crate::tui::msg::{Cmd, Msg};
 use crate::tui::text;
 use crate::tui::ui::{self, Theme};
 
@@ -153,14 +151,18 @@ pub(crate) fn on_read(app: &mut App, result: Result<Vec<Entry>, String>) -> Vec<
     Vec::new()
 }
 
-/// A restore of an entry's delete finished.
-pub(crate) fn on_restored(
-    app: &mut App,
-    entry: u64,
-    instance: InstanceId,
-    server: &str,
-    result: Result<Restored, ApiError>,
-) -> Vec<Cmd> {
+/// A restore of an entry's delete finished ([`Msg::EntryRestored`]).
+pub(crate) fn on_restored(app: &mut App, msg: Msg) -> Vec<Cmd> {
+    let Msg::EntryRestored {
+        entry,
+        instance,
+        server,
+        result,
+    } = msg
+    else {
+        return Vec::new();
+    };
+    let server = server.as_str();
     let open = match app.layers.get_mut::<JournalView>() {
         Some(view) if view.restoring == Some(entry) => {
             view.restoring = None;
