@@ -582,3 +582,50 @@ fn the_backups_view_lists_newest_first_and_marks_the_scheduled_ones() {
         "db-primary's backups are asked for"
     );
 }
+
+#[test]
+fn snapshots_of_the_views_scrolled() {
+    let mut app = busy_week();
+    press(&mut app, [ch('t'), ch('G')]);
+    insta::assert_snapshot!("upcoming_last_run_80x24", screen(&mut app, 80, 24));
+
+    let mut app = loaded();
+    press(&mut app, [ch('L')]);
+    let mut entries = journal();
+    entries.push(entry(serde_json::json!({
+        "id": 61, "time": "2026-11-27T09:00:00Z", "profile": "default", "action": "edit",
+        "instance_id": 4,
+        "server": "analytics-warehouse-eu-west-production-cluster-node-with-an-unreasonably-long-hostname-01",
+        "before": {"id": 9, "name": "nightly", "days": ["sat"], "time": "04:00"},
+        "after": {"id": 9, "name": "nightly", "days": ["sat"], "time": "05:00"},
+        "outcome": "failed", "error": "the request timed out after 30 s; nothing was changed"
+    })));
+    app.update(Msg::JournalRead {
+        result: Ok(entries),
+    });
+    insta::assert_snapshot!("journal_newest_80x24", screen(&mut app, 80, 24));
+    press(&mut app, [ch('G'), key(KeyCode::Enter)]);
+    insta::assert_snapshot!("journal_restore_question_80x24", screen(&mut app, 80, 24));
+
+    let mut app = loaded();
+    press(&mut app, [ch('b')]);
+    insta::assert_snapshot!("backups_80x24", screen(&mut app, 80, 24));
+
+    let mut app = loaded();
+    bulk_form(&mut app);
+    press(&mut app, [key(KeyCode::Enter), key(KeyCode::Enter)]);
+    let plan = app.layers.get::<PlanScreen>().unwrap();
+    let batch = plan.batch;
+    for index in 0..plan.rows.len() {
+        let result = match index {
+            1 => Err(ApiError::Timeout(30)),
+            _ => Ok(()),
+        };
+        app.update(Msg::Applied {
+            batch,
+            index,
+            result,
+        });
+    }
+    insta::assert_snapshot!("plan_results_80x24", screen(&mut app, 80, 24));
+}

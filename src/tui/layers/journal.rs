@@ -73,11 +73,10 @@ impl JournalView {
 
     /// The question on screen, if one is asked.
     pub fn question(&self, app: &App) -> Option<String> {
-        let Some(Cmd::RestoreEntry { server, .. }) = &self.confirm else {
+        let Some(Cmd::RestoreEntry { server, spec, .. }) = &self.confirm else {
             return None;
         };
-        let snap = self.selected()?.before.as_ref()?;
-        Some(text::restore_question(snap, server, &app.keymap))
+        Some(text::restore_question(spec, server, &app.keymap))
     }
 }
 

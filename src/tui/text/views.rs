@@ -35,17 +35,6 @@ pub fn server_gone(server: &str) -> String {
     format!("{server} is no longer in the server list (refreshed since).")
 }
 
-/// A journal entry as the restore sentences name it: the schedule, its days and time.
-fn deleted_schedule(s: &crate::journal::Snapshot) -> String {
-    let safe = |t: &str| crate::sanitize::for_terminal(t).into_owned();
-    format!(
-        "'{}' ({} {})",
-        safe(&s.name),
-        safe(&s.days.join(",")),
-        safe(&s.time)
-    )
-}
-
 /// Open on a journal entry that is not a delete.
 pub fn not_a_delete(entry: u64) -> String {
     format!("Entry {entry} is not a delete; only deleted schedules can be restored.")
@@ -79,10 +68,12 @@ pub fn restored_already(entry: u64, by: u64) -> String {
 }
 
 /// The question before a restore.
-pub fn restore_question(s: &crate::journal::Snapshot, server: &str, km: &Keymap) -> String {
+pub fn restore_question(spec: &crate::domain::ScheduleSpec, server: &str, km: &Keymap) -> String {
     format!(
-        "Restore {} on {}? {} yes · {} no",
-        deleted_schedule(s),
+        "Restore '{}' ({} {}) on {}? {} yes · {} no",
+        crate::sanitize::for_terminal(spec.name().as_str()),
+        spec.days().display(),
+        spec.time(),
         crate::sanitize::for_terminal(server),
         keys(km, Action::Yes),
         keys(km, Action::No)

@@ -66,7 +66,7 @@ pub fn render(app: &App, view: &BackupsView, theme: Theme, area: Rect, f: &mut F
         return;
     }
     let name_w = (inner.width as usize)
-        .saturating_sub(12 + 12 + 20 + 10 + 10 + 5)
+        .saturating_sub(10 + 11 + 19 + 8 + 9 + 5)
         .max(8);
     let rows = list.iter().skip(first).take(shown).map(|b| {
         let kind = match &b.kind {
@@ -79,19 +79,19 @@ pub fn render(app: &App, view: &BackupsView, theme: Theme, area: Rect, f: &mut F
             Cell::from(truncate(&safe(&b.name), name_w)),
             Cell::from(kind),
             Cell::from(truncate(&safe(&b.created_text), 19)),
-            Cell::from(truncate(&safe(&b.status), 10)),
-            Cell::from(truncate(&safe(&b.size), 10)),
+            Cell::from(truncate(&safe(&b.status), 8)),
+            Cell::from(truncate(&safe(&b.size), 9)),
         ])
     });
     let table = Table::new(
         rows,
         [
-            Constraint::Length(12),
+            Constraint::Length(10),
             Constraint::Min(8),
-            Constraint::Length(12),
-            Constraint::Length(20),
-            Constraint::Length(10),
-            Constraint::Length(10),
+            Constraint::Length(11),
+            Constraint::Length(19),
+            Constraint::Length(8),
+            Constraint::Length(9),
         ],
     )
     .header(

@@ -14,8 +14,9 @@ use crate::tui::app::App;
 use crate::tui::layers::journal::JournalView;
 use crate::tui::text;
 
-/// Lines under the table for the selected entry in full (a rule and two lines).
-const DETAIL_H: u16 = 3;
+/// Lines under the table for the selected entry in full (a rule, who and when, and what in
+/// two lines).
+const DETAIL_H: u16 = 4;
 
 /// The view's parts inside `area` (the body): the table (with its header line) and the
 /// selected entry's details (empty when the screen is short).
@@ -71,8 +72,10 @@ fn server(e: &Entry) -> String {
     }
 }
 
-/// Column widths for a table `width` cells wide with five gaps: the time and the outcome
-/// keep their full width, the server name shrinks first, then the change, then the profile.
+/// Column widths for a table `width` cells wide with five gaps: the entry and the time keep
+/// their width; the outcome keeps its own unless the change, the profile and the server would
+/// fall below a readable minimum (a long failure is then cut here and shown whole in the
+/// details below); of the rest, the server name shrinks first, then the change.
 fn widths(width: usize, rows: &[(String, String, String, String)]) -> [usize; 6] {
     let most = |f: fn(&(String, String, String, String)) -> &String, head: &str| {
         rows.iter()
@@ -84,17 +87,20 @@ fn widths(width: usize, rows: &[(String, String, String, String)]) -> [usize; 6]
     let profile = most(|r| &r.0, "PROFILE").min(12);
     let server = most(|r| &r.1, "SERVER");
     let change = most(|r| &r.2, "CHANGE");
-    let result = most(|r| &r.3, "OUTCOME");
-    let avail = width.saturating_sub(5);
-    // The outcome never gives way to the others; a failure longer than half the table is
-    // shown whole in the details below.
-    let result = result.min(avail / 2).max(7);
-    let mut rest = avail.saturating_sub(5 + 16 + result);
-    let profile = profile.min(rest.saturating_sub(16)).max(4);
+    let outcome = most(|r| &r.3, "OUTCOME");
+    let (entry_w, time_w) = (5, 16);
+    let avail = width.saturating_sub(5 + entry_w + time_w);
+    let least = profile.min(7) + change.min(20) + server.min(8);
+    let outcome = outcome.min(avail.saturating_sub(least)).max(7);
+    let mut rest = avail.saturating_sub(outcome);
+    let profile = profile.min(rest.saturating_sub(change.min(20) + server.min(8)));
     rest = rest.saturating_sub(profile);
     let change_w = change.min(rest.saturating_sub(server.min(8)));
-    let server_w = rest.saturating_sub(change_w);
-    [5, 16, profile, server_w, change_w, result]
+    rest = rest.saturating_sub(change_w);
+    let server_w = server.min(rest);
+    // Room to spare goes to the outcome, the last column.
+    let outcome = outcome + rest.saturating_sub(server_w);
+    [entry_w, time_w, profile, server_w, change_w, outcome]
 }
 
 /// Draws the journal view over `area`.
@@ -174,22 +180,26 @@ pub fn render(app: &App, view: &JournalView, theme: Theme, area: Rect, f: &mut F
     if detail_area.height > 0
         && let Some(e) = view.selected()
     {
-        let lines = vec![
-            Line::styled("─".repeat(detail_area.width as usize), theme.dim()),
-            Line::from(vec![
-                Span::styled(format!("Entry {} · ", e.id), theme.dim()),
-                Span::raw(format!(
-                    "{} ({}) · {} · {}",
-                    server(e),
-                    e.instance_id,
-                    change(e),
-                    outcome(e)
-                )),
-            ]),
-        ];
+        let [rule, who, what] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(0),
+        ])
+        .areas(detail_area);
+        let width = detail_area.width as usize;
+        f.render_widget(Line::styled("─".repeat(width), theme.dim()), rule);
+        let head = format!(
+            "Entry {} · {} · {} · {} ({})",
+            e.id,
+            local_stamp(&app.session.zones.local, e.time),
+            safe(&e.profile),
+            server(e),
+            e.instance_id
+        );
+        f.render_widget(Line::styled(truncate(&head, width), theme.dim()), who);
         f.render_widget(
-            Paragraph::new(lines).wrap(Wrap { trim: false }),
-            detail_area,
+            Paragraph::new(format!("{} · {}", change(e), outcome(e))).wrap(Wrap { trim: false }),
+            what,
         );
     }
     if let Some(q) = view.question(app) {
