@@ -629,3 +629,101 @@ fn snapshots_of_the_views_scrolled() {
     }
     insta::assert_snapshot!("plan_results_80x24", screen(&mut app, 80, 24));
 }
+
+/// The selected server's schedules on the emulator.
+fn on_emulator(emu: &bsched::emulator::Emulator, instance: u64) -> Vec<String> {
+    emu.with(|w| {
+        w.data
+            .schedules
+            .iter()
+            .filter(|s| s.instance_id == instance)
+            .map(|s| s.name.clone())
+            .collect()
+    })
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn restoring_from_the_journal_view_against_the_emulator_is_idempotent() {
+    let emu = bsched::emulator::Emulator::start(Default::default())
+        .await
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let journal = bsched::journal::Journal::at(dir.path().join("journal.jsonl"), "default");
+    let client = common::client(&emu);
+    let ctx = bsched::tui::worker::Executor::new(Some(client.clone()), Some(journal));
+    let mut app = App::new(
+        bsched::tui::app::Session::for_client(&client, "demo"),
+        Default::default(),
+    );
+    app.now = test_now();
+    app.session.zones = test_zones();
+    let cmds = app.init();
+    drive(&mut app, &ctx, cmds).await;
+    // The first server with a schedule.
+    while app.current_schedules().is_empty() {
+        press(&mut app, [ch('j')]);
+    }
+    let instance = app.selected_server().unwrap().id;
+    let name = app.selected_schedule().unwrap().name.clone();
+    let before = on_emulator(&emu, instance);
+    assert!(before.contains(&name));
+
+    // Delete it in the TUI, then restore it from the journal view.
+    let cmds = press(&mut app, [key(KeyCode::Tab), ch('d'), ch('y')]);
+    drive(&mut app, &ctx, cmds).await;
+    assert!(!on_emulator(&emu, instance).contains(&name));
+    let cmds = press(&mut app, [ch('L')]);
+    drive(&mut app, &ctx, cmds).await;
+    let delete = journal_view(&app).selected().unwrap().clone();
+    assert_eq!(delete.action, bsched::journal::Action::Delete);
+    let cmds = press(&mut app, [key(KeyCode::Enter), ch('y')]);
+    assert_eq!(cmds.len(), 1, "{cmds:?}");
+    drive(&mut app, &ctx, cmds).await;
+    assert_eq!(on_emulator(&emu, instance).len(), before.len());
+    assert!(on_emulator(&emu, instance).contains(&name));
+    let notice = app.notice.clone().unwrap();
+    assert!(notice.text.starts_with("Restored"), "{notice:?}");
+    assert!(
+        app.current_schedules().iter().any(|s| s.name == name),
+        "the panes show it"
+    );
+    // The journal was read again: the same entry is selected, and a second Enter sends
+    // nothing.
+    assert_eq!(journal_view(&app).selected().unwrap().id, delete.id);
+    assert!(press(&mut app, [key(KeyCode::Enter), ch('y')]).is_empty());
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("restored already")
+    );
+
+    // Deleted again, then put back by someone else: the restore finds it and sends nothing.
+    press(&mut app, [key(KeyCode::Esc)]);
+    let kept = emu.with(|w| w.data.schedules.clone());
+    let sel = app
+        .current_schedules()
+        .iter()
+        .position(|s| s.name == name)
+        .unwrap();
+    app.panes.sched_sel = sel;
+    let cmds = press(&mut app, [ch('d'), ch('y')]);
+    drive(&mut app, &ctx, cmds).await;
+    assert!(!on_emulator(&emu, instance).contains(&name));
+    emu.with(|w| w.data.schedules = kept);
+    let cmds = press(&mut app, [ch('L')]);
+    drive(&mut app, &ctx, cmds).await;
+    let cmds = press(&mut app, [key(KeyCode::Enter), ch('y')]);
+    drive(&mut app, &ctx, cmds).await;
+    let notice = app.notice.clone().unwrap();
+    assert!(notice.text.contains("nothing was sent"), "{notice:?}");
+    assert_eq!(
+        on_emulator(&emu, instance)
+            .iter()
+            .filter(|n| **n == name)
+            .count(),
+        1,
+        "no second copy"
+    );
+}
