@@ -273,3 +273,29 @@ fn mouse_false_leaves_the_mouse_to_the_terminal() {
     assert!(pty.wait_exit());
     assert_eq!(mouse_state(&pty), (false, true), "never taken");
 }
+
+#[test]
+fn ctrl_z_gives_the_mouse_back_and_fg_takes_it_again() {
+    let bg = common::Background::start();
+    let mut pty = common::pty::Pty::logged_in(&bg);
+    pty.wait_for("the server list", |t| {
+        t.contains("web-1") && t.contains("Servers")
+    });
+    let mark = pty.raw_len();
+    pty.send("\u{1a}");
+    pty.wait_raw("Ctrl+Z to leave the alternate screen", mark, |r| {
+        r.contains("\u{1b}[?1049l")
+    });
+    pty.wait_stopped();
+    assert_eq!(mouse_state(&pty), (true, true), "given back while stopped");
+    let mark = pty.raw_len();
+    pty.signal("CONT");
+    pty.wait_raw("fg to take the mouse again", mark, |r| {
+        r.contains("\u{1b}[?1000h")
+    });
+    assert_eq!(mouse_state(&pty), (true, false));
+    pty.send("q");
+    assert!(pty.wait_exit());
+    pty.assert_restored();
+    assert_eq!(mouse_state(&pty), (true, true));
+}

@@ -727,3 +727,52 @@ async fn restoring_from_the_journal_view_against_the_emulator_is_idempotent() {
         "no second copy"
     );
 }
+
+#[test]
+fn the_views_draw_at_every_size_without_panicking() {
+    let mut apps: Vec<App> = Vec::new();
+    let mut up = busy_week();
+    press(&mut up, [ch('t'), ch('G')]);
+    apps.push(up);
+    let mut j = loaded();
+    press(&mut j, [ch('L')]);
+    j.update(Msg::JournalRead {
+        result: Ok(journal()),
+    });
+    press(&mut j, [ch('G'), key(KeyCode::Enter)]);
+    apps.push(j);
+    let mut b = loaded();
+    press(&mut b, [ch('b'), ch('G')]);
+    apps.push(b);
+    let mut h = loaded();
+    press(&mut h, [ch('?'), ch('G')]);
+    apps.push(h);
+    let mut p = loaded();
+    bulk_form(&mut p);
+    press(&mut p, [key(KeyCode::Enter), key(KeyCode::Enter), ctrl_c()]);
+    apps.push(p);
+    for app in &mut apps {
+        for (w, h) in [
+            (1, 1),
+            (20, 5),
+            (59, 15),
+            (60, 16),
+            (61, 17),
+            (80, 24),
+            (200, 60),
+        ] {
+            screen(app, w, h);
+            // Every navigation key at this size keeps the position in range.
+            press(
+                app,
+                [
+                    key(KeyCode::PageDown),
+                    key(KeyCode::End),
+                    key(KeyCode::PageUp),
+                    ch('j'),
+                ],
+            );
+            screen(app, w, h);
+        }
+    }
+}
