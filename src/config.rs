@@ -32,6 +32,9 @@ pub struct ConfigFile {
     /// Key bindings (read by the TUI).
     #[serde(default)]
     pub keys: BTreeMap<String, toml::Value>,
+    /// Whether the TUI takes the mouse (clicks, the wheel); `false` leaves it to the
+    /// terminal's own selection. On when not given.
+    pub mouse: Option<bool>,
 }
 
 /// One account.
@@ -127,6 +130,8 @@ pub struct Resolved {
     pub refresh: Option<Duration>,
     /// The servers that need no backup (`ignore`).
     pub ignore: Ignore,
+    /// Whether the TUI takes the mouse (`mouse`, on unless `false`).
+    pub mouse: bool,
 }
 
 impl Resolved {
@@ -352,6 +357,7 @@ pub fn resolve(
         client,
         warnings,
         keys: file.keys,
+        mouse: file.mouse.unwrap_or(true),
         refresh,
         zones: Zones {
             server,

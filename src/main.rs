@@ -195,6 +195,7 @@ async fn run_tui(cli: &Cli) -> Result<(), CliError> {
     let keys = keymap(&resolved.keys)?;
     let profile = resolved.profile.clone();
     let zones = resolved.zones.clone();
+    let mouse = resolved.mouse;
     let (mut app, executor, reading) = if resolved.has_credentials() {
         let env = |k: &str| std::env::var(k).ok();
         let acc = bsched::account::open(resolved, &env).map_err(CliError::Usage)?;
@@ -216,6 +217,7 @@ async fn run_tui(cli: &Cli) -> Result<(), CliError> {
     });
     app.session.zones = zones;
     app.session.profile = profile;
+    app.mouse = mouse;
     // The file was read once already to resolve the profile, so this cannot fail for a new
     // reason; without a file there is nothing to switch to.
     app.session.profiles = config::profile_names(cli.config.as_deref()).unwrap_or_default();
@@ -236,9 +238,9 @@ async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
     let emu = Emulator::start(opts).await.map_err(CliError::Usage)?;
     // Key overrides still come from the user's config file, if there is one.
     let env = |k: &str| std::env::var(k).ok();
-    let (keys, zones) = match config::resolve(cli.config.as_deref(), None, &env) {
-        Ok(r) => (keymap(&r.keys)?, r.zones),
-        Err(_) => (Keymap::default(), Default::default()),
+    let (keys, zones, mouse) = match config::resolve(cli.config.as_deref(), None, &env) {
+        Ok(r) => (keymap(&r.keys)?, r.zones, r.mouse),
+        Err(_) => (Keymap::default(), Default::default(), true),
     };
     let mut cfg = ClientConfig::new(checked_url(&emu.url())?);
     cfg.username = Some(emulator::DEMO_USER.into());
@@ -247,6 +249,7 @@ async fn run_demo(cli: &Cli, reset: bool) -> Result<(), CliError> {
     client.keep_session_alive(tui::KEEPALIVE_EVERY);
     let mut app = App::new(Session::for_client(&client, emulator::DEMO_USER), keys);
     app.session.profile = "demo".into();
+    app.mouse = mouse;
     // The emulator runs schedules at +03:00 whatever the profile says.
     app.session.zones = bsched::domain::timing::Zones {
         server: emulator::backups::zone(),

@@ -17,8 +17,16 @@ pub type ReqId = u64;
 pub enum Msg {
     /// A key press (releases and repeats are filtered before).
     Key(KeyEvent),
-    /// The terminal was resized.
-    Resize,
+    /// The terminal's size: at the first frame and after every resize (the lists page by
+    /// what is visible).
+    Resize {
+        /// Columns.
+        width: u16,
+        /// Rows.
+        height: u16,
+    },
+    /// A mouse event (only with mouse capture on: `mouse` in the config file).
+    Mouse(crossterm::event::MouseEvent),
     /// A slow tick for spinners and timed notices (only while one is visible).
     Tick,
     /// Quit (a signal arrived).
@@ -103,6 +111,17 @@ pub enum Msg {
         instance: InstanceId,
         /// The answer.
         result: Result<Schedule, ApiError>,
+    },
+    /// A restore of a journal entry's delete finished (the journal view).
+    EntryRestored {
+        /// The delete's entry.
+        entry: u64,
+        /// The server.
+        instance: InstanceId,
+        /// The server's name, as the entry gave it.
+        server: String,
+        /// Created again, or found there already (nothing sent).
+        result: Result<crate::ops::Restored, ApiError>,
     },
     /// The journal was read.
     JournalRead {
@@ -253,6 +272,18 @@ pub enum Cmd {
         /// The server.
         instance: InstanceId,
         /// The server's name.
+        server: String,
+        /// The deleted schedule.
+        spec: ScheduleSpec,
+    },
+    /// Create again the schedule a journal entry deleted, unless the server has it (only
+    /// after the user confirmed).
+    RestoreEntry {
+        /// The delete's entry.
+        entry: u64,
+        /// The server.
+        instance: InstanceId,
+        /// The server's name, as the entry gave it.
         server: String,
         /// The deleted schedule.
         spec: ScheduleSpec,

@@ -5,7 +5,9 @@
 use std::io::{self, IsTerminal};
 use std::time::Duration;
 
-use crossterm::event::{Event, EventStream, KeyCode, KeyEventKind, KeyModifiers};
+use crossterm::event::{
+    Event, EventStream, KeyCode, KeyEventKind, KeyModifiers, MouseButton, MouseEventKind,
+};
 use futures_util::StreamExt;
 use tokio::sync::mpsc;
 
@@ -70,27 +72,60 @@ pub async fn run(
             return Err(in_words(e));
         }
     };
-    let result = event_loop(&mut terminal, &mut app, &executor, early).await;
+    let mouse = app.mouse;
+    if mouse {
+        capture_mouse()?;
+    }
+    let result = event_loop(&mut terminal, &mut app, &executor, early, mouse).await;
+    if mouse {
+        release_mouse();
+    }
     ratatui::try_restore()?;
     result
 }
 
+/// Takes the mouse (clicks and the wheel come as events; the terminal's own selection then
+/// needs Shift), and makes sure a panic gives it back before ratatui's hook restores the rest.
+fn capture_mouse() -> io::Result<()> {
+    crossterm::execute!(io::stdout(), crossterm::event::EnableMouseCapture)?;
+    let restore = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        release_mouse();
+        restore(info);
+    }));
+    Ok(())
+}
+
+/// Gives the mouse back to the terminal (nothing to do when it was not taken).
+fn release_mouse() {
+    let _ = crossterm::execute!(io::stdout(), crossterm::event::DisableMouseCapture);
+}
+
 /// Leaves the terminal as the shell expects it, stops the process, and takes the terminal
 /// again once it is continued (`fg`), ready for a full redraw.
-fn suspend(terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
+fn suspend(terminal: &mut ratatui::DefaultTerminal, mouse: bool) -> io::Result<()> {
     terminal.show_cursor()?;
+    if mouse {
+        release_mouse();
+    }
     ratatui::try_restore()?;
     stop_self();
     crossterm::terminal::enable_raw_mode()?;
     crossterm::execute!(io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    if mouse {
+        crossterm::execute!(io::stdout(), crossterm::event::EnableMouseCapture)?;
+    }
     redraw_all(terminal)
 }
 
 /// After a stop the loop did not ask for (SIGSTOP from outside), the shell may have reset the
 /// terminal's modes and drawn over the screen: set raw mode again and redraw everything.
-fn continued(terminal: &mut ratatui::DefaultTerminal) -> io::Result<()> {
+fn continued(terminal: &mut ratatui::DefaultTerminal, mouse: bool) -> io::Result<()> {
     let _ = crossterm::terminal::disable_raw_mode();
     crossterm::terminal::enable_raw_mode()?;
+    if mouse {
+        crossterm::execute!(io::stdout(), crossterm::event::EnableMouseCapture)?;
+    }
     redraw_all(terminal)
 }
 
@@ -137,6 +172,7 @@ async fn event_loop(
     app: &mut App,
     executor: &Executor,
     early: Vec<tokio::task::JoinHandle<Msg>>,
+    mouse: bool,
 ) -> io::Result<()> {
     let theme = Theme::from_env();
     let (tx, mut rx) = mpsc::unbounded_channel::<Msg>();
@@ -162,6 +198,18 @@ async fn event_loop(
     let crash_drill = std::env::var_os("BSCHED_CRASH_DRILL").is_some();
     loop {
         if dirty {
+            // The lists page by what they show: the app knows the size before every frame
+            // (the first one, and after a stop, when no resize event says it).
+            let size = terminal.size()?;
+            if (app.screen.width, app.screen.height) != (size.width, size.height) {
+                let cmds = app.update(Msg::Resize {
+                    width: size.width,
+                    height: size.height,
+                });
+                for cmd in cmds {
+                    executor.spawn(cmd, &tx);
+                }
+            }
             app.prepare();
             terminal.draw(|f| ui::render(app, theme, f))?;
             dirty = false;
@@ -194,8 +242,8 @@ async fn event_loop(
             }
             Some(t) = term_rx.recv() => {
                 match t {
-                    TermEvent::Suspend => suspend(terminal)?,
-                    TermEvent::Continued => continued(terminal)?,
+                    TermEvent::Suspend => suspend(terminal, mouse)?,
+                    TermEvent::Continued => continued(terminal, mouse)?,
                 }
                 dirty = true;
                 continue;
@@ -256,7 +304,18 @@ fn spawn_input(tx: mpsc::UnboundedSender<Msg>, term: mpsc::UnboundedSender<TermE
                     continue;
                 }
                 Ok(Event::Key(k)) if k.kind == KeyEventKind::Press => Msg::Key(k),
-                Ok(Event::Resize(_, _)) => Msg::Resize,
+                Ok(Event::Resize(width, height)) => Msg::Resize { width, height },
+                // Clicks and the wheel; the pointer's moves would only wake the loop.
+                Ok(Event::Mouse(m))
+                    if matches!(
+                        m.kind,
+                        MouseEventKind::Down(MouseButton::Left)
+                            | MouseEventKind::ScrollUp
+                            | MouseEventKind::ScrollDown
+                    ) =>
+                {
+                    Msg::Mouse(m)
+                }
                 Ok(_) => continue,
                 Err(_) => Msg::Quit,
             };

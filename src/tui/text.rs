@@ -3,6 +3,8 @@
 
 use super::keymap::{Action, Keymap};
 use crate::domain::ScheduleId;
+mod views;
+pub use views::*;
 
 /// All the keys bound to `action`, e.g. `j/↓`.
 pub fn keys(km: &Keymap, action: Action) -> String {
@@ -390,7 +392,7 @@ pub fn plan_finished(done: usize, failed: usize, km: &Keymap) -> String {
 pub fn plan_hint(km: &Keymap, started: bool, finished: bool, failed: usize) -> String {
     if !started {
         format!(
-            "{} applies this plan · {} cancels (nothing is sent) · {}/{} scroll",
+            "{} applies the plan · {} back to the form, nothing sent · {}/{} scroll",
             keys(km, Action::ApplyPlan),
             keys(km, Action::ClosePlan),
             short(km, Action::Up),
@@ -423,14 +425,6 @@ fn plan_closes(km: &Keymap) -> String {
 /// How a view opened with `opener` closes: its key, or the views' close key.
 fn closes(km: &Keymap, opener: Action) -> String {
     format!("{}/{}", keys(km, opener), short(km, Action::Close))
-}
-
-/// The journal view's title.
-pub fn journal_title(km: &Keymap) -> String {
-    format!(
-        " Change journal · newest first · {} closes · bsched restore ENTRY recreates a delete ",
-        closes(km, Action::Journal)
-    )
 }
 
 /// The upcoming view's title.

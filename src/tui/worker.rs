@@ -333,6 +333,21 @@ async fn api(ctx: &Ctx, cmd: Cmd) -> Option<Msg> {
             }
             .await,
         },
+        Cmd::RestoreEntry {
+            entry,
+            instance,
+            server,
+            spec,
+        } => Msg::EntryRestored {
+            entry,
+            instance,
+            result: async {
+                ops?.restore(instance, Some(&server), &spec, Some(entry))
+                    .await
+            }
+            .await,
+            server,
+        },
         Cmd::Quit
         | Cmd::Login { .. }
         | Cmd::LoadJournal

@@ -251,7 +251,10 @@ fn a_row_says_why_it_matched_when_no_column_shows_it() {
     filter(&mut app, "192.0.2.5");
     // At 140 columns the IP column shows it: no note.
     let s = screen(&app, 140, 30);
-    assert!(s.contains("192.0.2.5") && !s.contains("ip:192.0.2.5"), "{s}");
+    assert!(
+        s.contains("192.0.2.5") && !s.contains("ip:192.0.2.5"),
+        "{s}"
+    );
     // At 90 the IP column is dropped: the row or the pane's border says it.
     let s = screen(&app, 90, 30);
     assert!(s.contains("ip:192.0.2.5"), "{s}");

@@ -6,6 +6,7 @@
 
 pub mod fleet;
 mod loads;
+mod mouse;
 pub mod panes;
 pub mod queue;
 pub mod session;
@@ -95,6 +96,11 @@ pub struct App {
     pub now: jiff::Timestamp,
     /// Whether the loop should end.
     pub quit: bool,
+    /// The terminal's size, as the loop last said (tests set it by hand): the lists page by
+    /// what it shows.
+    pub screen: ratatui::layout::Rect,
+    /// Whether the mouse is captured (`mouse` in the config file; on unless turned off).
+    pub mouse: bool,
     /// Spinner frame.
     spinner: usize,
     next_req: ReqId,
@@ -114,6 +120,8 @@ impl App {
             undo: None,
             now: jiff::Timestamp::UNIX_EPOCH,
             quit: false,
+            screen: ratatui::layout::Rect::new(0, 0, 80, 24),
+            mouse: true,
             spinner: 0,
             next_req: 0,
             next_batch: 0,
@@ -281,9 +289,9 @@ impl App {
         self.refilter_if_stale();
         if self.layers.get::<UpcomingView>().is_some_and(|v| v.stale) {
             let data = UpcomingView::compute(self);
+            let shown = super::ui::upcoming::rows_shown(self);
             if let Some(v) = self.layers.get_mut::<UpcomingView>() {
-                v.data = data;
-                v.stale = false;
+                v.replace(data, shown);
             }
         }
     }
@@ -415,8 +423,9 @@ impl App {
     fn handle(&mut self, msg: Msg) -> Vec<Cmd> {
         match msg {
             Msg::Key(key) => self.on_key(key),
-            Msg::Resize => Vec::new(),
+            Msg::Resize { width, height } => self.resized(width, height),
             Msg::Quit => self.quit_now(),
+            Msg::Mouse(ev) => self.on_mouse(&ev),
             Msg::Tick => {
                 self.spinner = self.spinner.wrapping_add(1);
                 if let Some(n) = &mut self.notice {
@@ -479,6 +488,7 @@ impl App {
                 }
                 Vec::new()
             }
+            msg @ Msg::EntryRestored { .. } => super::layers::journal::on_restored(self, msg),
             Msg::JournalRead { result } => super::layers::journal::on_read(self, result),
             Msg::Switched { result } => self.on_switched(result),
             Msg::Saved { instance, result } => {
@@ -503,6 +513,9 @@ impl App {
 
     fn on_key(&mut self, key: KeyEvent) -> Vec<Cmd> {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            if super::layers::plan::ask_before_quit(self) {
+                return Vec::new();
+            }
             return self.quit_now();
         }
         if let Some(mut layer) = self.layers.pop() {

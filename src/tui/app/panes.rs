@@ -131,7 +131,8 @@ impl App {
         match self.panes.pane {
             Pane::Servers => {
                 let n = self.fleet.visible.len();
-                if let Some(new) = step(action, self.panes.server_sel, n, super::PAGE)
+                let page = crate::tui::ui::layout::pane_page(self, Pane::Servers);
+                if let Some(new) = step(action, self.panes.server_sel, n, page)
                     && new != self.panes.server_sel
                 {
                     self.panes.server_sel = new;
@@ -140,7 +141,8 @@ impl App {
             }
             Pane::Schedules => {
                 let n = self.current_schedules().len();
-                if let Some(new) = step(action, self.panes.sched_sel, n, super::PAGE) {
+                let page = crate::tui::ui::layout::pane_page(self, Pane::Schedules);
+                if let Some(new) = step(action, self.panes.sched_sel, n, page) {
                     self.panes.sched_sel = new;
                 }
             }
@@ -150,7 +152,7 @@ impl App {
     fn on_action(&mut self, action: Action) -> Vec<Cmd> {
         match action {
             Action::Quit => return self.quit_now(),
-            Action::Help => self.layers.open(Help),
+            Action::Help => self.layers.open(Help::default()),
             Action::Refresh => {
                 // The selected server at once; the rest follow the server list, in the
                 // background.
@@ -246,6 +248,7 @@ impl App {
                     return vec![Cmd::SwitchProfile { name: next }];
                 }
             }
+            Action::Backups => return crate::tui::layers::backups::open(self),
             Action::Upcoming => {
                 let view = UpcomingView::new(UpcomingView::compute(self));
                 self.layers.open(view);

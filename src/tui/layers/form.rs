@@ -401,7 +401,8 @@ impl Form {
             }
             None => vec![Start::at(spec.time()); self.targets.len()],
         };
-        let plan = plan_bulk(app, &self.targets, starts, &spec)?;
+        let mut plan = plan_bulk(app, &self.targets, starts, &spec)?;
+        plan.form = Some(Box::new(self.clone()));
         app.layers.open(plan);
         Ok(())
     }

@@ -3,6 +3,7 @@
 //! below, bottom to top) decides both which layer gets a key (the topmost open one) and how
 //! they are drawn (bottom first). A new layer is one module and one line in that list.
 
+pub mod backups;
 pub mod confirm;
 pub mod form;
 pub mod help;
@@ -17,6 +18,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use super::app::App;
+use super::keymap::Action;
 use super::msg::Cmd;
 use super::ui::Theme;
 
@@ -74,25 +76,97 @@ pub trait LayerState {
 /// Whether `key` closes a full-screen view opened by `opener`: the view's close keys, or the
 /// key that opened it.
 pub fn closes(app: &App, key: &KeyEvent, opener: crate::tui::keymap::Action) -> bool {
-    app.keymap
-        .action_in(crate::tui::keymap::Section::View, key)
-        .is_some()
+    app.keymap.action_in(crate::tui::keymap::Section::View, key)
+        == Some(crate::tui::keymap::Action::Close)
         || app.keymap.action(key) == Some(opener)
 }
 
-/// Moves a list's scroll offset with the main screen's navigation keys; says whether `key`
-/// was one of them.
-pub fn scroll(app: &App, key: &KeyEvent, offset: &mut usize, rows: usize, page: usize) -> bool {
-    let Some(action) = app.keymap.action(key) else {
-        return false;
-    };
-    match crate::tui::app::panes::step(action, *offset, rows, page) {
-        Some(new) => {
-            *offset = new;
-            true
+/// Where a scrolled list is: its selected row (lists with a selection) and the first row
+/// shown. Both are kept in range of whatever the list holds when it is drawn or moved.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct ListPos {
+    /// The selected row.
+    pub sel: usize,
+    /// The first row shown.
+    pub offset: usize,
+}
+
+impl ListPos {
+    /// The first row to show of `n` rows, `h` at a time, with the selection visible: the
+    /// offset moves as little as it must, and no page ends in blank rows it could fill.
+    pub fn first(&self, n: usize, h: usize) -> usize {
+        if n == 0 || h == 0 {
+            return 0;
         }
-        None => false,
+        let sel = self.sel.min(n - 1);
+        let lo = (sel + 1).saturating_sub(h);
+        self.offset.clamp(lo, sel).min(n.saturating_sub(h))
     }
+
+    /// The first row to show of a list without a selection.
+    pub fn top(&self, n: usize, h: usize) -> usize {
+        self.offset.min(n.saturating_sub(h))
+    }
+
+    /// Puts the selection and the offset back in range after the list changed.
+    pub fn clamp(&mut self, n: usize, h: usize) {
+        self.sel = self.sel.min(n.saturating_sub(1));
+        self.offset = self.first(n, h);
+    }
+
+    /// Moves the selection with a navigation action, a page being `h` rows; says whether
+    /// `action` was one.
+    pub fn select(&mut self, action: Action, n: usize, h: usize) -> bool {
+        let sel = self.sel.min(n.saturating_sub(1));
+        match crate::tui::app::panes::step(action, sel, n, h.max(1)) {
+            Some(new) => {
+                // A page moves the view with the selection, as in a pager.
+                if matches!(action, Action::PageDown | Action::PageUp) {
+                    self.offset = (self.first(n, h) + new).saturating_sub(sel);
+                }
+                self.sel = new;
+                self.offset = self.first(n, h);
+                true
+            }
+            None => is_nav(action),
+        }
+    }
+
+    /// Scrolls a list without a selection by a navigation action; says whether it was one.
+    pub fn scroll(&mut self, action: Action, n: usize, h: usize) -> bool {
+        let max = n.saturating_sub(h);
+        let now = self.top(n, h);
+        let h = h.max(1);
+        self.offset = match action {
+            Action::Up => now.saturating_sub(1),
+            Action::Down => now + 1,
+            Action::Top => 0,
+            Action::Bottom => max,
+            Action::PageUp => now.saturating_sub(h),
+            Action::PageDown => now + h,
+            _ => return false,
+        }
+        .min(max);
+        true
+    }
+}
+
+/// Whether `action` is one of the navigation actions every list answers.
+fn is_nav(action: Action) -> bool {
+    matches!(
+        action,
+        Action::Up
+            | Action::Down
+            | Action::Top
+            | Action::Bottom
+            | Action::PageUp
+            | Action::PageDown
+    )
+}
+
+/// The main screen's navigation action of `key`, if it is one.
+pub fn nav(app: &App, key: &KeyEvent) -> Option<Action> {
+    app.keymap.action(key).filter(|a| is_nav(*a))
 }
 
 /// A layer's state as the stack finds it by type.
@@ -179,6 +253,7 @@ macro_rules! layers {
 layers! {
     Upcoming(upcoming::UpcomingView),
     Journal(journal::JournalView),
+    Backups(backups::BackupsView),
     Plan(plan::PlanScreen),
     Form(form::Form),
     Confirm(confirm::ConfirmDelete),
@@ -225,6 +300,11 @@ impl Layers {
     /// Closes every layer `keep` says no to.
     pub fn retain(&mut self, keep: impl Fn(&Layer) -> bool) {
         self.0.retain(keep);
+    }
+
+    /// The topmost layer (it gets the keys, and the mouse).
+    pub fn top(&self) -> Option<&Layer> {
+        self.0.last()
     }
 
     /// Whether no layer is open.

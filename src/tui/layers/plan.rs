@@ -6,11 +6,12 @@ use std::collections::BTreeSet;
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 
-use super::{Areas, LayerState, Step};
+use super::form::Form;
+use super::{Areas, LayerState, ListPos, Step};
 use crate::api::ApiError;
 use crate::domain::plan::{Change, diff};
 use crate::domain::{InstanceId, ScheduleSpec};
-use crate::tui::app::{App, PAGE};
+use crate::tui::app::App;
 use crate::tui::keymap::{Action, Section};
 use crate::tui::msg::Cmd;
 use crate::tui::text;
@@ -55,10 +56,15 @@ pub struct PlanScreen {
     pub rows: Vec<PlanRow>,
     /// Whether it was applied.
     pub started: bool,
-    /// Rows scrolled past.
-    pub scroll: usize,
+    /// The first row shown.
+    pub pos: ListPos,
     /// What is applied, for the title.
     pub title: String,
+    /// The bulk form it was planned from, as typed: closing the plan before applying goes
+    /// back to it, to adjust and look again.
+    pub form: Option<Box<Form>>,
+    /// Ctrl+C was pressed while it runs: the question is on screen.
+    pub quit_asked: bool,
 }
 
 impl PlanScreen {
@@ -142,7 +148,15 @@ impl PlanScreen {
 
 impl LayerState for PlanScreen {
     fn on_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
-        if super::scroll(app, key, &mut self.scroll, self.rows.len(), PAGE) {
+        // Asked about quitting: y quits; any other key goes on, and does what it does.
+        if std::mem::take(&mut self.quit_asked)
+            && app.keymap.action_in(Section::Confirm, key) == Some(Action::Yes)
+        {
+            return Step::Keep(app.quit_now());
+        }
+        if let Some(action) = super::nav(app, key) {
+            self.pos
+                .scroll(action, self.rows.len(), ui::plan::rows_shown(app));
             return Step::stay();
         }
         let action = app.keymap.action_in(Section::Plan, key);
@@ -154,6 +168,10 @@ impl LayerState for PlanScreen {
             }
             Some(Action::ApplyPlan) if !self.started => Step::Keep(self.start(app)),
             Some(Action::ClosePlan) if !self.started => {
+                // Back to the form as it was typed, to adjust and look again.
+                if let Some(form) = self.form.take() {
+                    app.layers.open(*form);
+                }
                 app.notify(text::NOTHING_APPLIED, false);
                 Step::close()
             }
@@ -185,6 +203,20 @@ impl LayerState for PlanScreen {
 
     fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
         ui::plan::render(app, self, theme, areas.body, f)
+    }
+}
+
+/// Ctrl+C: while a bulk apply runs, the first one asks (the plan screen shows the question)
+/// and says so; true when it asked, false when the app may quit.
+pub(crate) fn ask_before_quit(app: &mut App) -> bool {
+    match app.layers.get_mut::<PlanScreen>() {
+        Some(plan) if plan.busy() && !plan.quit_asked => {
+            plan.quit_asked = true;
+            let question = text::quit_while_applying(&app.keymap);
+            app.notify(question, true);
+            true
+        }
+        _ => false,
     }
 }
 
@@ -233,7 +265,9 @@ pub(crate) fn plan_bulk(
         batch: app.batch(),
         rows,
         started: false,
-        scroll: 0,
+        pos: ListPos::default(),
+        form: None,
+        quit_asked: false,
         title: format!("'{}' {}", spec.name().as_str(), spec.days().display()),
     })
 }

@@ -1,13 +1,14 @@
 //! The fleet's upcoming backups and the heat map of start hours, for the servers the filter
-//! shows.
+//! shows. It scrolls, and Enter goes to the selected run's server and schedule in the panes.
 
 use crossterm::event::KeyEvent;
 use ratatui::Frame;
 
-use super::{Areas, LayerState, Step};
+use super::{Areas, LayerState, ListPos, Step};
 use crate::domain::upcoming::{Upcoming, WEEK, upcoming};
-use crate::tui::app::{App, PAGE};
-use crate::tui::keymap::Action;
+use crate::tui::app::{App, Pane};
+use crate::tui::keymap::{Action, Section};
+use crate::tui::text;
 use crate::tui::ui::{self, Theme};
 
 /// How many upcoming runs the fleet view lists.
@@ -20,8 +21,8 @@ pub struct UpcomingView {
     pub data: Upcoming,
     /// Whether `data` must be computed again before the next frame.
     pub stale: bool,
-    /// Rows scrolled past.
-    pub scroll: usize,
+    /// The selected run and the first one shown.
+    pub pos: ListPos,
 }
 
 impl UpcomingView {
@@ -30,7 +31,7 @@ impl UpcomingView {
         UpcomingView {
             data,
             stale: false,
-            scroll: 0,
+            pos: ListPos::default(),
         }
     }
 
@@ -42,6 +43,66 @@ impl UpcomingView {
             .map(|s| (s, fleet.schedules_of(s.id).map(|l| l.schedules.as_slice())));
         upcoming(servers, &app.session.zones, app.now, WEEK, UPCOMING_ROWS)
     }
+
+    /// Shows `data` instead, keeping the selection on the same run when it is still listed.
+    pub fn replace(&mut self, data: Upcoming, rows_shown: usize) {
+        let key = self
+            .data
+            .rows
+            .get(self.pos.sel)
+            .map(|r| (r.instance_id, r.schedule_id, r.at));
+        if let Some(i) = key.and_then(|k| {
+            data.rows
+                .iter()
+                .position(|r| (r.instance_id, r.schedule_id, r.at) == k)
+        }) {
+            self.pos.offset = (self.pos.offset + i).saturating_sub(self.pos.sel);
+            self.pos.sel = i;
+        }
+        self.data = data;
+        self.stale = false;
+        self.pos.clamp(self.data.rows.len(), rows_shown);
+    }
+
+    /// Closes the view and selects the run's server and schedule in the panes.
+    fn open(&self, app: &mut App) -> Step {
+        let Some(row) = self.data.rows.get(self.pos.sel) else {
+            return Step::stay();
+        };
+        let find = |app: &App| {
+            app.fleet
+                .visible
+                .iter()
+                .position(|i| app.fleet.servers().get(*i).map(|s| s.id) == Some(row.instance_id))
+        };
+        let at = match find(app) {
+            Some(i) => i,
+            None => {
+                // The filter hides it now (a refresh changed what it matches): cleared, and
+                // said so.
+                app.fleet.filter.clear();
+                app.refilter();
+                match find(app) {
+                    Some(i) => {
+                        app.notify(text::filter_cleared_for(&row.server), false);
+                        i
+                    }
+                    None => {
+                        app.notify(text::server_gone(&row.server), true);
+                        return Step::stay();
+                    }
+                }
+            }
+        };
+        app.panes.server_sel = at;
+        app.panes.pane = Pane::Schedules;
+        app.panes.sched_sel = app
+            .current_schedules()
+            .iter()
+            .position(|s| s.id == row.schedule_id)
+            .unwrap_or(0);
+        Step::close()
+    }
 }
 
 impl LayerState for UpcomingView {
@@ -49,11 +110,17 @@ impl LayerState for UpcomingView {
         if super::closes(app, key, Action::Upcoming) {
             return Step::close();
         }
-        super::scroll(app, key, &mut self.scroll, self.data.rows.len(), PAGE);
+        if app.keymap.action_in(Section::View, key) == Some(Action::Open) {
+            return self.open(app);
+        }
+        if let Some(action) = super::nav(app, key) {
+            let h = ui::upcoming::rows_shown(app);
+            self.pos.select(action, self.data.rows.len(), h);
+        }
         Step::stay()
     }
 
     fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
-        ui::upcoming::render(app, &self.data, self.scroll, theme, areas.body, f)
+        ui::upcoming::render(app, &self.data, self.pos, theme, areas.body, f)
     }
 }

@@ -5,7 +5,7 @@ use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
-use super::{Theme, centered, popup, truncate};
+use super::{Theme, popup, truncate};
 use crate::domain::DAYS;
 use crate::domain::plan::window_minutes;
 use crate::domain::timing::in_zone;
@@ -22,11 +22,7 @@ pub fn render(form: &Form, app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         None => format!(" New schedule · {} ", truncate(&form.server_name, 30)),
     };
     let b = Block::bordered().title(title).border_style(theme.accent());
-    let inner = popup(
-        f,
-        centered(area, 62, if form.is_bulk() { 16 } else { 14 }),
-        b,
-    );
+    let inner = popup(f, super::layout::form_box(area, form.is_bulk()), b);
     let label = |field: Field, text: &str| {
         let style = if form.focus == field {
             theme.accent()

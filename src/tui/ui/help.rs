@@ -1,4 +1,4 @@
-//! The help overlay, generated from the keymap.
+//! The help overlay, generated from the keymap; it scrolls when it does not fit.
 
 use ratatui::Frame;
 use ratatui::layout::Rect;
@@ -7,10 +7,11 @@ use ratatui::widgets::{Block, Paragraph};
 
 use super::{Theme, centered, popup, truncate};
 use crate::tui::app::App;
+use crate::tui::layers::ListPos;
 use crate::tui::text;
 
-/// Help, generated from the keymap.
-pub fn render(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+/// The help's lines for a screen of `area`, and the box they go in.
+fn content(app: &App, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) {
     let line = |k: &str, d: &str, kw: usize| {
         Line::from(vec![
             Span::styled(format!("{k:>kw$}  "), theme.key()),
@@ -25,26 +26,19 @@ pub fn render(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         .collect();
     keys.push(("Ctrl+C".into(), "quit, always".into()));
     let form = text::form_help(&app.keymap);
-    // One column when it fits the height, else the bindings in two columns.
-    let one_column = keys.len() + form.len() + 4 <= area.height as usize;
-    let (w, h) = if one_column {
-        (64, (keys.len() + form.len() + 4) as u16)
-    } else {
-        (
-            area.width.min(110),
-            (keys.len().div_ceil(2) + form.len() + 4) as u16,
-        )
-    };
-    let b = Block::bordered()
-        .title(text::help_title(&app.keymap))
-        .border_style(theme.accent());
-    let inner = popup(f, centered(area, w, h), b);
+    let views = text::views_help(&app.keymap);
+    let extra = form.len() + views.len() + 4;
+    // One column when it fits the height, else the bindings in two columns (and the whole
+    // scrolls when even that does not fit).
+    let one_column = keys.len() + extra + 2 <= area.height as usize;
+    let w = if one_column { 64 } else { area.width.min(110) };
+    let inner_w = w.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = Vec::new();
     if one_column {
         lines.extend(keys.iter().map(|(k, d)| line(k, d, 14)));
     } else {
         let half = keys.len().div_ceil(2);
-        let col = (inner.width as usize / 2).max(10);
+        let col = (inner_w / 2).max(10);
         for i in 0..half {
             let mut spans = Vec::new();
             for (k, d) in [keys.get(i), keys.get(i + half)].into_iter().flatten() {
@@ -55,10 +49,37 @@ pub fn render(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
             lines.push(Line::from(spans));
         }
     }
-    lines.push(Line::raw(""));
-    lines.push(Line::styled("In the form", theme.accent()));
-    for (k, d) in &form {
-        lines.push(line(k, d, 14));
+    for (title, rows) in [("In the form", &form), ("In the views", &views)] {
+        lines.push(Line::raw(""));
+        lines.push(Line::styled(title, theme.accent()));
+        for (k, d) in rows {
+            lines.push(line(k, d, 14));
+        }
     }
+    let h = (lines.len() + 2).min(u16::MAX as usize) as u16;
+    (lines, centered(area, w, h))
+}
+
+/// How many lines the help has, and how many it shows at once, on the app's screen.
+pub fn extent(app: &App) -> (usize, usize) {
+    let (lines, rect) = content(app, Theme::new(true), app.screen);
+    (lines.len(), super::layout::page(super::layout::inner(rect)))
+}
+
+/// Draws the help over `area`, scrolled to `pos`.
+pub fn render(app: &App, pos: ListPos, theme: Theme, area: Rect, f: &mut Frame) {
+    let (lines, rect) = content(app, theme, area);
+    let shown = super::layout::page(super::layout::inner(rect));
+    let first = pos.top(lines.len(), shown);
+    let mut b = Block::bordered()
+        .title(text::help_title(&app.keymap))
+        .border_style(theme.accent());
+    if lines.len() > shown
+        && let Some(mark) = super::layout::position(first, shown, lines.len())
+    {
+        b = b.title_bottom(Line::styled(mark, theme.accent()).right_aligned());
+    }
+    let inner = popup(f, rect, b);
+    let lines: Vec<Line> = lines.into_iter().skip(first).collect();
     f.render_widget(Paragraph::new(lines), inner);
 }

@@ -1,24 +1,100 @@
-//! The journal view: the changes bsched made, newest first.
+//! The journal view: the changes bsched made, newest first, the selected one in full below
+//! the table, and the restore question over it.
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, Wrap};
+use unicode_width::UnicodeWidthStr;
 
-use super::{Theme, popup, spinner};
+use super::{Theme, centered, popup, spinner, truncate};
 use crate::domain::timing::local_stamp;
-use crate::journal::{Outcome, entry_text};
-use crate::sanitize::for_terminal;
+use crate::journal::{Entry, Outcome, entry_text};
 use crate::tui::app::App;
 use crate::tui::layers::journal::JournalView;
 use crate::tui::text;
 
-/// Draws the journal over `area`, newest first.
+/// Lines under the table for the selected entry in full (a rule, who and when, and what in
+/// two lines).
+const DETAIL_H: u16 = 4;
+
+/// The view's parts inside `area` (the body): the table (with its header line) and the
+/// selected entry's details (empty when the screen is short).
+pub fn areas(area: Rect) -> [Rect; 2] {
+    let inner = super::layout::inner(area);
+    let detail = if inner.height >= 10 { DETAIL_H } else { 0 };
+    Layout::vertical([Constraint::Min(1), Constraint::Length(detail)]).areas(inner)
+}
+
+/// How many entries the table shows at once on the app's screen.
+pub fn rows_shown(app: &App) -> usize {
+    super::layout::screen(app.screen).map_or(1, |s| {
+        super::layout::page(super::layout::below_header(areas(s.body)[0]))
+    })
+}
+
+fn safe(s: &str) -> String {
+    crate::sanitize::for_terminal(s).into_owned()
+}
+
+/// What an entry changed, in a few words (as `bsched log` says it).
+fn change(e: &Entry) -> String {
+    let t = entry_text(e);
+    format!("{} {}", t.action, t.change)
+}
+
+fn outcome(e: &Entry) -> String {
+    entry_text(e).result
+}
+
+fn server(e: &Entry) -> String {
+    entry_text(e).server
+}
+
+/// Column widths for a table `width` cells wide with five gaps: the entry and the time keep
+/// their width; the outcome keeps its own unless the change, the profile and the server would
+/// fall below a readable minimum (a long failure is then cut here and shown whole in the
+/// details below); of the rest, the server name shrinks first, then the change.
+fn widths(width: usize, rows: &[(String, String, String, String)]) -> [usize; 6] {
+    let most = |f: fn(&(String, String, String, String)) -> &String, head: &str| {
+        rows.iter()
+            .map(|r| f(r).width())
+            .max()
+            .unwrap_or(0)
+            .max(head.width())
+    };
+    let profile = most(|r| &r.0, "PROFILE").min(12);
+    let server = most(|r| &r.1, "SERVER");
+    let change = most(|r| &r.2, "CHANGE");
+    let outcome = most(|r| &r.3, "OUTCOME");
+    let (entry_w, time_w) = (5, 16);
+    let avail = width.saturating_sub(5 + entry_w + time_w);
+    let least = profile.min(7) + change.min(20) + server.min(8);
+    let outcome = outcome.min(avail.saturating_sub(least)).max(7);
+    let mut rest = avail.saturating_sub(outcome);
+    let profile = profile.min(rest.saturating_sub(change.min(20) + server.min(8)));
+    rest = rest.saturating_sub(profile);
+    let change_w = change.min(rest.saturating_sub(server.min(8)));
+    rest = rest.saturating_sub(change_w);
+    let server_w = server.min(rest);
+    // Room to spare goes to the outcome, the last column.
+    let outcome = outcome + rest.saturating_sub(server_w);
+    [entry_w, time_w, profile, server_w, change_w, outcome]
+}
+
 /// Draws the journal view over `area`.
 pub fn render(app: &App, view: &JournalView, theme: Theme, area: Rect, f: &mut Frame) {
-    let b = Block::bordered()
+    let [table_area, detail_area] = areas(area);
+    let rows_area = super::layout::below_header(table_area);
+    let shown = super::layout::page(rows_area);
+    let n = view.entries.as_ref().map_or(0, Vec::len);
+    let first = view.pos.first(n, shown);
+    let mut b = Block::bordered()
         .title(text::journal_title(&app.keymap))
         .border_style(theme.accent());
+    if let Some(mark) = super::layout::position(first, shown, n) {
+        b = b.title_bottom(Line::styled(mark, theme.accent()).right_aligned());
+    }
     let inner = popup(f, area, b);
     let entries = match (&view.entries, &view.error) {
         (_, Some(e)) => {
@@ -47,43 +123,90 @@ pub fn render(app: &App, view: &JournalView, theme: Theme, area: Rect, f: &mut F
         );
         return;
     }
-    let rows = entries
+    let visible: Vec<&Entry> = entries.iter().rev().skip(first).take(shown).collect();
+    let texts: Vec<(String, String, String, String)> = visible
         .iter()
-        .rev()
-        .skip(view.scroll)
-        .take(inner.height.saturating_sub(1) as usize)
-        .map(|e| {
-            let t = entry_text(e);
-            let style = match e.outcome {
-                Outcome::Done => theme.ok(),
-                Outcome::Failed => theme.error(),
-                Outcome::Unknown => theme.warn(),
-            };
-            Row::new(vec![
-                Cell::from(e.id.to_string()),
-                Cell::from(local_stamp(&app.session.zones.local, e.time)),
-                Cell::from(for_terminal(&e.profile).into_owned()),
-                Cell::from(t.server),
-                Cell::from(format!("{} {}", t.action, t.change)),
-                Cell::from(Span::styled(t.result, style)),
-            ])
-        });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(5),
-            Constraint::Length(16),
-            Constraint::Length(10),
-            Constraint::Length(18),
-            Constraint::Min(16),
-            Constraint::Min(8),
-        ],
-    )
-    .header(
+        .map(|e| (safe(&e.profile), server(e), change(e), outcome(e)))
+        .collect();
+    let w = widths(table_area.width as usize, &texts);
+    let rows = visible.iter().zip(&texts).enumerate().map(|(i, (e, t))| {
+        let style = match e.outcome {
+            Outcome::Done => theme.ok(),
+            Outcome::Failed => theme.error(),
+            Outcome::Unknown => theme.warn(),
+        };
+        let row = Row::new(vec![
+            Cell::from(e.id.to_string()),
+            Cell::from(local_stamp(&app.session.zones.local, e.time)),
+            Cell::from(truncate(&t.0, w[2])),
+            Cell::from(truncate(&t.1, w[3])),
+            Cell::from(truncate(&t.2, w[4])),
+            Cell::from(Span::styled(truncate(&t.3, w[5]), style)),
+        ]);
+        if first + i == view.pos.sel {
+            row.style(theme.selected())
+        } else {
+            row
+        }
+    });
+    let table = Table::new(rows, w.map(|x| Constraint::Length(x as u16))).header(
         Row::new(vec![
             "ENTRY", "TIME", "PROFILE", "SERVER", "CHANGE", "OUTCOME",
         ])
         .style(theme.accent()),
     );
-    f.render_widget(table, inner);
+    f.render_widget(table, table_area);
+    if detail_area.height > 0
+        && let Some(e) = view.selected()
+    {
+        let [rule, who, what] = Layout::vertical([
+            Constraint::Length(1),
+            Constraint::Length(1),
+            Constraint::Min(0),
+        ])
+        .areas(detail_area);
+        let width = detail_area.width as usize;
+        f.render_widget(Line::styled("─".repeat(width), theme.dim()), rule);
+        let head = format!(
+            "Entry {} · {} · {} · {} ({})",
+            e.id,
+            local_stamp(&app.session.zones.local, e.time),
+            safe(&e.profile),
+            server(e),
+            e.instance_id
+        );
+        f.render_widget(Line::styled(truncate(&head, width), theme.dim()), who);
+        f.render_widget(
+            Paragraph::new(format!("{} · {}", change(e), outcome(e))).wrap(Wrap { trim: false }),
+            what,
+        );
+    }
+    if let Some(q) = view.question(app) {
+        let w = (q.width() as u16 + 4).min(area.width);
+        let h = if q.width() + 4 > area.width as usize {
+            4
+        } else {
+            3
+        };
+        let b = Block::bordered()
+            .title(" Restore ")
+            .border_style(theme.warn());
+        let inner = popup(f, centered(area, w, h), b);
+        f.render_widget(
+            Paragraph::new(Line::styled(q, theme.text())).wrap(Wrap { trim: true }),
+            inner,
+        );
+    } else if let Some(entry) = view.restoring.filter(|_| detail_area.height > 0) {
+        let line = Line::styled(
+            format!(" {} restoring entry {entry}… ", spinner(app)),
+            theme.warn(),
+        );
+        f.render_widget(
+            Paragraph::new(line),
+            Rect {
+                height: 1,
+                ..detail_area
+            },
+        );
+    }
 }

@@ -1,11 +1,13 @@
 //! Rendering: `render(&App, &mut Frame)` only reads state.
 
+pub mod backups;
 mod bars;
 mod columns;
 pub mod confirm;
 pub mod form;
 pub mod help;
 pub mod journal;
+pub mod layout;
 pub mod login;
 mod panes;
 pub mod plan;
@@ -16,7 +18,7 @@ mod triage;
 pub mod upcoming;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::layout::{Constraint, Rect};
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
@@ -37,27 +39,18 @@ const SPINNER: [&str; 8] = ["⣾", "⣽", "⣻", "⢿", "⡿", "⣟", "⣯", "�
 /// (from the topmost full-screen one, if any).
 pub fn render(app: &App, theme: Theme, f: &mut Frame) {
     let area = f.area();
-    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+    let Some(screen) = layout::screen(area) else {
         too_small(app, area, theme, f);
         return;
-    }
-    let [header, body, status, footer] = Layout::vertical([
-        Constraint::Length(1),
-        Constraint::Min(5),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(area);
+    };
+    let body = screen.body;
     let (panes_show, layers) = app.layers.to_draw();
     if panes_show {
-        bars::header(app, theme, header, f);
-        let [left, right] =
-            Layout::horizontal([Constraint::Percentage(45), Constraint::Percentage(55)])
-                .areas(body);
-        panes::servers(app, theme, left, f);
-        schedules::schedules(app, theme, right, f);
-        bars::status(app, theme, status, f);
-        bars::footer(app, theme, footer, f);
+        bars::header(app, theme, screen.header, f);
+        panes::servers(app, theme, screen.left, f);
+        schedules::schedules(app, theme, screen.right, f);
+        bars::status(app, theme, screen.status, f);
+        bars::footer(app, theme, screen.footer, f);
     }
     let areas = Areas { screen: area, body };
     for layer in layers {

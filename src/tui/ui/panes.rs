@@ -94,11 +94,7 @@ pub(super) fn row_style(selected: bool, focused: bool, theme: Theme) -> Style {
 
 /// The first row to show so that `sel` is visible in `height` rows.
 pub(super) fn offset(sel: usize, height: usize) -> usize {
-    if height == 0 {
-        0
-    } else {
-        sel.saturating_sub(height - 1)
-    }
+    super::layout::pane_first(sel, height)
 }
 
 /// The server list.

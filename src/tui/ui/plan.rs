@@ -11,6 +11,7 @@ use crate::domain::plan::Change;
 use crate::tui::app::App;
 use crate::tui::layers::plan::{PlanScreen, RowState};
 use crate::tui::text;
+use unicode_width::UnicodeWidthStr;
 
 /// A row's change; a create on other days than the plan's (a start after midnight in a
 /// staggered window runs the next day) names its days.
@@ -39,6 +40,43 @@ fn what(change: &Change, plan_days: Option<Weekdays>) -> String {
     }
 }
 
+/// The screen's parts inside `area` (the body): the table (with its header line), the
+/// progress gauge and the hint line.
+pub fn areas(area: Rect) -> [Rect; 3] {
+    Layout::vertical([
+        Constraint::Min(3),
+        Constraint::Length(1),
+        Constraint::Length(1),
+    ])
+    .areas(super::layout::inner(area))
+}
+
+/// How many rows the plan shows at once on the app's screen.
+pub fn rows_shown(app: &App) -> usize {
+    super::layout::screen(app.screen).map_or(1, |s| {
+        super::layout::page(super::layout::below_header(areas(s.body)[0]))
+    })
+}
+
+/// Column widths for a table `width` cells wide with two gaps: the result keeps its full
+/// width (and takes the room to spare), the server name shrinks first (to 8), then what is
+/// done (to 10), and only then the result.
+fn widths(width: usize, rows: &[(&str, String, String)]) -> [usize; 3] {
+    let most = |w: &dyn Fn(&(&str, String, String)) -> usize, head: usize| {
+        rows.iter().map(w).max().unwrap_or(0).max(head)
+    };
+    let server = most(&|r| r.0.width(), 6);
+    let what = most(&|r| r.1.width(), 4);
+    // Room for "⣾ listing again" whatever the rows say now, so it does not jump.
+    let result = most(&|r| r.2.width(), 16);
+    let avail = width.saturating_sub(2);
+    let result = result.min(avail.saturating_sub(server.min(8) + what.min(10)));
+    let what = what.min(avail.saturating_sub(result + server.min(8)));
+    let server_w = avail.saturating_sub(result + what).min(server);
+    let result = avail.saturating_sub(server_w + what);
+    [server_w, what, result]
+}
+
 /// Draws the plan screen over `area`.
 pub fn render(app: &App, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut Frame) {
     let total = plan.changes();
@@ -50,25 +88,23 @@ pub fn render(app: &App, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut Fr
         total,
         if total == 1 { "" } else { "s" }
     );
-    let b = Block::bordered().title(title).border_style(if failed > 0 {
+    let [list, gauge, hint] = areas(area);
+    let shown = super::layout::page(super::layout::below_header(list));
+    let first = plan.pos.top(plan.rows.len(), shown);
+    let mut b = Block::bordered().title(title).border_style(if failed > 0 {
         theme.error()
     } else {
         theme.accent()
     });
-    let inner = popup(f, area, b);
-    let [list, gauge, hint] = Layout::vertical([
-        Constraint::Min(3),
-        Constraint::Length(1),
-        Constraint::Length(1),
-    ])
-    .areas(inner);
-    let name_w = (list.width as usize).saturating_sub(60).max(10);
-    let plan_days = plan.rows.first().map(|r| r.spec.days());
-    let rows = plan
+    if let Some(mark) = super::layout::position(first, shown, plan.rows.len()) {
+        b = b.title_top(Line::styled(mark, theme.accent()).right_aligned());
+    }
+    popup(f, area, b);
+    let visible: Vec<_> = plan
         .rows
         .iter()
-        .skip(plan.scroll)
-        .take(list.height.saturating_sub(1) as usize)
+        .skip(first)
+        .take(shown)
         .map(|r| {
             let (state, style) = match &r.state {
                 RowState::Planned => (String::new(), theme.dim()),
@@ -77,26 +113,29 @@ pub fn render(app: &App, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut Fr
                 RowState::Done(note) => (format!("✓ {note}"), theme.ok()),
                 RowState::Failed(why) => (format!("✗ {why}"), theme.error()),
             };
-            let change_style = if r.change.is_change() {
-                theme.text()
-            } else {
-                theme.dim()
-            };
-            Row::new(vec![
-                Cell::from(truncate(&r.server, name_w)),
-                Cell::from(Span::styled(what(&r.change, plan_days), change_style)),
-                Cell::from(Span::styled(state, style)),
-            ])
-        });
-    let table = Table::new(
-        rows,
-        [
-            Constraint::Length(name_w as u16),
-            Constraint::Length(30),
-            Constraint::Min(10),
-        ],
-    )
-    .header(Row::new(vec!["SERVER", "WHAT", "RESULT"]).style(theme.accent()));
+            (r, state, style)
+        })
+        .collect();
+    let plan_days = plan.rows.first().map(|r| r.spec.days());
+    let texts: Vec<(&str, String, String)> = visible
+        .iter()
+        .map(|(r, state, _)| (r.server.as_str(), what(&r.change, plan_days), state.clone()))
+        .collect();
+    let w = widths(list.width as usize, &texts);
+    let rows = visible.iter().zip(&texts).map(|((r, _, style), t)| {
+        let change_style = if r.change.is_change() {
+            theme.text()
+        } else {
+            theme.dim()
+        };
+        Row::new(vec![
+            Cell::from(truncate(t.0, w[0])),
+            Cell::from(Span::styled(truncate(&t.1, w[1]), change_style)),
+            Cell::from(Span::styled(truncate(&t.2, w[2]), *style)),
+        ])
+    });
+    let table = Table::new(rows, w.map(|x| Constraint::Length(x as u16)))
+        .header(Row::new(vec!["SERVER", "WHAT", "RESULT"]).style(theme.accent()));
     f.render_widget(table, list);
     if plan.started {
         let ratio = if total == 0 {
@@ -117,6 +156,11 @@ pub fn render(app: &App, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut Fr
             gauge,
         );
     }
-    let text = text::plan_hint(&app.keymap, plan.started, plan.finished(), failed);
-    f.render_widget(Paragraph::new(Line::styled(text, theme.dim())), hint);
+    let line = if plan.quit_asked {
+        Line::styled(text::quit_while_applying(&app.keymap), theme.warn())
+    } else {
+        let text = text::plan_hint(&app.keymap, plan.started, plan.finished(), failed);
+        Line::styled(text, theme.dim())
+    };
+    f.render_widget(Paragraph::new(line), hint);
 }

@@ -152,47 +152,11 @@ pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
         return;
     }
-    // The selected schedule's details and the server's backups take the bottom lines: as
-    // many as they need (a narrow pane wraps them), leaving the table its header and up to
-    // three rows. The ids go in the rule above them, or on a line of their own when the rule
-    // is too short for them.
     let width = inner.width as usize;
-    let ids = text::ids(server.id, app.selected_schedule().map(|s| s.id));
-    let ids_in_rule = ids.width() + 4 <= width;
-    let details = {
-        let mut lines = Vec::new();
-        if !ids_in_rule {
-            lines.push(Line::styled(ids.clone(), theme.dim()));
-        }
-        // The list on screen is an older one: reading it again failed.
-        if let Some(e) = entry.and_then(|e| e.error.as_ref()) {
-            lines.extend(not_loaded(
-                app,
-                server.id,
-                Kind::Schedules,
-                Some(e),
-                "",
-                theme,
-            ));
-        }
-        lines.extend(protection_lines(app, server.id, theme));
-        if let Some(s) = app.selected_schedule() {
-            lines.extend(schedule_details(app, s, theme));
-        }
-        lines
-    };
-    let detail_h = if inner.height >= 12 {
-        let needed: usize = 1 + details
-            .iter()
-            .map(|l| wrapped_height(l, width))
-            .sum::<usize>();
-        let table_min = 1 + list.schedules.len().min(3);
-        needed.min(inner.height as usize - table_min).max(5) as u16
-    } else {
-        0
-    };
-    let [table_area, detail_area] =
-        Layout::vertical([Constraint::Min(2), Constraint::Length(detail_h)]).areas(inner);
+    let (ids, ids_in_rule) = ids_of(app, server.id, width);
+    let details = details(app, server.id, width, theme);
+    let [table_area, detail_area] = split_for(inner, &details, list.schedules.len());
+    let detail_h = detail_area.height;
     let rows_h = table_area.height.saturating_sub(1) as usize;
     let first = offset(app.panes.sched_sel, rows_h);
     let zones = &app.session.zones;
@@ -399,4 +363,63 @@ fn protection_lines(app: &App, id: u64, theme: Theme) -> Vec<Line<'static>> {
         ),
     };
     vec![line]
+}
+
+/// The ids line, and whether it fits in the rule above the details.
+fn ids_of(app: &App, server: u64, width: usize) -> (String, bool) {
+    let ids = text::ids(server, app.selected_schedule().map(|s| s.id));
+    let fits = ids.width() + 4 <= width;
+    (ids, fits)
+}
+
+/// The selected schedule's details and the server's backups.
+fn details(app: &App, server: u64, width: usize, theme: Theme) -> Vec<Line<'static>> {
+    let (ids, ids_in_rule) = ids_of(app, server, width);
+    let mut lines = Vec::new();
+    if !ids_in_rule {
+        lines.push(Line::styled(ids, theme.dim()));
+    }
+    // The list on screen is an older one: reading it again failed.
+    let entry = app.fleet.schedules.get(&server);
+    if let Some(e) = entry.and_then(|e| e.error.as_ref()) {
+        lines.extend(not_loaded(app, server, Kind::Schedules, Some(e), "", theme));
+    }
+    lines.extend(protection_lines(app, server, theme));
+    if let Some(s) = app.selected_schedule() {
+        lines.extend(schedule_details(app, s, theme));
+    }
+    lines
+}
+
+/// The table and the details below it: the details take as many lines as they need (a
+/// narrow pane wraps them), leaving the table its header and up to three rows. The ids go in
+/// the rule above them, or on a line of their own when the rule is too short for them.
+fn split_for(inner: Rect, details: &[Line<'static>], schedules: usize) -> [Rect; 2] {
+    let detail_h = if inner.height >= 12 {
+        let needed: usize = 1 + details
+            .iter()
+            .map(|l| wrapped_height(l, inner.width as usize))
+            .sum::<usize>();
+        let table_min = 1 + schedules.min(3);
+        needed.min(inner.height as usize - table_min).max(5) as u16
+    } else {
+        0
+    };
+    Layout::vertical([Constraint::Min(2), Constraint::Length(detail_h)]).areas(inner)
+}
+
+/// The schedules pane's table and details areas inside its border `inner`, as drawn (the
+/// mouse and the page keys use it too).
+pub fn split(app: &App, inner: Rect) -> [Rect; 2] {
+    let Some(server) = app.selected_server() else {
+        return [inner, Rect::default()];
+    };
+    let count = app
+        .fleet
+        .schedules
+        .get(&server.id)
+        .and_then(|e| e.list.as_ref())
+        .map_or(0, |l| l.schedules.len());
+    let details = details(app, server.id, inner.width as usize, Theme::new(false));
+    split_for(inner, &details, count)
 }

@@ -10,6 +10,7 @@ use crate::domain::DAYS;
 use crate::domain::timing::{countdown, local_stamp};
 use crate::domain::upcoming::Upcoming;
 use crate::tui::app::App;
+use crate::tui::layers::ListPos;
 use crate::tui::text;
 
 /// Width of the heat map: day label, 24 two-cell hours, borders.
@@ -17,23 +18,11 @@ const HEAT_W: u16 = 4 + 48 + 2;
 /// Height of the heat map: header, seven days, legend, peak, borders.
 const HEAT_H: u16 = 1 + 7 + 1 + 2 + 2;
 
-/// Draws the view over `area`.
-/// Draws the view over `area`, its list scrolled past `scroll` rows.
-pub fn render(app: &App, up: &Upcoming, scroll: usize, theme: Theme, area: Rect, f: &mut Frame) {
-    let title = text::upcoming_title(
-        &app.keymap,
-        &app.session.zones.local_label(),
-        &app.fleet.filter,
-    );
-    let mut b = Block::bordered().title(title).border_style(theme.accent());
-    if let Some(mark) = super::panes::panel_filter_mark(app, area.width, theme) {
-        b = b.title_bottom(mark);
-    }
-    if let Some(cover) = coverage(app) {
-        b = b.title_bottom(Line::styled(cover, theme.warn()).right_aligned());
-    }
-    let inner = popup(f, area, b);
-    let (list_area, heat_area) = if inner.width >= HEAT_W + 50 {
+/// The view's parts inside `area` (the body): the box, the list (with its header line) and
+/// the heat map when there is room for it.
+pub fn areas(area: Rect) -> (Rect, Option<Rect>) {
+    let inner = super::layout::inner(area);
+    if inner.width >= HEAT_W + 50 {
         let [l, h] =
             Layout::horizontal([Constraint::Min(40), Constraint::Length(HEAT_W)]).areas(inner);
         (l, Some(h))
@@ -43,14 +32,56 @@ pub fn render(app: &App, up: &Upcoming, scroll: usize, theme: Theme, area: Rect,
         (l, Some(h))
     } else {
         (inner, None)
-    };
-    list(app, up, scroll, theme, list_area, f);
+    }
+}
+
+/// The list's rows on a screen of `screen` (below the header line).
+pub fn rows_area(screen: Rect) -> Option<Rect> {
+    let body = super::layout::screen(screen)?.body;
+    Some(super::layout::below_header(areas(body).0))
+}
+
+/// How many runs the list shows at once on the app's screen.
+pub fn rows_shown(app: &App) -> usize {
+    rows_area(app.screen).map_or(1, super::layout::page)
+}
+
+/// Draws the view over `area`, its list at `pos`.
+pub fn render(app: &App, up: &Upcoming, pos: ListPos, theme: Theme, area: Rect, f: &mut Frame) {
+    let title = text::upcoming_title(
+        &app.keymap,
+        &app.session.zones.local_label(),
+        &app.fleet.filter,
+    );
+    let (list_area, heat_area) = areas(area);
+    let shown = super::layout::page(super::layout::below_header(list_area));
+    let first = pos.first(up.rows.len(), shown);
+    let mut b = Block::bordered().title(title).border_style(theme.accent());
+    if let Some(mark) = super::layout::position(first, shown, up.rows.len()) {
+        b = b.title_top(Line::styled(mark, theme.accent()).right_aligned());
+    }
+    if let Some(mark) = super::panes::panel_filter_mark(app, area.width, theme) {
+        b = b.title_bottom(mark);
+    }
+    if let Some(cover) = coverage(app) {
+        b = b.title_bottom(Line::styled(cover, theme.warn()).right_aligned());
+    }
+    popup(f, area, b);
+    list(app, up, first, pos.sel, theme, list_area, f);
     if let Some(h) = heat_area {
         heat(up, theme, h, f);
     }
 }
 
-fn list(app: &App, up: &Upcoming, scroll: usize, theme: Theme, area: Rect, f: &mut Frame) {
+fn list(
+    app: &App,
+    up: &Upcoming,
+    first: usize,
+    sel: usize,
+    theme: Theme,
+    area: Rect,
+    f: &mut Frame,
+) {
     if up.rows.is_empty() {
         let text = if up.servers.0 < up.servers.1 {
             "Schedules are still loading…"
@@ -69,9 +100,10 @@ fn list(app: &App, up: &Upcoming, scroll: usize, theme: Theme, area: Rect, f: &m
     let rows = up
         .rows
         .iter()
-        .skip(scroll)
+        .enumerate()
+        .skip(first)
         .take(area.height.saturating_sub(1) as usize)
-        .map(|r| {
+        .map(|(i, r)| {
             let mut cells = vec![
                 Cell::from(local_stamp(&app.session.zones.local, r.at)),
                 Cell::from(Span::styled(countdown(app.now, r.at), theme.accent())),
@@ -81,7 +113,12 @@ fn list(app: &App, up: &Upcoming, scroll: usize, theme: Theme, area: Rect, f: &m
             if show_dc {
                 cells.push(Cell::from(truncate(&r.datacenter, 13)));
             }
-            Row::new(cells)
+            let row = Row::new(cells);
+            if i == sel {
+                row.style(theme.selected())
+            } else {
+                row
+            }
         });
     let mut widths = vec![
         Constraint::Length(16),

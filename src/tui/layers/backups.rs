@@ -1,0 +1,82 @@
+//! The selected server's backups, newest first, the scheduled ones marked (the CLI's
+//! `bsched backups --instance`). The list is the fleet's: it is read again on opening when
+//! what is on hand is only the cache's summary, a failure, or nothing.
+
+use crossterm::event::KeyEvent;
+use ratatui::Frame;
+
+use super::{Areas, LayerState, ListPos, Step};
+use crate::domain::InstanceId;
+use crate::domain::backups::Backup;
+use crate::tui::app::App;
+use crate::tui::keymap::Action;
+use crate::tui::msg::Cmd;
+use crate::tui::text;
+use crate::tui::ui::{self, Theme};
+
+/// The backups view.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BackupsView {
+    /// The server.
+    pub instance: InstanceId,
+    /// Its name.
+    pub server: String,
+    /// The first row shown.
+    pub pos: ListPos,
+}
+
+impl BackupsView {
+    /// The server's backups on hand, newest first (None before any arrived).
+    pub fn list(&self, app: &App) -> Option<Vec<Backup>> {
+        let mut list = app.fleet.backups.get(&self.instance)?.list.clone()?;
+        list.sort_by_key(|b| std::cmp::Reverse(b.created));
+        Some(list)
+    }
+
+    /// Whether a read of the list is on its way.
+    pub fn loading(&self, app: &App) -> bool {
+        app.fleet
+            .queue
+            .pending(self.instance, crate::tui::app::Kind::Backups)
+    }
+}
+
+/// `b`: opens the selected server's backups, reading them when needed.
+pub(crate) fn open(app: &mut App) -> Vec<Cmd> {
+    let Some((id, name)) = app.selected_server().map(|s| (s.id, s.name.clone())) else {
+        app.notify(text::NO_SERVER, true);
+        return Vec::new();
+    };
+    // The cache keeps only the newest backup of each kind, so a cached list is read again.
+    let whole = app
+        .fleet
+        .backups
+        .get(&id)
+        .is_some_and(|l| l.list.is_some() && !l.cached && l.error.is_none());
+    if !whole {
+        app.load_backups(id);
+    }
+    app.layers.open(BackupsView {
+        instance: id,
+        server: name,
+        pos: ListPos::default(),
+    });
+    Vec::new()
+}
+
+impl LayerState for BackupsView {
+    fn on_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
+        if super::closes(app, key, Action::Backups) {
+            return Step::close();
+        }
+        if let Some(action) = super::nav(app, key) {
+            let n = self.list(app).map_or(0, |l| l.len());
+            self.pos.scroll(action, n, ui::backups::rows_shown(app));
+        }
+        Step::stay()
+    }
+
+    fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
+        ui::backups::render(app, self, theme, areas.body, f)
+    }
+}

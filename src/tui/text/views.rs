@@ -1,0 +1,121 @@
+//! The sentences of the views: where Enter leads (the upcoming view), restoring a delete
+//! from the journal, the backups view, the help's view keys, and the question Ctrl+C asks
+//! during a bulk apply.
+
+use super::{closes, keys};
+use crate::domain::ScheduleId;
+use crate::tui::keymap::{Action, Keymap};
+
+/// The help's lines for the views (upcoming, journal, backups, the plan).
+pub fn views_help(km: &Keymap) -> Vec<(String, &'static str)> {
+    let k = |a| keys(km, a);
+    vec![
+        (
+            k(Action::Open),
+            "go to the run (upcoming), restore the delete (journal)",
+        ),
+        (
+            k(Action::Close),
+            "close the view (or the key that opened it)",
+        ),
+        (
+            k(Action::ClosePlan),
+            "plan, before applying: back to the form as typed",
+        ),
+    ]
+}
+
+/// Enter in the upcoming view on a server the filter hides now.
+pub fn filter_cleared_for(server: &str) -> String {
+    format!("The filter hid {server}: cleared it to show the server.")
+}
+
+/// Enter in the upcoming view on a server that is no longer listed.
+pub fn server_gone(server: &str) -> String {
+    format!("{server} is no longer in the server list (refreshed since).")
+}
+
+/// Open on a journal entry that is not a delete.
+pub fn not_a_delete(entry: u64) -> String {
+    format!("Entry {entry} is not a delete; only deleted schedules can be restored.")
+}
+
+/// Open on a delete that failed.
+pub fn delete_failed_nothing_to_restore(entry: u64) -> String {
+    format!("Entry {entry} did not delete anything (it failed); nothing to restore.")
+}
+
+/// Open on a delete made on another profile.
+pub fn other_profile(entry: u64, profile: &str, km: &Keymap) -> String {
+    format!(
+        "Entry {entry} was made on profile '{}'; switch to it ({}) to restore it.",
+        crate::sanitize::for_terminal(profile),
+        keys(km, Action::Profile)
+    )
+}
+
+/// Open on a delete that does not hold the whole schedule.
+pub fn cannot_restore(entry: u64, why: &str) -> String {
+    format!(
+        "Entry {entry} does not hold the whole schedule, so it cannot be restored: {}",
+        crate::sanitize::for_terminal(why)
+    )
+}
+
+/// Open on a delete that a later create restored already.
+pub fn restored_already(entry: u64, by: u64) -> String {
+    format!("Entry {entry} was restored already by entry {by}; nothing was sent.")
+}
+
+/// The question before a restore.
+pub fn restore_question(spec: &crate::domain::ScheduleSpec, server: &str, km: &Keymap) -> String {
+    format!(
+        "Restore '{}' ({} {}) on {}? {} yes · {} no",
+        crate::sanitize::for_terminal(spec.name().as_str()),
+        spec.days().display(),
+        spec.time(),
+        crate::sanitize::for_terminal(server),
+        keys(km, Action::Yes),
+        keys(km, Action::No)
+    )
+}
+
+/// A restore found the schedule there: nothing sent.
+pub fn already_there(name: &str, server: &str, id: ScheduleId) -> String {
+    format!("'{name}' is already on {server} as schedule {id}; nothing was sent.")
+}
+
+/// A restore created the schedule again.
+pub fn restored(name: &str, server: &str, id: ScheduleId) -> String {
+    format!("Restored '{name}' on {server} as schedule {id}.")
+}
+
+/// A restore failed.
+pub fn restore_failed(e: &crate::api::ApiError) -> String {
+    format!("Restore failed: {e}")
+}
+
+/// Ctrl+C while a bulk apply runs.
+pub fn quit_while_applying(km: &Keymap) -> String {
+    format!(
+        "A bulk apply is running: Ctrl+C again or {} quits (changes on their way may be left unknown); any other key goes on.",
+        keys(km, Action::Yes)
+    )
+}
+
+/// The backups view's title.
+pub fn backups_title(server: &str, km: &Keymap) -> String {
+    format!(
+        " Backups of {server} · newest first · {} closes ",
+        closes(km, Action::Backups)
+    )
+}
+
+/// The journal view's title.
+pub fn journal_title(km: &Keymap) -> String {
+    format!(
+        " Change journal · newest first · {} restores a delete · {} closes ",
+        keys(km, Action::Open),
+        closes(km, Action::Journal)
+    )
+}
