@@ -28,20 +28,23 @@ use crate::domain::backups::Protection;
 use crate::domain::timing::next_run;
 use crate::domain::{Instance, InstanceId, Schedule};
 
-/// Ticks a notice stays up (a tick is 250 ms).
-pub const NOTICE_TICKS: u32 = 24;
+/// How long a notice stays on the status line.
+pub const NOTICE_FOR: jiff::SignedDuration = jiff::SignedDuration::from_secs(6);
+/// How long an error stays: longer, to be read (a newer notice replaces it sooner).
+pub const ERROR_NOTICE_FOR: jiff::SignedDuration = jiff::SignedDuration::from_secs(15);
 /// Rows a page jump moves.
 pub const PAGE: usize = 10;
 
-/// A timed message on the status line.
+/// A timed message on the status line: it goes at `until` ([`NOTICE_FOR`] after it was
+/// put up, [`ERROR_NOTICE_FOR`] for an error), by the clock, however busy the loop is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Notice {
     /// The text.
     pub text: String,
     /// Whether it reports a failure.
     pub error: bool,
-    /// Ticks left.
-    pub ticks_left: u32,
+    /// When it goes.
+    pub until: jiff::Timestamp,
 }
 
 /// What the cache keeps of a server's backups: the newest of each kind, all a row needs to
@@ -330,16 +333,20 @@ impl App {
 
     /// Puts a timed message on the status line.
     pub(crate) fn notify(&mut self, text: impl Into<String>, error: bool) {
+        let for_ = if error { ERROR_NOTICE_FOR } else { NOTICE_FOR };
         self.notice = Some(Notice {
             text: text.into(),
             error,
-            ticks_left: NOTICE_TICKS,
+            until: self.now.saturating_add(for_).unwrap_or(self.now),
         });
     }
 
     /// Handles one message; then sends the loads the client has room for, and keeps the
     /// fleet in the cache once everything asked for has arrived.
     pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
+        if self.notice.as_ref().is_some_and(|n| n.until <= self.now) {
+            self.notice = None;
+        }
         let mut cmds = self.handle(msg);
         if !self.quit {
             cmds.extend(self.pump());
@@ -412,13 +419,8 @@ impl App {
             Msg::Resize => Vec::new(),
             Msg::Quit => self.quit_now(),
             Msg::Tick => {
+                // A notice that is due went before the message was handled.
                 self.spinner = self.spinner.wrapping_add(1);
-                if let Some(n) = &mut self.notice {
-                    n.ticks_left = n.ticks_left.saturating_sub(1);
-                    if n.ticks_left == 0 {
-                        self.notice = None;
-                    }
-                }
                 Vec::new()
             }
             Msg::Adopt(_) => Vec::new(),
@@ -438,6 +440,9 @@ impl App {
             }
             Msg::LoggedIn { result } => super::layers::login::on_logged_in(self, result),
             Msg::CodeChecked { result } => super::layers::login::on_code_checked(self, result),
+            Msg::Renewed { result } => super::layers::login::on_renewed(self, result),
+            Msg::Resumed { result } => super::layers::login::on_resumed(self, result),
+            Msg::Paste(text) => super::layers::login::on_paste(self, &text),
             Msg::PanelFilter { req, fields } => {
                 // Same rule as the list it belongs to: an answer to an older request is dropped.
                 if self.fleet.servers.loading == Some(req) {

@@ -8,6 +8,7 @@ use super::{Areas, LayerState, Step};
 use crate::api::ApiError;
 use crate::domain::plan::stagger;
 use crate::tui::app::{App, Pane};
+use crate::tui::input::{Edit, TextField};
 use crate::tui::keymap::{Action, Keymap, Section};
 use crate::tui::msg::Cmd;
 use crate::tui::text;
@@ -72,10 +73,8 @@ pub struct Form {
     pub server_name: String,
     /// The schedule being edited, or None for a new one.
     pub editing: Option<ScheduleId>,
-    /// The name as typed.
-    pub name: String,
-    /// Cursor in the name, in characters.
-    pub cursor: usize,
+    /// The name as typed, with its caret.
+    pub name: TextField,
     /// The checked days.
     pub days: Weekdays,
     /// The day under the cursor on the days row (0 = Monday).
@@ -107,8 +106,7 @@ impl Form {
             instance,
             server_name: server_name.to_string(),
             editing: None,
-            name: String::new(),
-            cursor: 0,
+            name: TextField::default().max_chars(NAME_MAX_CHARS),
             days: Weekdays::EMPTY,
             day_cursor: 0,
             time: TimeOfDay::new(2, 0).unwrap_or(TimeOfDay::MIDNIGHT),
@@ -147,8 +145,7 @@ impl Form {
     pub fn edit(s: &Schedule, server_name: &str) -> Form {
         let mut f = Form::new(s.instance_id, server_name);
         f.editing = Some(s.id);
-        f.name = s.name.clone();
-        f.cursor = f.name.chars().count();
+        f.name = TextField::new(s.name.clone()).max_chars(NAME_MAX_CHARS);
         f.days = s.days;
         f.time = s.time;
         f
@@ -167,7 +164,7 @@ impl Form {
         if !self.spread_typed.is_empty() {
             return Err("spread: type all four digits (HHMM) or press Backspace".into());
         }
-        let name = ScheduleName::new(&self.name).map_err(|e| e.to_string())?;
+        let name = ScheduleName::new(self.name.value()).map_err(|e| e.to_string())?;
         let spec = ScheduleSpec::new(name, self.days, self.time).map_err(|e| e.to_string())?;
         if let Some(until) = self.spread {
             crate::domain::plan::stagger(self.targets.len(), self.time, until)
@@ -182,12 +179,68 @@ impl Form {
         self.focus = order[(i + step).rem_euclid(order.len() as isize) as usize];
     }
 
-    /// Handles a key (the form's own bindings are the keymap's `[form]` section).
+    /// What the user has set, to see whether a key changed any of it.
+    fn content(
+        &self,
+    ) -> (
+        String,
+        Weekdays,
+        TimeOfDay,
+        Option<TimeOfDay>,
+        String,
+        String,
+    ) {
+        (
+            self.name.value().to_string(),
+            self.days,
+            self.time,
+            self.spread,
+            self.typed.clone(),
+            self.spread_typed.clone(),
+        )
+    }
+
+    /// Pasted text goes into the name when it has focus (never submits: line breaks are
+    /// dropped); elsewhere a paste does nothing.
+    pub fn paste(&mut self, text: &str) {
+        if self.saving || self.focus != Field::Name {
+            return;
+        }
+        match self.name.paste(text) {
+            Edit::Refused => {
+                self.error = Some(format!("name: at most {NAME_MAX_CHARS} characters"))
+            }
+            Edit::Changed => self.error = None,
+            _ => {}
+        }
+    }
+
+    /// Handles a key (the form's own bindings are the keymap's `[form]` section). A message
+    /// about what was typed goes away as soon as something is changed.
     pub fn on_key(&mut self, key: &KeyEvent, keymap: &Keymap) -> FormOutcome {
         if self.saving {
             return FormOutcome::Stay;
         }
-        let action = keymap.action_in(Section::Form, key);
+        let (before, error) = (self.content(), self.error.clone());
+        let outcome = self.key(key, keymap);
+        if outcome == FormOutcome::Stay && self.error == error && self.content() != before {
+            self.error = None;
+        }
+        outcome
+    }
+
+    fn key(&mut self, key: &KeyEvent, keymap: &Keymap) -> FormOutcome {
+        // In the name, a character is text whatever the form's bindings say.
+        let typing = self.focus == Field::Name
+            && matches!(key.code, KeyCode::Char(_))
+            && !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let action = if typing {
+            None
+        } else {
+            keymap.action_in(Section::Form, key)
+        };
         match action {
             Some(Action::CancelForm) => return FormOutcome::Cancel,
             Some(Action::NextField) => {
@@ -232,40 +285,9 @@ impl Form {
         FormOutcome::Stay
     }
 
-    fn byte_at(&self, chars: usize) -> usize {
-        self.name
-            .char_indices()
-            .nth(chars)
-            .map(|(i, _)| i)
-            .unwrap_or(self.name.len())
-    }
-
     fn name_key(&mut self, key: &KeyEvent) {
-        let len = self.name.chars().count();
-        match key.code {
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                if len >= NAME_MAX_CHARS {
-                    self.error = Some(format!("name: at most {NAME_MAX_CHARS} characters"));
-                    return;
-                }
-                let at = self.byte_at(self.cursor);
-                self.name.insert(at, c);
-                self.cursor += 1;
-            }
-            KeyCode::Backspace if self.cursor > 0 => {
-                let at = self.byte_at(self.cursor - 1);
-                self.name.remove(at);
-                self.cursor -= 1;
-            }
-            KeyCode::Delete if self.cursor < len => {
-                let at = self.byte_at(self.cursor);
-                self.name.remove(at);
-            }
-            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Right => self.cursor = (self.cursor + 1).min(len),
-            KeyCode::Home => self.cursor = 0,
-            KeyCode::End => self.cursor = len,
-            _ => {}
+        if self.name.on_key(key) == Edit::Refused {
+            self.error = Some(format!("name: at most {NAME_MAX_CHARS} characters"));
         }
     }
 
@@ -372,12 +394,20 @@ fn type_digit(typed: &mut String, c: char, field: &str) -> Option<Result<TimeOfD
     )
 }
 
+/// What a save comes to.
+enum Save {
+    /// Send this.
+    Send(Cmd),
+    /// An edit that changes nothing: nothing is sent.
+    Unchanged(String),
+}
+
 impl Form {
     /// The command that saves a valid spec, or why there is none.
-    fn save(&self, app: &App, spec: ScheduleSpec) -> Result<Cmd, String> {
+    fn save(&self, app: &App, spec: ScheduleSpec) -> Result<Save, String> {
         let instance = self.instance;
         let Some(id) = self.editing else {
-            return Ok(Cmd::Create { instance, spec });
+            return Ok(Save::Send(Cmd::Create { instance, spec }));
         };
         let before = app
             .fleet
@@ -385,10 +415,27 @@ impl Form {
             .and_then(|l| l.schedules.iter().find(|s| s.id == id))
             .cloned()
             .ok_or_else(|| text::no_longer_listed(&app.keymap))?;
-        Ok(Cmd::Edit {
+        if spec.matches(&before) {
+            return Ok(Save::Unchanged(before.name));
+        }
+        Ok(Save::Send(Cmd::Edit {
             instance,
             before: Box::new(before),
             spec,
+        }))
+    }
+
+    /// Another schedule of the same server with the name as typed (a warning, not a
+    /// refusal: the API takes two schedules with one name, but they are easy to confuse).
+    pub fn same_name(&self, app: &App) -> bool {
+        let name = self.name.value().trim();
+        if self.is_bulk() || name.is_empty() {
+            return false;
+        }
+        app.fleet.schedules_of(self.instance).is_some_and(|l| {
+            l.schedules
+                .iter()
+                .any(|s| Some(s.id) != self.editing && s.name.trim() == name)
         })
     }
 
@@ -419,9 +466,13 @@ impl LayerState for Form {
                 }
             },
             FormOutcome::Submit(spec) => match self.save(app, spec) {
-                Ok(cmd) => {
+                Ok(Save::Send(cmd)) => {
                     self.saving = true;
                     Step::Keep(app.write(cmd))
+                }
+                Ok(Save::Unchanged(name)) => {
+                    app.notify(text::nothing_changed(&name), false);
+                    Step::close()
                 }
                 Err(e) => {
                     self.error = Some(e);
@@ -463,7 +514,12 @@ pub(crate) fn on_saved(
         Err(e) => {
             // The form stays open with everything typed, and the API's reason.
             form.error = Some(e.to_string());
-            Vec::new()
+            // A session that ended and cannot be renewed (a two-factor account): the login
+            // screen opens above the form, which is there again after the login.
+            match e {
+                ApiError::Auth(_) => super::login::reopen(app, super::login::login_error(&e)),
+                _ => Vec::new(),
+            }
         }
     }
 }

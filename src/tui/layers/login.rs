@@ -3,13 +3,14 @@
 
 use std::fmt;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 use ratatui::Frame;
 
-use super::{Areas, LayerState, Step};
+use super::{Areas, LayerState, Layers, Step};
 use crate::api::{ApiError, ClientConfig, Secret, checked_url};
-use crate::tui::app::App;
+use crate::tui::app::{App, Fleet, Panes, Session, Undo};
+use crate::tui::input::{Edit, TextField};
 use crate::tui::msg::{Cmd, LoggedIn};
 use crate::tui::text;
 use crate::tui::ui::{self, Theme};
@@ -32,31 +33,80 @@ pub enum LoginField {
 pub enum LoginOutcome {
     /// Nothing for the app to do.
     Stay,
-    /// Leave the program.
-    Quit,
+    /// Leave the login screen (Esc): what that means depends on how it was reached.
+    Leave,
     /// Log in with this configuration (URL checked, username and password present).
     Login(Box<ClientConfig>),
     /// Send this one-time code.
     Code(Secret),
 }
 
+/// What the screen showed before a profile switch opened the login screen: the account, its
+/// fleet and its open views, all given back by Esc.
+#[derive(Debug)]
+pub struct Previous {
+    /// The account's labels.
+    pub session: Session,
+    /// What was loaded.
+    pub fleet: Fleet,
+    /// The selection and filter.
+    pub panes: Panes,
+    /// The open views.
+    pub layers: Layers,
+    /// The delete that could still be undone.
+    pub undo: Option<Undo>,
+}
+
+impl Previous {
+    /// Takes everything the screen shows, leaving an empty screen.
+    pub(crate) fn take(app: &mut App) -> Previous {
+        Previous {
+            session: app.session.clone(),
+            fleet: std::mem::take(&mut app.fleet),
+            panes: std::mem::take(&mut app.panes),
+            layers: std::mem::take(&mut app.layers),
+            undo: app.undo.take(),
+        }
+    }
+}
+
+/// How the login screen was reached, which decides what Esc does.
+#[derive(Debug, Default)]
+pub enum Origin {
+    /// At start, with nothing to show behind it: Esc quits.
+    #[default]
+    Start,
+    /// The session ended while the TUI ran: Esc closes the screen, and what was open stays
+    /// (the next request that needs the session opens it again).
+    Expired,
+    /// A profile switch (`P`) to an account that asks for a code: Esc goes back to the
+    /// profile before, as it was.
+    Switched(Box<Previous>),
+}
+
 /// The login screen's state. The password and code never print (see `Debug`).
-#[derive(Clone)]
 pub struct LoginForm {
     /// The API URL as typed.
-    pub url: String,
+    pub url: TextField,
     /// The login name as typed.
-    pub username: String,
-    password: String,
-    code: String,
+    pub username: TextField,
+    password: TextField,
+    code: TextField,
     /// Focus.
     pub focus: LoginField,
     /// Whether the account asked for a one-time code and the code step is showing.
     pub code_step: bool,
+    /// Whether the password comes from the profile: only the code is asked, and the password
+    /// step is never shown.
+    pub code_only: bool,
     /// Why the last attempt failed, or what is missing.
     pub error: Option<String>,
     /// A login or code check is on its way.
     pub busy: bool,
+    /// Going back to the profile before the switch (Esc) is on its way.
+    pub leaving: bool,
+    /// How the screen was reached.
+    pub origin: Origin,
     /// Timeouts and concurrency from the profile, used for the client built at login.
     base: ClientConfig,
 }
@@ -66,12 +116,14 @@ impl fmt::Debug for LoginForm {
         f.debug_struct("LoginForm")
             .field("url", &self.url)
             .field("username", &self.username)
-            .field("password", &"***")
-            .field("code", &"***")
+            .field("password", &self.password)
+            .field("code", &self.code)
             .field("focus", &self.focus)
             .field("code_step", &self.code_step)
+            .field("code_only", &self.code_only)
             .field("error", &self.error)
             .field("busy", &self.busy)
+            .field("origin", &self.origin)
             .finish()
     }
 }
@@ -86,26 +138,58 @@ impl LoginForm {
             LoginField::Password
         };
         LoginForm {
-            url: base.url.to_string(),
-            username,
-            password: String::new(),
-            code: String::new(),
+            url: TextField::new(base.url.to_string()),
+            username: TextField::new(username),
+            password: TextField::secret(),
+            code: TextField::default().digits_only().max_chars(6),
             focus,
             code_step: false,
+            code_only: false,
             error: None,
             busy: false,
+            leaving: false,
+            origin: Origin::Start,
             base,
         }
     }
 
+    /// A screen that asks only for the code: the profile's password has logged in already.
+    pub fn code_only(base: ClientConfig, origin: Origin) -> LoginForm {
+        let mut form = LoginForm::new(base);
+        form.code_only = true;
+        form.origin = origin;
+        form.ask_code();
+        form
+    }
+
     /// The password as dots, one per character.
     pub fn password_mask(&self) -> String {
-        "•".repeat(self.password.chars().count())
+        "•".repeat(self.password.value().chars().count())
     }
 
     /// The code as typed (digits only, shown: a one-time code is useless once sent).
     pub fn code(&self) -> &str {
+        self.code.value()
+    }
+
+    /// The password field (drawn as dots).
+    pub fn password_field(&self) -> &TextField {
+        &self.password
+    }
+
+    /// The code field.
+    pub fn code_field(&self) -> &TextField {
         &self.code
+    }
+
+    /// The focused field.
+    pub fn focused(&self) -> &TextField {
+        match self.focus {
+            LoginField::Url => &self.url,
+            LoginField::Username => &self.username,
+            LoginField::Password => &self.password,
+            LoginField::Code => &self.code,
+        }
     }
 
     fn fields(&self) -> &'static [LoginField] {
@@ -116,7 +200,7 @@ impl LoginForm {
         }
     }
 
-    fn text_mut(&mut self) -> &mut String {
+    fn field_mut(&mut self) -> &mut TextField {
         match self.focus {
             LoginField::Url => &mut self.url,
             LoginField::Username => &mut self.username,
@@ -144,34 +228,35 @@ impl LoginForm {
         self.error = None;
     }
 
+    /// Pasted text goes into the focused field (never submits: line breaks are dropped).
+    pub fn paste(&mut self, text: &str) {
+        if !self.busy && self.field_mut().paste(text).taken() {
+            self.error = None;
+        }
+    }
+
     /// Handles one key press.
     pub fn on_key(&mut self, key: &KeyEvent) -> LoginOutcome {
         if self.busy {
             return LoginOutcome::Stay;
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
-            KeyCode::Esc if self.code_step => {
+            KeyCode::Esc if self.code_step && !self.code_only => {
                 self.code_step = false;
                 self.code.clear();
                 self.error = None;
                 self.focus = LoginField::Password;
             }
-            KeyCode::Esc => return LoginOutcome::Quit,
+            KeyCode::Esc => return LoginOutcome::Leave,
             KeyCode::Tab | KeyCode::Down => self.step_focus(true),
             KeyCode::BackTab | KeyCode::Up => self.step_focus(false),
             KeyCode::Enter => return self.submit(),
-            KeyCode::Backspace => {
-                self.text_mut().pop();
-            }
-            KeyCode::Char('u') if ctrl => self.text_mut().clear(),
-            KeyCode::Char(c) if !ctrl => {
-                if self.focus == LoginField::Code && (!c.is_ascii_digit() || self.code.len() >= 6) {
-                    return LoginOutcome::Stay;
+            _ => {
+                if self.field_mut().on_key(key) == Edit::Changed {
+                    // What was wrong is being fixed.
+                    self.error = None;
                 }
-                self.text_mut().push(c);
             }
-            _ => {}
         }
         LoginOutcome::Stay
     }
@@ -184,18 +269,18 @@ impl LoginForm {
 
     fn submit(&mut self) -> LoginOutcome {
         if self.code_step {
-            if self.code.len() != 6 {
+            if self.code.value().len() != 6 {
                 return self.fail(LoginField::Code, "The code has six digits.");
             }
             self.busy = true;
             self.error = None;
-            return LoginOutcome::Code(Secret::new(self.code.clone()));
+            return LoginOutcome::Code(Secret::new(self.code.value()));
         }
-        let url = match checked_url(self.url.trim()) {
+        let url = match checked_url(self.url.value().trim()) {
             Ok(u) => u,
             Err(e) => return self.fail(LoginField::Url, &format!("URL: {e}.")),
         };
-        if self.username.trim().is_empty() {
+        if self.username.value().trim().is_empty() {
             return self.fail(
                 LoginField::Username,
                 "Enter the username (the account's e-mail).",
@@ -206,8 +291,8 @@ impl LoginForm {
         }
         let mut cfg = self.base.clone();
         cfg.url = url;
-        cfg.username = Some(self.username.trim().to_string());
-        cfg.password = Some(Secret::new(self.password.clone()));
+        cfg.username = Some(self.username.value().trim().to_string());
+        cfg.password = Some(Secret::new(self.password.value()));
         cfg.token = None;
         self.busy = true;
         self.error = None;
@@ -217,6 +302,7 @@ impl LoginForm {
     /// A login or code check failed: keep everything typed and say why.
     pub fn failed(&mut self, message: String) {
         self.busy = false;
+        self.leaving = false;
         self.error = Some(message);
     }
 }
@@ -225,7 +311,21 @@ impl LayerState for LoginForm {
     fn on_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
         match LoginForm::on_key(self, key) {
             LoginOutcome::Stay => Step::stay(),
-            LoginOutcome::Quit => Step::Keep(app.quit_now()),
+            LoginOutcome::Leave => match &self.origin {
+                Origin::Start => Step::Keep(app.quit_now()),
+                Origin::Expired => {
+                    app.notify(text::login_closed(&app.keymap), true);
+                    Step::close()
+                }
+                Origin::Switched(prev) => {
+                    self.busy = true;
+                    self.leaving = true;
+                    self.error = None;
+                    Step::Keep(vec![Cmd::Resume {
+                        profile: prev.session.profile.clone(),
+                    }])
+                }
+            },
             LoginOutcome::Login(cfg) => Step::Keep(vec![Cmd::Login { cfg }]),
             LoginOutcome::Code(code) => Step::Keep(vec![Cmd::ConfirmCode { code }]),
         }
@@ -240,7 +340,7 @@ impl LayerState for LoginForm {
     }
 
     fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
-        ui::login::render(self, ui::spinner(app), theme, areas.screen, f)
+        ui::login::render(self, app, theme, areas.screen, f)
     }
 }
 
@@ -258,17 +358,116 @@ pub fn login_error(e: &ApiError) -> String {
     }
 }
 
-/// Opens the login screen again, pre-filled from the session's settings, after the session
-/// could not be renewed.
-pub(crate) fn reopen(app: &mut App, reason: String) {
+/// Opens the login screen again after the session could not be renewed, above whatever is
+/// open (a form keeps what was typed). The executor first tries the profile's own password
+/// (or password command): then only the one-time code is asked, if the account has one.
+/// Without a way to log in, the screen asks for the password, pre-filled from the settings.
+pub(crate) fn reopen(app: &mut App, reason: String) -> Vec<Cmd> {
     if app.layers.is_open::<LoginForm>() {
+        return Vec::new();
+    }
+    let Some(settings) = app.session.settings.clone() else {
+        return Vec::new();
+    };
+    let mut form = LoginForm::new(settings);
+    // Nothing fresh was ever shown: there is nothing to go back to, so Esc quits as at start.
+    let fresh = app.fleet.servers_loaded() && !app.fleet.servers.cached;
+    form.origin = if fresh {
+        Origin::Expired
+    } else {
+        Origin::Start
+    };
+    form.failed(text::log_in_again(&reason));
+    form.busy = true;
+    app.layers.open(form);
+    vec![Cmd::Renew {
+        profile: app.session.profile.clone(),
+    }]
+}
+
+/// The answer to a renewal with the profile's own credentials: log in is done (maybe asking
+/// for a code), or the password must be typed.
+pub(crate) fn on_renewed(app: &mut App, result: Option<Result<LoggedIn, ApiError>>) -> Vec<Cmd> {
+    let Some(login) = app.layers.get_mut::<LoginForm>() else {
+        return Vec::new();
+    };
+    match result {
+        Some(Ok(done)) => {
+            app.session.settings = Some(done.settings);
+            if done.needs_code {
+                login.code_only = true;
+                login.ask_code();
+                Vec::new()
+            } else {
+                enter(app)
+            }
+        }
+        Some(Err(e)) => {
+            login.failed(login_error(&e));
+            Vec::new()
+        }
+        // Nothing to log in with: the password is asked (the reason stays on screen).
+        None => {
+            login.busy = false;
+            Vec::new()
+        }
+    }
+}
+
+/// A profile switch reached an account that asks for a one-time code: the screen before is
+/// kept whole in the login screen, which asks for the code only.
+pub(crate) fn ask_code_after_switch(app: &mut App, previous: Previous) {
+    let Some(settings) = app.session.settings.clone() else {
         return;
+    };
+    let form = LoginForm::code_only(settings, Origin::Switched(Box::new(previous)));
+    app.layers.open(form);
+}
+
+/// The executor is back on the profile before the switch: the screen is given back as it was.
+pub(crate) fn on_resumed(app: &mut App, result: Result<(), String>) -> Vec<Cmd> {
+    let Some(login) = app.layers.get_mut::<LoginForm>() else {
+        return Vec::new();
+    };
+    if let Err(e) = result {
+        login.failed(text::cannot_switch(&e));
+        return Vec::new();
     }
-    if let Some(settings) = app.session.settings.clone() {
-        let mut form = LoginForm::new(settings);
-        form.failed(text::log_in_again(&reason));
-        app.layers.open(form);
+    let Some(login) = app.layers.close::<LoginForm>() else {
+        return Vec::new();
+    };
+    let Origin::Switched(prev) = login.origin else {
+        return Vec::new();
+    };
+    let prev = *prev;
+    app.session = prev.session;
+    app.fleet = prev.fleet;
+    app.panes = prev.panes;
+    app.layers = prev.layers;
+    app.undo = prev.undo;
+    app.notify(
+        text::switched(&app.session.profile, &app.session.account),
+        false,
+    );
+    Vec::new()
+}
+
+/// Pasted text: into the focused text field of the topmost layer, or the filter being typed;
+/// anywhere else it does nothing.
+pub(crate) fn on_paste(app: &mut App, text: &str) -> Vec<Cmd> {
+    if let Some(login) = app.layers.get_mut::<LoginForm>() {
+        login.paste(text);
+    } else if app.layers.is_open::<super::help::Help>()
+        || app.layers.is_open::<super::retention::RetentionDialog>()
+        || app.layers.is_open::<super::confirm::ConfirmDelete>()
+    {
+        // A dialog above the form has the keys: the paste is not for the form.
+    } else if let Some(form) = app.layers.get_mut::<super::form::Form>() {
+        form.paste(text);
+    } else if app.layers.is_empty() && app.panes.filter_editing {
+        app.paste_filter(text);
     }
+    Vec::new()
 }
 
 /// The answer to a login: the account's labels (the executor keeps the client).
@@ -310,9 +509,14 @@ pub(crate) fn on_code_checked(app: &mut App, result: Result<(), ApiError>) -> Ve
     }
 }
 
-/// Leaves the login screen and loads the servers.
+/// Leaves the login screen and loads the servers; whatever was open below it (a form with
+/// what was typed) is there again.
 fn enter(app: &mut App) -> Vec<Cmd> {
     app.layers.close::<LoginForm>();
+    // The form's note of the refusal that opened the login is no longer so.
+    if let Some(form) = app.layers.get_mut::<super::form::Form>() {
+        form.error = None;
+    }
     app.notify(text::logged_in(&app.session.account), false);
     app.init()
 }
