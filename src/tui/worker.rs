@@ -41,6 +41,18 @@ pub struct Executor {
     ctx: Arc<Mutex<Ctx>>,
     profiles: Profiles,
     kept: Kept,
+    env: Env,
+}
+
+/// The environment profiles are read with: the process's, or a fixed one (tests).
+type Env = Option<Arc<HashMap<String, String>>>;
+
+/// A variable of `env`.
+fn var(env: &Env, k: &str) -> Option<String> {
+    match env {
+        Some(map) => map.get(k).cloned(),
+        None => std::env::var(k).ok(),
+    }
 }
 
 /// The handles of the profiles left with `P`, by profile: coming back reuses the session (a
@@ -59,6 +71,7 @@ impl Executor {
             })),
             profiles: Profiles::default(),
             kept: Kept::default(),
+            env: None,
         }
     }
 
@@ -73,6 +86,12 @@ impl Executor {
     /// The same, able to switch to the config file's other profiles.
     pub fn with_profiles(mut self, profiles: Profiles) -> Executor {
         self.profiles = profiles;
+        self
+    }
+
+    /// The same, reading profiles with these variables instead of the process's (tests).
+    pub fn with_env(mut self, vars: HashMap<String, String>) -> Executor {
+        self.env = Some(Arc::new(vars));
         self
     }
 
@@ -94,9 +113,10 @@ impl Executor {
         let ctx = self.ctx();
         let profiles = self.profiles.clone();
         let kept = self.kept.clone();
+        let env = self.env.clone();
         let tx = tx.clone();
         tokio::spawn(async move {
-            let (msg, adopt) = run(&ctx, &profiles, &kept, cmd).await;
+            let (msg, adopt) = run(&ctx, (&profiles, &kept, &env), cmd).await;
             // The loop may have ended; then nobody needs the answers.
             if let Some(new) = adopt {
                 let _ = tx.send(Msg::Adopt(Box::new(new)));
@@ -116,7 +136,8 @@ impl Executor {
 
     /// Runs a command in place and returns its message; new handles are taken at once.
     pub async fn execute(&self, cmd: Cmd) -> Option<Msg> {
-        let (msg, adopt) = run(&self.ctx(), &self.profiles, &self.kept, cmd).await;
+        let setup = (&self.profiles, &self.kept, &self.env);
+        let (msg, adopt) = run(&self.ctx(), setup, cmd).await;
         if let Some(new) = adopt {
             self.adopt(new);
         }
@@ -177,11 +198,12 @@ async fn login_with(ctx: &Ctx, cfg: ClientConfig) -> Result<(LoggedIn, Ctx), Api
 
 /// The settings, credentials included, to log in to `profile` again: those the client was
 /// built from, or the profile read again; None when neither has a password to log in with.
-fn renewal_settings(ctx: &Ctx, profiles: &Profiles, profile: &str) -> Option<ClientConfig> {
+fn renewal_settings(ctx: &Ctx, setup: Setup<'_>, profile: &str) -> Option<ClientConfig> {
     if let Some(cfg) = &ctx.login {
         return cfg.can_login().then(|| (**cfg).clone());
     }
-    let env = |k: &str| std::env::var(k).ok();
+    let (profiles, _, vars) = setup;
+    let env = |k: &str| var(vars, k);
     let resolved = crate::config::resolve_other(
         profiles.config.as_deref(),
         profiles.run_profile.as_deref(),
@@ -197,14 +219,19 @@ fn renewal_settings(ctx: &Ctx, profiles: &Profiles, profile: &str) -> Option<Cli
 }
 
 /// Runs one command: its message, and new handles when it opened an account.
-async fn run(ctx: &Ctx, profiles: &Profiles, kept: &Kept, cmd: Cmd) -> (Option<Msg>, Option<Ctx>) {
+/// What commands run with besides the handles: the profiles, the kept sessions, the
+/// environment.
+type Setup<'a> = (&'a Profiles, &'a Kept, &'a Env);
+
+async fn run(ctx: &Ctx, setup: Setup<'_>, cmd: Cmd) -> (Option<Msg>, Option<Ctx>) {
+    let (_, kept, _) = setup;
     match cmd {
         Cmd::Quit => (None, None),
         Cmd::Login { cfg } => match login_with(ctx, *cfg).await {
             Ok((done, adopt)) => (Some(Msg::LoggedIn { result: Ok(done) }), Some(adopt)),
             Err(e) => (Some(Msg::LoggedIn { result: Err(e) }), None),
         },
-        Cmd::Renew { profile } => match renewal_settings(ctx, profiles, &profile) {
+        Cmd::Renew { profile } => match renewal_settings(ctx, setup, &profile) {
             None => (Some(Msg::Renewed { result: None }), None),
             Some(cfg) => match login_with(ctx, cfg).await {
                 Ok((done, adopt)) => (
@@ -259,7 +286,7 @@ async fn run(ctx: &Ctx, profiles: &Profiles, kept: &Kept, cmd: Cmd) -> (Option<M
             if let Ok(mut k) = kept.lock() {
                 k.insert(from, ctx.clone());
             }
-            match switch(profiles, kept, &name).await {
+            match switch(setup, &name).await {
                 Ok((info, adopt)) => (Some(Msg::Switched { result: Ok(info) }), Some(adopt)),
                 Err(e) => (Some(Msg::Switched { result: Err(e) }), None),
             }
@@ -387,12 +414,9 @@ async fn api(ctx: &Ctx, cmd: Cmd) -> Option<Msg> {
 
 /// Opens profile `name`: its session as kept from the last time it was on screen (same URL and
 /// user), or a new client, which is asked whether the account waits for a one-time code.
-async fn switch(
-    profiles: &Profiles,
-    kept: &Kept,
-    name: &str,
-) -> Result<(SessionInfo, Ctx), String> {
-    let env = |k: &str| std::env::var(k).ok();
+async fn switch(setup: Setup<'_>, name: &str) -> Result<(SessionInfo, Ctx), String> {
+    let (profiles, kept, vars) = setup;
+    let env = |k: &str| var(vars, k);
     let resolved = crate::config::resolve_other(
         profiles.config.as_deref(),
         profiles.run_profile.as_deref(),
