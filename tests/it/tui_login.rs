@@ -163,6 +163,8 @@ async fn cycling_profiles_asks_for_the_code_once() {
     assert_eq!(app.session.account, DEMO_TOTP_USER);
     assert!(!app.fleet.servers().is_empty());
     let asked = totp_logins(&emu);
+    let whoami = |emu: &Emulator| emu.calls().iter().filter(|c| *c == "whoami").count();
+    let checks = whoami(&emu);
 
     // a, then b again: b's session is kept, no code, no login.
     for (profile, account) in [("a", DEMO_USER), ("b", DEMO_TOTP_USER)] {
@@ -182,6 +184,11 @@ async fn cycling_profiles_asks_for_the_code_once() {
         totp_logins(&emu),
         asked,
         "the two-factor account logged in once"
+    );
+    assert_eq!(
+        whoami(&emu),
+        checks,
+        "each profile's client was kept: no new session was asked about"
     );
 }
 
