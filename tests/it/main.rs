@@ -31,6 +31,7 @@ mod secrets;
 mod timing;
 mod tui_cache;
 mod tui_fleet;
+mod tui_input;
 mod tui_login;
 mod tui_pty;
 mod tui_queue;
