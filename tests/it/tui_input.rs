@@ -263,3 +263,38 @@ fn notices_expire_by_the_clock_errors_later() {
     app.update(Msg::Resize);
     assert!(app.notice.is_none());
 }
+
+/// The real binary in a pseudo-terminal: bracketed paste is turned on and off again, and a
+/// pasted line with its line break fills a login field without pressing Enter.
+#[test]
+fn a_paste_in_a_real_terminal_fills_the_field_and_submits_nothing() {
+    use crate::common::Background;
+    use crate::common::pty::Pty;
+    use bsched::emulator::{DEMO_PASSWORD, DEMO_TOTP_CODE, DEMO_TOTP_USER};
+
+    let bg = Background::start();
+    let url = bg.emu.url();
+    let mut pty = Pty::spawn(&[("BSCHED_URL", &url)]);
+    pty.wait_for("the login screen", |t| t.contains("log in"));
+    pty.wait_raw("bracketed paste on", 0, |raw| raw.contains("\u{1b}[?2004h"));
+    pty.send(&format!("\u{1b}[200~{DEMO_TOTP_USER}\r\n\u{1b}[201~"));
+    let t = pty.wait_for("the pasted username", |t| t.contains(DEMO_TOTP_USER));
+    assert!(
+        !t.contains("Enter the password"),
+        "nothing was submitted: {t}"
+    );
+    pty.send("\t");
+    pty.send(&format!("\u{1b}[200~{DEMO_PASSWORD}\n\u{1b}[201~"));
+    pty.send("\r");
+    pty.wait_for("the code step", |t| t.contains("6-digit code"));
+    pty.send(&format!("\u{1b}[200~ {DEMO_TOTP_CODE}\n\u{1b}[201~"));
+    pty.wait_for("the pasted code", |t| t.contains(DEMO_TOTP_CODE));
+    pty.send("\r");
+    pty.wait_for("the server list", |t| t.contains("web-1"));
+    pty.send("q");
+    assert!(pty.wait_exit());
+    pty.assert_restored();
+    pty.wait_raw("bracketed paste off", 0, |raw| {
+        raw.contains("\u{1b}[?2004l")
+    });
+}

@@ -117,7 +117,7 @@ impl fmt::Debug for LoginForm {
             .field("url", &self.url)
             .field("username", &self.username)
             .field("password", &self.password)
-            .field("code", &self.code)
+            .field("code", &"***")
             .field("focus", &self.focus)
             .field("code_step", &self.code_step)
             .field("code_only", &self.code_only)
@@ -449,24 +449,6 @@ pub(crate) fn on_resumed(app: &mut App, result: Result<(), String>) -> Vec<Cmd> 
         text::switched(&app.session.profile, &app.session.account),
         false,
     );
-    Vec::new()
-}
-
-/// Pasted text: into the focused text field of the topmost layer, or the filter being typed;
-/// anywhere else it does nothing.
-pub(crate) fn on_paste(app: &mut App, text: &str) -> Vec<Cmd> {
-    if let Some(login) = app.layers.get_mut::<LoginForm>() {
-        login.paste(text);
-    } else if app.layers.is_open::<super::help::Help>()
-        || app.layers.is_open::<super::retention::RetentionDialog>()
-        || app.layers.is_open::<super::confirm::ConfirmDelete>()
-    {
-        // A dialog above the form has the keys: the paste is not for the form.
-    } else if let Some(form) = app.layers.get_mut::<super::form::Form>() {
-        form.paste(text);
-    } else if app.layers.is_empty() && app.panes.filter_editing {
-        app.paste_filter(text);
-    }
     Vec::new()
 }
 
