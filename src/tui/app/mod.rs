@@ -6,6 +6,7 @@
 
 pub mod fleet;
 mod loads;
+mod notice;
 pub mod panes;
 pub mod queue;
 pub mod session;
@@ -14,6 +15,7 @@ pub mod undo;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub use fleet::{Fleet, Loaded, RowInfo, ServerSchedules};
+pub use notice::{ERROR_NOTICE_FOR, NOTICE_FOR, Notice};
 pub use panes::{Pane, Panes};
 pub use queue::{Kind, LoadQueue};
 pub use session::Session;
@@ -28,24 +30,8 @@ use crate::domain::backups::Protection;
 use crate::domain::timing::next_run;
 use crate::domain::{Instance, InstanceId, Schedule};
 
-/// How long a notice stays on the status line.
-pub const NOTICE_FOR: jiff::SignedDuration = jiff::SignedDuration::from_secs(6);
-/// How long an error stays: longer, to be read (a newer notice replaces it sooner).
-pub const ERROR_NOTICE_FOR: jiff::SignedDuration = jiff::SignedDuration::from_secs(15);
 /// Rows a page jump moves.
 pub const PAGE: usize = 10;
-
-/// A timed message on the status line: it goes at `until` ([`NOTICE_FOR`] after it was
-/// put up, [`ERROR_NOTICE_FOR`] for an error), by the clock, however busy the loop is.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    /// The text.
-    pub text: String,
-    /// Whether it reports a failure.
-    pub error: bool,
-    /// When it goes.
-    pub until: jiff::Timestamp,
-}
 
 /// What the cache keeps of a server's backups: the newest of each kind, all a row needs to
 /// judge its protection (the list itself is read afresh when shown), so the cache stays small
@@ -331,22 +317,10 @@ impl App {
         self.current_schedules().get(self.panes.sched_sel)
     }
 
-    /// Puts a timed message on the status line.
-    pub(crate) fn notify(&mut self, text: impl Into<String>, error: bool) {
-        let for_ = if error { ERROR_NOTICE_FOR } else { NOTICE_FOR };
-        self.notice = Some(Notice {
-            text: text.into(),
-            error,
-            until: self.now.saturating_add(for_).unwrap_or(self.now),
-        });
-    }
-
     /// Handles one message; then sends the loads the client has room for, and keeps the
     /// fleet in the cache once everything asked for has arrived.
     pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
-        if self.notice.as_ref().is_some_and(|n| n.until <= self.now) {
-            self.notice = None;
-        }
+        self.expire_notice();
         let mut cmds = self.handle(msg);
         if !self.quit {
             cmds.extend(self.pump());
