@@ -4,8 +4,8 @@
 //! - Left/Right or Ctrl+B/Ctrl+F move a character; Ctrl+Left/Right, Alt+Left/Right or
 //!   Alt+B/Alt+F move a word; Home/Ctrl+A and End/Ctrl+E go to the start and the end.
 //! - Backspace (Ctrl+H) and Delete (Ctrl+D) delete a character; Ctrl+W and Alt+Backspace
-//!   delete the word before the caret, Alt+D the word after it; Ctrl+U deletes from the start
-//!   to the caret, Ctrl+K from the caret to the end; Ctrl+Y puts back what was deleted last.
+//!   delete the word before the caret, Alt+D (Ctrl+Delete) the word after it; Ctrl+U clears
+//!   the field, Ctrl+K deletes from the caret to the end; Ctrl+Y puts back what was deleted.
 //! - A paste inserts its text at the caret with line breaks and other control characters
 //!   removed (so it can never press Enter), cut at the field's length limit.
 //!
@@ -314,7 +314,7 @@ fn request(key: &KeyEvent) -> Option<InputRequest> {
         KeyCode::Char('a') if ctrl => GoToStart,
         KeyCode::End => GoToEnd,
         KeyCode::Char('e') if ctrl => GoToEnd,
-        KeyCode::Char('u') if ctrl => DeleteFromStart,
+        KeyCode::Char('u') if ctrl => DeleteLine,
         KeyCode::Char('w') if ctrl => DeletePrevWord,
         KeyCode::Char('k') if ctrl => DeleteTillEnd,
         KeyCode::Char('y') if ctrl => Yank,
@@ -359,15 +359,12 @@ mod tests {
         assert_eq!(f.cursor(), 2, "before `daily`");
         f.on_key(&alt('f'));
         assert_eq!(f.cursor(), 8);
-        f.on_key(&ctrl('u'));
-        assert_eq!(f.value(), "web ");
-        assert_eq!(f.cursor(), 0);
-        f.on_key(&k(KeyCode::End));
-        f.on_key(&k(KeyCode::Home));
         f.on_key(&ctrl('k'));
-        assert_eq!(f.value(), "");
+        assert_eq!(f.value(), "x daily ");
         assert_eq!(f.on_key(&ctrl('y')), Edit::Changed, "Ctrl+Y puts it back");
-        assert_eq!(f.value(), "web ");
+        assert_eq!(f.value(), "x daily web ");
+        f.on_key(&ctrl('u'));
+        assert_eq!((f.value(), f.cursor()), ("", 0), "Ctrl+U clears");
         assert_eq!(f.on_key(&k(KeyCode::Tab)), Edit::Ignored);
         assert_eq!(f.on_key(&k(KeyCode::Enter)), Edit::Ignored);
         assert_eq!(f.on_key(&ctrl('s')), Edit::Ignored);

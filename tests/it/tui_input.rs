@@ -146,7 +146,7 @@ fn the_login_fields_edit_alike_and_the_password_shows_no_characters() {
     let caret = caret.unwrap();
     assert_eq!(cell(&app, 80, 24, Position::new(caret.x - 1, caret.y)), "•");
     assert_eq!(cell(&app, 80, 24, caret), " ");
-    // Ctrl+U clears the password before the caret; a new one is typed.
+    // Ctrl+U clears the password; a new one is typed.
     press(&mut app, [ctrl('u')]);
     press(&mut app, typed("pw"));
     let cmds = press(&mut app, [key(KeyCode::Enter)]);
