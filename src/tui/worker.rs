@@ -214,7 +214,7 @@ fn renewal_settings(ctx: &Ctx, setup: Setup<'_>, profile: &str) -> Option<Client
     // The profile must still be the account on screen.
     let client = ctx.client.as_ref()?;
     let same = resolved.client.username.as_deref() == client.username()
-        && resolved.client.url.host_str() == client.settings_without_secrets().url.host_str();
+        && resolved.client.url == client.settings_without_secrets().url;
     (same && resolved.client.can_login()).then_some(resolved.client)
 }
 

@@ -298,3 +298,52 @@ fn a_paste_in_a_real_terminal_fills_the_field_and_submits_nothing() {
         raw.contains("\u{1b}[?2004l")
     });
 }
+
+/// `P` to a profile whose account asks for a code (its password is in the profile): the
+/// screen asks for the code alone and says where Esc goes.
+#[test]
+fn the_code_only_login_after_a_profile_switch() {
+    let mut app = loaded();
+    app.session.profiles = vec!["default".into(), "work".into()];
+    let cmds = press(&mut app, [ch('P')]);
+    assert!(matches!(cmds.as_slice(), [Cmd::SwitchProfile { .. }]));
+    let mut settings = bsched::api::ClientConfig::new(
+        bsched::api::checked_url("https://my.example.test/").unwrap(),
+    );
+    settings.username = Some("ops@example.test".into());
+    let info = bsched::tui::msg::SessionInfo {
+        refresh: None,
+        cache_key: None,
+        cached: None,
+        cache_error: None,
+        profile: "work".into(),
+        account: "ops@example.test".into(),
+        host: "my.example.test".into(),
+        zones: crate::common::tui::test_zones(),
+        settings,
+        needs_code: true,
+    };
+    assert!(
+        app.update(Msg::Switched { result: Ok(info) }).is_empty(),
+        "nothing loads before the code"
+    );
+    press(&mut app, typed("12"));
+    let (text, caret) = draw(&app, 80, 24);
+    insta::assert_snapshot!("login_code_only_80x24", text);
+    assert_eq!(
+        cell(&app, 80, 24, caret.unwrap()),
+        " ",
+        "after the two digits"
+    );
+    // Esc goes back: the executor is asked for the profile before.
+    assert_eq!(
+        press(&mut app, [key(KeyCode::Esc)]),
+        vec![Cmd::Resume {
+            profile: "default".into()
+        }]
+    );
+    app.update(Msg::Resumed { result: Ok(()) });
+    assert_eq!(app.session.profile, "default");
+    assert_eq!(app.fleet.servers().len(), 5, "the fleet as it was");
+    assert!(app.layers.is_empty());
+}
