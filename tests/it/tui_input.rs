@@ -347,3 +347,67 @@ fn the_code_only_login_after_a_profile_switch() {
     assert_eq!(app.fleet.servers().len(), 5, "the fleet as it was");
     assert!(app.layers.is_empty());
 }
+
+/// A save refused because the session ended: the login opens above the form, and the
+/// background loads wait for the new session instead of failing one after another.
+#[test]
+fn loads_wait_while_the_login_asks_for_the_session() {
+    let url = bsched::api::checked_url("https://my.example.test/").unwrap();
+    let mut cfg = bsched::api::ClientConfig::new(url);
+    cfg.username = Some("me@example.test".into());
+    let mut app = App::new(
+        bsched::tui::app::Session::new("me@example.test", "my.example.test"),
+        Default::default(),
+    );
+    app.session.settings = Some(cfg);
+    app.now = crate::common::tui::test_now();
+    let Cmd::LoadInstances { req } = app.init()[0] else {
+        panic!()
+    };
+    let cmds = app.update(Msg::Instances {
+        req,
+        result: Ok(crate::common::tui::servers()),
+    });
+    let [Cmd::LoadSchedules { instance, req }] = cmds.as_slice() else {
+        panic!("{cmds:?}")
+    };
+    let (instance, req) = (*instance, *req);
+    press(&mut app, [ch('n')]);
+    press(&mut app, typed("x"));
+    press(&mut app, [key(KeyCode::Tab), ch('1')]);
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    assert!(matches!(cmds.as_slice(), [Cmd::Create { .. }]), "{cmds:?}");
+    let cmds = app.update(Msg::Saved {
+        instance: 1,
+        result: Err(bsched::api::ApiError::Auth("the session expired".into())),
+    });
+    assert_eq!(
+        cmds,
+        vec![Cmd::Renew {
+            profile: "default".into()
+        }]
+    );
+    assert!(app.layers.is_open::<LoginForm>() && app.layers.is_open::<Form>());
+    // The load in flight answers; nothing more is sent while the login is open.
+    let cmds = app.update(Msg::Schedules {
+        instance,
+        req,
+        result: Ok(crate::common::tui::schedules_of(instance)),
+    });
+    assert!(cmds.is_empty(), "{cmds:?}");
+    // Logged in again: the form is there, and the loads go on.
+    let cmds = app.update(Msg::Renewed {
+        result: Some(Ok(bsched::tui::msg::LoggedIn {
+            host: "my.example.test".into(),
+            account: "me@example.test".into(),
+            settings: app.session.settings.clone().unwrap(),
+            needs_code: false,
+        })),
+    });
+    assert!(!app.layers.is_open::<LoginForm>());
+    assert_eq!(form(&app).name, "x");
+    assert!(
+        cmds.iter().any(|c| matches!(c, Cmd::LoadInstances { .. })),
+        "{cmds:?}"
+    );
+}

@@ -183,6 +183,10 @@ impl App {
     /// Sends the next loads while the client has room: asked-for ones first, then the
     /// selected server, the rows around it, and the rest (see [`queue`]).
     pub(crate) fn pump(&mut self) -> Vec<Cmd> {
+        // While the login screen asks for the session, loads wait for it.
+        if self.layers.is_open::<LoginForm>() {
+            return Vec::new();
+        }
         let limit = self.load_limit();
         let mut cmds = Vec::new();
         let selected = self.panes.server_sel;
