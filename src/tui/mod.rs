@@ -1,6 +1,7 @@
 //! The interactive terminal UI.
 
 pub mod app;
+pub mod input;
 pub mod keymap;
 pub mod layers;
 pub mod msg;

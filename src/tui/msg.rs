@@ -57,6 +57,21 @@ pub enum Msg {
         /// The answer.
         result: Result<LoggedIn, ApiError>,
     },
+    /// The session was renewed with the profile's own credentials (after one ended): the
+    /// account's labels, whether a code is asked next, or why not; None when there is nothing
+    /// to log in with (the login screen asks for the password).
+    Renewed {
+        /// The answer.
+        result: Option<Result<LoggedIn, ApiError>>,
+    },
+    /// The executor is back on the profile before a switch (Esc on the login screen the
+    /// switch opened), or why it could not go back.
+    Resumed {
+        /// The answer.
+        result: Result<(), String>,
+    },
+    /// Text pasted into the terminal (bracketed paste): it goes into the focused text field.
+    Paste(String),
     /// The one-time code was checked.
     CodeChecked {
         /// The answer.
@@ -188,6 +203,9 @@ pub struct SessionInfo {
     pub cache_error: Option<String>,
     /// The settings, without secrets (for logging in again).
     pub settings: ClientConfig,
+    /// Whether the account asks for a one-time code before anything else (two-factor login
+    /// with the profile's password): the login screen asks for the code only.
+    pub needs_code: bool,
 }
 
 /// Work the loop hands to background tasks.
@@ -295,10 +313,24 @@ pub enum Cmd {
         /// What to keep.
         cache: Box<crate::cache::FleetCache>,
     },
-    /// Open another profile of the config file.
+    /// Open another profile of the config file (its session is kept from the last time it
+    /// was open while the TUI runs).
     SwitchProfile {
         /// The profile's name.
         name: String,
+        /// The profile on screen now, whose session is kept for coming back.
+        from: String,
+    },
+    /// Log in again with the profile's own credentials, with a new client, after the
+    /// session could not be renewed (a two-factor account asks for the code next).
+    Renew {
+        /// The profile on screen.
+        profile: String,
+    },
+    /// Go back to the kept session of the profile before a switch.
+    Resume {
+        /// The profile.
+        profile: String,
     },
     /// Put text on the clipboard: the loop writes it to the terminal as OSC 52.
     Clipboard {

@@ -76,7 +76,9 @@ pub async fn run(
     if mouse {
         capture_mouse()?;
     }
+    paste_on();
     let result = event_loop(&mut terminal, &mut app, &executor, early, mouse).await;
+    paste_off();
     if mouse {
         release_mouse();
     }
@@ -101,6 +103,22 @@ fn release_mouse() {
     let _ = crossterm::execute!(io::stdout(), crossterm::event::DisableMouseCapture);
 }
 
+/// Bracketed paste: a paste arrives as one event (its text goes into the focused field and
+/// never presses Enter). Turned off again on every way out, a panic included.
+fn paste_on() {
+    let _ = crossterm::execute!(io::stdout(), crossterm::event::EnableBracketedPaste);
+    let hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        paste_off();
+        hook(info);
+    }));
+}
+
+/// Turns bracketed paste off (the shell turns it on again itself if it uses it).
+fn paste_off() {
+    let _ = crossterm::execute!(io::stdout(), crossterm::event::DisableBracketedPaste);
+}
+
 /// Leaves the terminal as the shell expects it, stops the process, and takes the terminal
 /// again once it is continued (`fg`), ready for a full redraw.
 fn suspend(terminal: &mut ratatui::DefaultTerminal, mouse: bool) -> io::Result<()> {
@@ -108,10 +126,15 @@ fn suspend(terminal: &mut ratatui::DefaultTerminal, mouse: bool) -> io::Result<(
     if mouse {
         release_mouse();
     }
+    paste_off();
     ratatui::try_restore()?;
     stop_self();
     crossterm::terminal::enable_raw_mode()?;
-    crossterm::execute!(io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    crossterm::execute!(
+        io::stdout(),
+        crossterm::terminal::EnterAlternateScreen,
+        crossterm::event::EnableBracketedPaste
+    )?;
     if mouse {
         crossterm::execute!(io::stdout(), crossterm::event::EnableMouseCapture)?;
     }
@@ -316,6 +339,7 @@ fn spawn_input(tx: mpsc::UnboundedSender<Msg>, term: mpsc::UnboundedSender<TermE
                 {
                     Msg::Mouse(m)
                 }
+                Ok(Event::Paste(text)) => Msg::Paste(text),
                 Ok(_) => continue,
                 Err(_) => Msg::Quit,
             };

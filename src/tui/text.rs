@@ -1,6 +1,10 @@
 //! Every sentence the TUI shows, by screen. Where a sentence names a key, it takes the keymap
 //! and names the key bound now, so that no hint can disagree with what the keys do.
 
+mod fields;
+
+pub use fields::*;
+
 use super::keymap::{Action, Keymap};
 use crate::domain::ScheduleId;
 mod views;
@@ -167,19 +171,6 @@ pub fn cannot_switch(e: &str) -> String {
 /// Another profile is on screen.
 pub fn switched(profile: &str, account: &str) -> String {
     format!("Profile {profile}: {account}.")
-}
-
-/// A login refused without a reason.
-pub const LOGIN_FAILED: &str = "Login failed.";
-
-/// The session could not be renewed.
-pub fn log_in_again(reason: &str) -> String {
-    format!("Log in again: {reason}")
-}
-
-/// The login worked.
-pub fn logged_in(account: &str) -> String {
-    format!("Logged in as {account}.")
 }
 
 // ---- the form and the delete dialog ------------------------------------------------------

@@ -2,10 +2,11 @@
 
 use tokio::sync::mpsc::UnboundedSender;
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
 use super::msg::{Cmd, LoggedIn, Msg, SessionInfo};
-use crate::api::{ApiError, Client};
+use crate::api::{ApiError, Client, ClientConfig};
 use crate::journal::Journal;
 use crate::ops::Ops;
 
@@ -18,6 +19,9 @@ pub struct Ctx {
     pub journal: Option<Journal>,
     /// Where the account's last-known fleet is kept (None: not kept).
     pub cache: Option<std::path::PathBuf>,
+    /// The settings the client was built from, credentials included, to build a new one when
+    /// its session ends and cannot be renewed (None: the profile is read again instead).
+    pub login: Option<Box<ClientConfig>>,
 }
 
 /// Where the profiles come from, for switching between them.
@@ -36,7 +40,24 @@ pub struct Profiles {
 pub struct Executor {
     ctx: Arc<Mutex<Ctx>>,
     profiles: Profiles,
+    kept: Kept,
+    env: Env,
 }
+
+/// The environment profiles are read with: the process's, or a fixed one (tests).
+type Env = Option<Arc<HashMap<String, String>>>;
+
+/// A variable of `env`.
+fn var(env: &Env, k: &str) -> Option<String> {
+    match env {
+        Some(map) => map.get(k).cloned(),
+        None => std::env::var(k).ok(),
+    }
+}
+
+/// The handles of the profiles left with `P`, by profile: coming back reuses the session (a
+/// two-factor account is not asked for its code again while the TUI runs).
+type Kept = Arc<Mutex<HashMap<String, Ctx>>>;
 
 impl Executor {
     /// An executor for an account (no client: only the login screen's commands work).
@@ -46,8 +67,11 @@ impl Executor {
                 client,
                 journal,
                 cache: None,
+                login: None,
             })),
             profiles: Profiles::default(),
+            kept: Kept::default(),
+            env: None,
         }
     }
 
@@ -62,6 +86,12 @@ impl Executor {
     /// The same, able to switch to the config file's other profiles.
     pub fn with_profiles(mut self, profiles: Profiles) -> Executor {
         self.profiles = profiles;
+        self
+    }
+
+    /// The same, reading profiles with these variables instead of the process's (tests).
+    pub fn with_env(mut self, vars: HashMap<String, String>) -> Executor {
+        self.env = Some(Arc::new(vars));
         self
     }
 
@@ -82,9 +112,11 @@ impl Executor {
     pub fn spawn(&self, cmd: Cmd, tx: &UnboundedSender<Msg>) {
         let ctx = self.ctx();
         let profiles = self.profiles.clone();
+        let kept = self.kept.clone();
+        let env = self.env.clone();
         let tx = tx.clone();
         tokio::spawn(async move {
-            let (msg, adopt) = run(&ctx, &profiles, cmd).await;
+            let (msg, adopt) = run(&ctx, (&profiles, &kept, &env), cmd).await;
             // The loop may have ended; then nobody needs the answers.
             if let Some(new) = adopt {
                 let _ = tx.send(Msg::Adopt(Box::new(new)));
@@ -104,7 +136,8 @@ impl Executor {
 
     /// Runs a command in place and returns its message; new handles are taken at once.
     pub async fn execute(&self, cmd: Cmd) -> Option<Msg> {
-        let (msg, adopt) = run(&self.ctx(), &self.profiles, cmd).await;
+        let setup = (&self.profiles, &self.kept, &self.env);
+        let (msg, adopt) = run(&self.ctx(), setup, cmd).await;
         if let Some(new) = adopt {
             self.adopt(new);
         }
@@ -138,34 +171,95 @@ pub fn warnings_of(ctx: &Ctx) -> Vec<String> {
 }
 
 /// A login: a new client, logged in (the two-factor step may follow).
-async fn login(cfg: crate::api::ClientConfig) -> Result<(Client, bool), ApiError> {
+async fn login(cfg: ClientConfig) -> Result<(Client, bool), ApiError> {
     let client = Client::new(cfg)?;
     client.keep_session_alive(super::KEEPALIVE_EVERY);
     let needs_code = client.login_checking_totp().await?;
     Ok((client, needs_code))
 }
 
+/// A login with `cfg`: what the screen shows of it, and the handles that replace `ctx`'s.
+async fn login_with(ctx: &Ctx, cfg: ClientConfig) -> Result<(LoggedIn, Ctx), ApiError> {
+    let (client, needs_code) = login(cfg.clone()).await?;
+    let done = LoggedIn {
+        host: client.host(),
+        account: client.username().unwrap_or_default().to_string(),
+        settings: client.settings_without_secrets(),
+        needs_code,
+    };
+    let adopt = Ctx {
+        client: Some(client),
+        journal: ctx.journal.clone(),
+        cache: ctx.cache.clone(),
+        login: Some(Box::new(cfg)),
+    };
+    Ok((done, adopt))
+}
+
+/// The settings, credentials included, to log in to `profile` again: those the client was
+/// built from, or the profile read again; None when neither has a password to log in with.
+fn renewal_settings(ctx: &Ctx, setup: Setup<'_>, profile: &str) -> Option<ClientConfig> {
+    if let Some(cfg) = &ctx.login {
+        return cfg.can_login().then(|| (**cfg).clone());
+    }
+    let (profiles, _, vars) = setup;
+    let env = |k: &str| var(vars, k);
+    let resolved = crate::config::resolve_other(
+        profiles.config.as_deref(),
+        profiles.run_profile.as_deref(),
+        profile,
+        &env,
+    )
+    .ok()?;
+    // The profile must still be the account on screen.
+    let client = ctx.client.as_ref()?;
+    let same = resolved.client.username.as_deref() == client.username()
+        && resolved.client.url == client.settings_without_secrets().url;
+    (same && resolved.client.can_login()).then_some(resolved.client)
+}
+
 /// Runs one command: its message, and new handles when it opened an account.
-async fn run(ctx: &Ctx, profiles: &Profiles, cmd: Cmd) -> (Option<Msg>, Option<Ctx>) {
+/// What commands run with besides the handles: the profiles, the kept sessions, the
+/// environment.
+type Setup<'a> = (&'a Profiles, &'a Kept, &'a Env);
+
+async fn run(ctx: &Ctx, setup: Setup<'_>, cmd: Cmd) -> (Option<Msg>, Option<Ctx>) {
+    let (_, kept, _) = setup;
     match cmd {
         Cmd::Quit => (None, None),
-        Cmd::Login { cfg } => match login(*cfg).await {
-            Ok((client, needs_code)) => {
-                let done = LoggedIn {
-                    host: client.host(),
-                    account: client.username().unwrap_or_default().to_string(),
-                    settings: client.settings_without_secrets(),
-                    needs_code,
-                };
-                let adopt = Ctx {
-                    client: Some(client),
-                    journal: ctx.journal.clone(),
-                    cache: ctx.cache.clone(),
-                };
-                (Some(Msg::LoggedIn { result: Ok(done) }), Some(adopt))
-            }
+        Cmd::Login { cfg } => match login_with(ctx, *cfg).await {
+            Ok((done, adopt)) => (Some(Msg::LoggedIn { result: Ok(done) }), Some(adopt)),
             Err(e) => (Some(Msg::LoggedIn { result: Err(e) }), None),
         },
+        Cmd::Renew { profile } => match renewal_settings(ctx, setup, &profile) {
+            None => (Some(Msg::Renewed { result: None }), None),
+            Some(cfg) => match login_with(ctx, cfg).await {
+                Ok((done, adopt)) => (
+                    Some(Msg::Renewed {
+                        result: Some(Ok(done)),
+                    }),
+                    Some(adopt),
+                ),
+                Err(e) => (
+                    Some(Msg::Renewed {
+                        result: Some(Err(e)),
+                    }),
+                    None,
+                ),
+            },
+        },
+        Cmd::Resume { profile } => {
+            let back = kept.lock().ok().and_then(|k| k.get(&profile).cloned());
+            match back {
+                Some(back) => (Some(Msg::Resumed { result: Ok(()) }), Some(back)),
+                None => (
+                    Some(Msg::Resumed {
+                        result: Err(format!("the session of profile '{profile}' is not kept")),
+                    }),
+                    None,
+                ),
+            }
+        }
         Cmd::SaveCache { cache } => {
             let Some(path) = ctx.cache.clone() else {
                 return (None, None);
@@ -188,39 +282,12 @@ async fn run(ctx: &Ctx, profiles: &Profiles, cmd: Cmd) -> (Option<Msg>, Option<C
             };
             (Some(Msg::JournalRead { result }), None)
         }
-        Cmd::SwitchProfile { name } => {
-            let env = |k: &str| std::env::var(k).ok();
-            let opened = crate::account::open_profile(
-                profiles.config.as_deref(),
-                profiles.run_profile.as_deref(),
-                &name,
-                &env,
-            );
-            match opened {
-                Ok(acc) => {
-                    acc.client.keep_session_alive(super::KEEPALIVE_EVERY);
-                    let host = acc.client.host();
-                    let kept =
-                        super::read_cache(super::cache_path(&acc.profile, &env), &host, &acc.label);
-                    let info = SessionInfo {
-                        profile: acc.profile,
-                        account: acc.label.clone(),
-                        zones: acc.zones,
-                        refresh: acc.refresh,
-                        ignore: acc.ignore,
-                        settings: acc.client.settings_without_secrets(),
-                        cache_key: Some((host.clone(), acc.label)),
-                        cached: kept.cached.map(Box::new),
-                        cache_error: kept.error,
-                        host,
-                    };
-                    let adopt = Ctx {
-                        client: Some(acc.client),
-                        journal: Some(acc.journal),
-                        cache: kept.path,
-                    };
-                    (Some(Msg::Switched { result: Ok(info) }), Some(adopt))
-                }
+        Cmd::SwitchProfile { name, from } => {
+            if let Ok(mut k) = kept.lock() {
+                k.insert(from, ctx.clone());
+            }
+            match switch(setup, &name).await {
+                Ok((info, adopt)) => (Some(Msg::Switched { result: Ok(info) }), Some(adopt)),
                 Err(e) => (Some(Msg::Switched { result: Err(e) }), None),
             }
         }
@@ -353,8 +420,62 @@ async fn api(ctx: &Ctx, cmd: Cmd) -> Option<Msg> {
         | Cmd::LoadJournal
         | Cmd::SwitchProfile { .. }
         | Cmd::Clipboard { .. }
+        | Cmd::Renew { .. }
+        | Cmd::Resume { .. }
         | Cmd::SaveCache { .. } => {
             return None;
         }
     })
+}
+
+/// Opens profile `name`: its session as kept from the last time it was on screen (same URL and
+/// user), or a new client, which is asked whether the account waits for a one-time code.
+async fn switch(setup: Setup<'_>, name: &str) -> Result<(SessionInfo, Ctx), String> {
+    let (profiles, kept, vars) = setup;
+    let env = |k: &str| var(vars, k);
+    let resolved = crate::config::resolve_other(
+        profiles.config.as_deref(),
+        profiles.run_profile.as_deref(),
+        name,
+        &env,
+    )
+    .map_err(|e| e.to_string())?;
+    let login = resolved.client.clone();
+    let acc = crate::account::open(resolved, &env)?;
+    let host = acc.client.host();
+    let again = kept
+        .lock()
+        .ok()
+        .and_then(|k| k.get(name).and_then(|c| c.client.clone()))
+        .filter(|c| c.host() == host && c.username() == acc.client.username());
+    let (client, needs_code) = match again {
+        Some(c) => (c, false),
+        None => {
+            acc.client.keep_session_alive(super::KEEPALIVE_EVERY);
+            // A failure here is met again by the first load, which says why.
+            let needs_code = acc.client.needs_totp().await.unwrap_or(false);
+            (acc.client, needs_code)
+        }
+    };
+    let kept_fleet = super::read_cache(super::cache_path(&acc.profile, &env), &host, &acc.label);
+    let info = SessionInfo {
+        profile: acc.profile,
+        account: acc.label.clone(),
+        zones: acc.zones,
+        refresh: acc.refresh,
+        ignore: acc.ignore,
+        settings: client.settings_without_secrets(),
+        cache_key: Some((host.clone(), acc.label)),
+        cached: kept_fleet.cached.map(Box::new),
+        cache_error: kept_fleet.error,
+        host,
+        needs_code,
+    };
+    let adopt = Ctx {
+        client: Some(client),
+        journal: Some(acc.journal),
+        cache: kept_fleet.path,
+        login: login.can_login().then(|| Box::new(login)),
+    };
+    Ok((info, adopt))
 }

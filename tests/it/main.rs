@@ -37,6 +37,8 @@ mod timing;
 mod tui_cache;
 mod tui_failed_loads;
 mod tui_fleet;
+mod tui_input;
+mod tui_login;
 mod tui_mouse;
 mod tui_narrow;
 mod tui_pty;

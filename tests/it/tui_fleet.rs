@@ -318,6 +318,7 @@ fn the_journal_view_and_profile_switching() {
         cmds,
         vec![Cmd::SwitchProfile {
             name: "work".into(),
+            from: "default".into(),
         }]
     );
     let url = bsched::api::checked_url("http://127.0.0.1:9/").unwrap();
@@ -332,6 +333,7 @@ fn the_journal_view_and_profile_switching() {
         host: "127.0.0.1:9".into(),
         zones: test_zones(),
         settings: bsched::api::ClientConfig::new(url),
+        needs_code: false,
     };
     press(&mut app, [ch(' ')]);
     let cmds = app.update(Msg::Switched { result: Ok(info) });

@@ -339,6 +339,7 @@ fn a_profile_switch_brings_that_profiles_ignore_list() {
         host: "127.0.0.1:9".into(),
         zones: test_zones(),
         settings: bsched::api::ClientConfig::new(url),
+        needs_code: false,
     };
     app.update(Msg::Switched { result: Ok(info) });
     assert_eq!(app.session.ignore, ignore);

@@ -248,6 +248,7 @@ fn a_name_over_100_characters_cannot_be_typed() {
             .get::<bsched::tui::layers::form::Form>()
             .unwrap()
             .name
+            .value()
             .chars()
             .count(),
         100
@@ -1087,6 +1088,7 @@ fn switching_profile_forgets_the_panel_filter() {
         host: "127.0.0.1:9".into(),
         zones: test_zones(),
         settings: bsched::api::ClientConfig::new(url),
+        needs_code: false,
     };
     app.update(Msg::Switched { result: Ok(info) });
     assert!(

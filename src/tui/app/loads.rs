@@ -29,10 +29,7 @@ impl App {
         };
         if let Err(e) = arrived {
             self.notify(text::could_not_load("servers", &e), true);
-            if let Some(reason) = relogin {
-                login::reopen(self, reason);
-            }
-            return Vec::new();
+            return relogin.map_or_else(Vec::new, |reason| login::reopen(self, reason));
         }
         self.refilter();
         self.fleet.arrived();
@@ -226,6 +223,8 @@ impl App {
                 return Vec::new();
             }
         };
+        // An account that asks for a code first: the screen before is kept to go back to.
+        let previous = info.needs_code.then(|| login::Previous::take(self));
         let session = &mut self.session;
         session.account = info.account;
         session.host = info.host;
@@ -250,6 +249,10 @@ impl App {
                 text::switched(&self.session.profile, &self.session.account),
                 false,
             ),
+        }
+        if let Some(previous) = previous {
+            login::ask_code_after_switch(self, previous);
+            return Vec::new();
         }
         vec![self.load_servers()]
     }

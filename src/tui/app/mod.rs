@@ -7,6 +7,7 @@
 pub mod fleet;
 mod loads;
 mod mouse;
+mod notice;
 pub mod panes;
 pub mod queue;
 pub mod session;
@@ -16,6 +17,7 @@ pub mod undo;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 pub use fleet::{Fleet, Loaded, RowInfo, ServerSchedules};
+pub use notice::{ERROR_NOTICE_FOR, NOTICE_FOR, Notice};
 pub use panes::{Pane, Panes};
 pub use queue::{Kind, LoadQueue};
 pub use session::Session;
@@ -30,21 +32,8 @@ use crate::domain::backups::Protection;
 use crate::domain::timing::next_run;
 use crate::domain::{Instance, InstanceId, Schedule};
 
-/// Ticks a notice stays up (a tick is 250 ms).
-pub const NOTICE_TICKS: u32 = 24;
 /// Rows a page jump moves.
 pub const PAGE: usize = 10;
-
-/// A timed message on the status line.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Notice {
-    /// The text.
-    pub text: String,
-    /// Whether it reports a failure.
-    pub error: bool,
-    /// Ticks left.
-    pub ticks_left: u32,
-}
 
 /// What the cache keeps of a server's backups: the newest of each kind, all a row needs to
 /// judge its protection (the list itself is read afresh when shown), so the cache stays small
@@ -203,6 +192,10 @@ impl App {
     /// Sends the next loads while the client has room: asked-for ones first, then the
     /// selected server, the rows around it, and the rest (see [`queue`]).
     pub(crate) fn pump(&mut self) -> Vec<Cmd> {
+        // While the login screen asks for the session, loads wait for it.
+        if self.layers.is_open::<LoginForm>() {
+            return Vec::new();
+        }
         let limit = self.load_limit();
         let mut cmds = Vec::new();
         let selected = self.panes.server_sel;
@@ -342,18 +335,10 @@ impl App {
         self.current_schedules().get(self.panes.sched_sel)
     }
 
-    /// Puts a timed message on the status line.
-    pub(crate) fn notify(&mut self, text: impl Into<String>, error: bool) {
-        self.notice = Some(Notice {
-            text: text.into(),
-            error,
-            ticks_left: NOTICE_TICKS,
-        });
-    }
-
     /// Handles one message; then sends the loads the client has room for, and keeps the
     /// fleet in the cache once everything asked for has arrived.
     pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
+        self.expire_notice();
         let mut cmds = self.handle(msg);
         if !self.quit {
             cmds.extend(self.pump());
@@ -427,13 +412,8 @@ impl App {
             Msg::Quit => self.quit_now(),
             Msg::Mouse(ev) => self.on_mouse(&ev),
             Msg::Tick => {
+                // A notice that is due went before the message was handled.
                 self.spinner = self.spinner.wrapping_add(1);
-                if let Some(n) = &mut self.notice {
-                    n.ticks_left = n.ticks_left.saturating_sub(1);
-                    if n.ticks_left == 0 {
-                        self.notice = None;
-                    }
-                }
                 Vec::new()
             }
             Msg::Adopt(_) => Vec::new(),
@@ -453,6 +433,9 @@ impl App {
             }
             Msg::LoggedIn { result } => super::layers::login::on_logged_in(self, result),
             Msg::CodeChecked { result } => super::layers::login::on_code_checked(self, result),
+            Msg::Renewed { result } => super::layers::login::on_renewed(self, result),
+            Msg::Resumed { result } => super::layers::login::on_resumed(self, result),
+            Msg::Paste(text) => super::input::on_paste(self, &text),
             Msg::PanelFilter { req, fields } => {
                 // Same rule as the list it belongs to: an answer to an older request is dropped.
                 if self.fleet.servers.loading == Some(req) {

@@ -1,7 +1,7 @@
 //! The main screen: two panes (servers, their schedules), the filter, and the keys that act
 //! on the selection.
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 use super::App;
 use crate::domain::InstanceId;
@@ -36,6 +36,8 @@ pub struct Panes {
     pub sched_sel: usize,
     /// Whether the filter is being typed.
     pub filter_editing: bool,
+    /// The filter's text field while it is typed (its text is the fleet's filter).
+    pub filter_input: crate::tui::input::TextField,
 }
 
 /// Moves a selection of `n` rows by `step` (the keymap's navigation actions).
@@ -104,7 +106,10 @@ impl App {
         }
     }
 
+    /// A key while the filter is typed: Enter keeps it, Esc clears it, the text-field keys
+    /// edit it (see [`crate::tui::input`]); it applies as it is typed.
     fn filter_key(&mut self, key: &KeyEvent) {
+        self.sync_filter_input();
         match key.code {
             KeyCode::Enter => {
                 self.panes.filter_editing = false;
@@ -112,19 +117,38 @@ impl App {
             }
             KeyCode::Esc => {
                 self.panes.filter_editing = false;
+                self.panes.filter_input.clear();
                 self.fleet.filter.clear();
             }
-            KeyCode::Backspace => {
-                self.fleet.filter.pop();
+            _ => {
+                if self.panes.filter_input.on_key(key) != crate::tui::input::Edit::Changed {
+                    return;
+                }
+                self.fleet.filter = self.panes.filter_input.value().to_string();
             }
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                self.fleet.filter.push(c)
-            }
-            _ => return,
         }
         self.panes.server_sel = 0;
         self.panes.sched_sel = 0;
         self.refilter();
+    }
+
+    /// Pasted text goes into the filter being typed, as one line.
+    pub(crate) fn paste_filter(&mut self, text: &str) {
+        self.sync_filter_input();
+        if self.panes.filter_input.paste(text) == crate::tui::input::Edit::Nothing {
+            return;
+        }
+        self.fleet.filter = self.panes.filter_input.value().to_string();
+        self.panes.server_sel = 0;
+        self.panes.sched_sel = 0;
+        self.refilter();
+    }
+
+    /// The field takes the filter as set elsewhere (opening it with `/`), caret at the end.
+    fn sync_filter_input(&mut self) {
+        if self.panes.filter_input.value() != self.fleet.filter {
+            self.panes.filter_input.set(self.fleet.filter.clone());
+        }
     }
 
     fn move_sel(&mut self, action: Action) {
@@ -245,7 +269,8 @@ impl App {
                     let i = profiles.iter().position(|p| *p == self.session.profile);
                     let next = profiles[i.map_or(0, |i| (i + 1) % profiles.len())].clone();
                     self.notify(text::opening_profile(&next), false);
-                    return vec![Cmd::SwitchProfile { name: next }];
+                    let from = self.session.profile.clone();
+                    return vec![Cmd::SwitchProfile { name: next, from }];
                 }
             }
             Action::Backups => return crate::tui::layers::backups::open(self),

@@ -5,11 +5,10 @@ use ratatui::Frame;
 
 use super::plan::plan_bulk;
 use super::{Areas, LayerState, Step};
-use crate::api::ApiError;
 use crate::domain::plan::{Start, stagger_starts};
-use crate::tui::app::{App, Pane};
+use crate::tui::app::App;
+use crate::tui::input::{Edit, TextField};
 use crate::tui::keymap::{Action, Keymap, Section};
-use crate::tui::msg::Cmd;
 use crate::tui::text;
 use crate::tui::ui::{self, Theme};
 
@@ -17,6 +16,11 @@ use crate::domain::{
     DAYS, InstanceId, NAME_MAX_CHARS, Schedule, ScheduleId, ScheduleName, ScheduleSpec, TimeOfDay,
     Weekdays,
 };
+
+mod save;
+
+use save::Save;
+pub(crate) use save::on_saved;
 
 /// Which part of the form has focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -72,10 +76,8 @@ pub struct Form {
     pub server_name: String,
     /// The schedule being edited, or None for a new one.
     pub editing: Option<ScheduleId>,
-    /// The name as typed.
-    pub name: String,
-    /// Cursor in the name, in characters.
-    pub cursor: usize,
+    /// The name as typed, with its caret.
+    pub name: TextField,
     /// The checked days.
     pub days: Weekdays,
     /// The day under the cursor on the days row (0 = Monday).
@@ -107,8 +109,7 @@ impl Form {
             instance,
             server_name: server_name.to_string(),
             editing: None,
-            name: String::new(),
-            cursor: 0,
+            name: TextField::default().max_chars(NAME_MAX_CHARS),
             days: Weekdays::EMPTY,
             day_cursor: 0,
             time: TimeOfDay::new(2, 0).unwrap_or(TimeOfDay::MIDNIGHT),
@@ -147,8 +148,7 @@ impl Form {
     pub fn edit(s: &Schedule, server_name: &str) -> Form {
         let mut f = Form::new(s.instance_id, server_name);
         f.editing = Some(s.id);
-        f.name = s.name.clone();
-        f.cursor = f.name.chars().count();
+        f.name = TextField::new(s.name.clone()).max_chars(NAME_MAX_CHARS);
         f.days = s.days;
         f.time = s.time;
         f
@@ -167,7 +167,7 @@ impl Form {
         if !self.spread_typed.is_empty() {
             return Err("spread: type all four digits (HHMM) or press Backspace".into());
         }
-        let name = ScheduleName::new(&self.name).map_err(|e| e.to_string())?;
+        let name = ScheduleName::new(self.name.value()).map_err(|e| e.to_string())?;
         let spec = ScheduleSpec::new(name, self.days, self.time).map_err(|e| e.to_string())?;
         if let Some(until) = self.spread {
             crate::domain::plan::stagger(self.targets.len(), self.time, until)
@@ -182,12 +182,68 @@ impl Form {
         self.focus = order[(i + step).rem_euclid(order.len() as isize) as usize];
     }
 
-    /// Handles a key (the form's own bindings are the keymap's `[form]` section).
+    /// What the user has set, to see whether a key changed any of it.
+    fn content(
+        &self,
+    ) -> (
+        String,
+        Weekdays,
+        TimeOfDay,
+        Option<TimeOfDay>,
+        String,
+        String,
+    ) {
+        (
+            self.name.value().to_string(),
+            self.days,
+            self.time,
+            self.spread,
+            self.typed.clone(),
+            self.spread_typed.clone(),
+        )
+    }
+
+    /// Pasted text goes into the name when it has focus (never submits: line breaks are
+    /// dropped); elsewhere a paste does nothing.
+    pub fn paste(&mut self, text: &str) {
+        if self.saving || self.focus != Field::Name {
+            return;
+        }
+        match self.name.paste(text) {
+            Edit::Refused => {
+                self.error = Some(format!("name: at most {NAME_MAX_CHARS} characters"))
+            }
+            Edit::Changed => self.error = None,
+            _ => {}
+        }
+    }
+
+    /// Handles a key (the form's own bindings are the keymap's `[form]` section). A message
+    /// about what was typed goes away as soon as something is changed.
     pub fn on_key(&mut self, key: &KeyEvent, keymap: &Keymap) -> FormOutcome {
         if self.saving {
             return FormOutcome::Stay;
         }
-        let action = keymap.action_in(Section::Form, key);
+        let (before, error) = (self.content(), self.error.clone());
+        let outcome = self.key(key, keymap);
+        if outcome == FormOutcome::Stay && self.error == error && self.content() != before {
+            self.error = None;
+        }
+        outcome
+    }
+
+    fn key(&mut self, key: &KeyEvent, keymap: &Keymap) -> FormOutcome {
+        // In the name, a character is text whatever the form's bindings say.
+        let typing = self.focus == Field::Name
+            && matches!(key.code, KeyCode::Char(_))
+            && !key
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT);
+        let action = if typing {
+            None
+        } else {
+            keymap.action_in(Section::Form, key)
+        };
         match action {
             Some(Action::CancelForm) => return FormOutcome::Cancel,
             Some(Action::NextField) => {
@@ -232,40 +288,9 @@ impl Form {
         FormOutcome::Stay
     }
 
-    fn byte_at(&self, chars: usize) -> usize {
-        self.name
-            .char_indices()
-            .nth(chars)
-            .map(|(i, _)| i)
-            .unwrap_or(self.name.len())
-    }
-
     fn name_key(&mut self, key: &KeyEvent) {
-        let len = self.name.chars().count();
-        match key.code {
-            KeyCode::Char(c) if !key.modifiers.contains(KeyModifiers::CONTROL) => {
-                if len >= NAME_MAX_CHARS {
-                    self.error = Some(format!("name: at most {NAME_MAX_CHARS} characters"));
-                    return;
-                }
-                let at = self.byte_at(self.cursor);
-                self.name.insert(at, c);
-                self.cursor += 1;
-            }
-            KeyCode::Backspace if self.cursor > 0 => {
-                let at = self.byte_at(self.cursor - 1);
-                self.name.remove(at);
-                self.cursor -= 1;
-            }
-            KeyCode::Delete if self.cursor < len => {
-                let at = self.byte_at(self.cursor);
-                self.name.remove(at);
-            }
-            KeyCode::Left => self.cursor = self.cursor.saturating_sub(1),
-            KeyCode::Right => self.cursor = (self.cursor + 1).min(len),
-            KeyCode::Home => self.cursor = 0,
-            KeyCode::End => self.cursor = len,
-            _ => {}
+        if self.name.on_key(key) == Edit::Refused {
+            self.error = Some(format!("name: at most {NAME_MAX_CHARS} characters"));
         }
     }
 
@@ -373,25 +398,6 @@ fn type_digit(typed: &mut String, c: char, field: &str) -> Option<Result<TimeOfD
 }
 
 impl Form {
-    /// The command that saves a valid spec, or why there is none.
-    fn save(&self, app: &App, spec: ScheduleSpec) -> Result<Cmd, String> {
-        let instance = self.instance;
-        let Some(id) = self.editing else {
-            return Ok(Cmd::Create { instance, spec });
-        };
-        let before = app
-            .fleet
-            .schedules_of(instance)
-            .and_then(|l| l.schedules.iter().find(|s| s.id == id))
-            .cloned()
-            .ok_or_else(|| text::no_longer_listed(&app.keymap))?;
-        Ok(Cmd::Edit {
-            instance,
-            before: Box::new(before),
-            spec,
-        })
-    }
-
     /// A bulk form's plan: opens the plan screen, or says why not.
     fn plan(&self, app: &mut App, spec: ScheduleSpec) -> Result<(), String> {
         let starts = match self.spread {
@@ -421,9 +427,13 @@ impl LayerState for Form {
                 }
             },
             FormOutcome::Submit(spec) => match self.save(app, spec) {
-                Ok(cmd) => {
+                Ok(Save::Send(cmd)) => {
                     self.saving = true;
                     Step::Keep(app.write(cmd))
+                }
+                Ok(Save::Unchanged(name)) => {
+                    app.notify(text::nothing_changed(&name), false);
+                    Step::close()
                 }
                 Err(e) => {
                     self.error = Some(e);
@@ -439,33 +449,5 @@ impl LayerState for Form {
 
     fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
         ui::form::render(self, app, theme, areas.screen, f)
-    }
-}
-
-/// The answer to a save.
-pub(crate) fn on_saved(
-    app: &mut App,
-    instance: InstanceId,
-    result: Result<Schedule, ApiError>,
-) -> Vec<Cmd> {
-    let Some(form) = app.layers.get_mut::<Form>() else {
-        return Vec::new();
-    };
-    form.saving = false;
-    match result {
-        Ok(s) => {
-            let created = form.editing.is_none();
-            app.layers.close::<Form>();
-            app.notify(text::saved(created, &s.name), false);
-            app.panes.pane = Pane::Schedules;
-            // The write's answer (or the listing that confirmed it) is what the server holds.
-            app.show_written(instance, s);
-            Vec::new()
-        }
-        Err(e) => {
-            // The form stays open with everything typed, and the API's reason.
-            form.error = Some(e.to_string());
-            Vec::new()
-        }
     }
 }

@@ -3,16 +3,24 @@
 
 use std::fmt;
 
-use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use crossterm::event::{KeyCode, KeyEvent};
 
 use ratatui::Frame;
 
-use super::{Areas, LayerState, Step};
-use crate::api::{ApiError, ClientConfig, Secret, checked_url};
-use crate::tui::app::App;
-use crate::tui::msg::{Cmd, LoggedIn};
+use super::{Areas, LayerState, Layers, Step};
+use crate::api::{ClientConfig, Secret, checked_url};
+use crate::tui::app::{App, Fleet, Panes, Session, Undo};
+use crate::tui::input::{Edit, TextField};
+use crate::tui::msg::Cmd;
 use crate::tui::text;
 use crate::tui::ui::{self, Theme};
+
+mod flow;
+
+pub use flow::login_error;
+pub(crate) use flow::{
+    ask_code_after_switch, on_code_checked, on_logged_in, on_renewed, on_resumed, reopen,
+};
 
 /// Which field has focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,31 +40,80 @@ pub enum LoginField {
 pub enum LoginOutcome {
     /// Nothing for the app to do.
     Stay,
-    /// Leave the program.
-    Quit,
+    /// Leave the login screen (Esc): what that means depends on how it was reached.
+    Leave,
     /// Log in with this configuration (URL checked, username and password present).
     Login(Box<ClientConfig>),
     /// Send this one-time code.
     Code(Secret),
 }
 
+/// What the screen showed before a profile switch opened the login screen: the account, its
+/// fleet and its open views, all given back by Esc.
+#[derive(Debug)]
+pub struct Previous {
+    /// The account's labels.
+    pub session: Session,
+    /// What was loaded.
+    pub fleet: Fleet,
+    /// The selection and filter.
+    pub panes: Panes,
+    /// The open views.
+    pub layers: Layers,
+    /// The delete that could still be undone.
+    pub undo: Option<Undo>,
+}
+
+impl Previous {
+    /// Takes everything the screen shows, leaving an empty screen.
+    pub(crate) fn take(app: &mut App) -> Previous {
+        Previous {
+            session: app.session.clone(),
+            fleet: std::mem::take(&mut app.fleet),
+            panes: std::mem::take(&mut app.panes),
+            layers: std::mem::take(&mut app.layers),
+            undo: app.undo.take(),
+        }
+    }
+}
+
+/// How the login screen was reached, which decides what Esc does.
+#[derive(Debug, Default)]
+pub enum Origin {
+    /// At start, with nothing to show behind it: Esc quits.
+    #[default]
+    Start,
+    /// The session ended while the TUI ran: Esc closes the screen, and what was open stays
+    /// (the next request that needs the session opens it again).
+    Expired,
+    /// A profile switch (`P`) to an account that asks for a code: Esc goes back to the
+    /// profile before, as it was.
+    Switched(Box<Previous>),
+}
+
 /// The login screen's state. The password and code never print (see `Debug`).
-#[derive(Clone)]
 pub struct LoginForm {
     /// The API URL as typed.
-    pub url: String,
+    pub url: TextField,
     /// The login name as typed.
-    pub username: String,
-    password: String,
-    code: String,
+    pub username: TextField,
+    password: TextField,
+    code: TextField,
     /// Focus.
     pub focus: LoginField,
     /// Whether the account asked for a one-time code and the code step is showing.
     pub code_step: bool,
+    /// Whether the password comes from the profile: only the code is asked, and the password
+    /// step is never shown.
+    pub code_only: bool,
     /// Why the last attempt failed, or what is missing.
     pub error: Option<String>,
     /// A login or code check is on its way.
     pub busy: bool,
+    /// Going back to the profile before the switch (Esc) is on its way.
+    pub leaving: bool,
+    /// How the screen was reached.
+    pub origin: Origin,
     /// Timeouts and concurrency from the profile, used for the client built at login.
     base: ClientConfig,
 }
@@ -66,12 +123,14 @@ impl fmt::Debug for LoginForm {
         f.debug_struct("LoginForm")
             .field("url", &self.url)
             .field("username", &self.username)
-            .field("password", &"***")
+            .field("password", &self.password)
             .field("code", &"***")
             .field("focus", &self.focus)
             .field("code_step", &self.code_step)
+            .field("code_only", &self.code_only)
             .field("error", &self.error)
             .field("busy", &self.busy)
+            .field("origin", &self.origin)
             .finish()
     }
 }
@@ -86,26 +145,58 @@ impl LoginForm {
             LoginField::Password
         };
         LoginForm {
-            url: base.url.to_string(),
-            username,
-            password: String::new(),
-            code: String::new(),
+            url: TextField::new(base.url.to_string()),
+            username: TextField::new(username),
+            password: TextField::secret(),
+            code: TextField::default().digits_only().max_chars(6),
             focus,
             code_step: false,
+            code_only: false,
             error: None,
             busy: false,
+            leaving: false,
+            origin: Origin::Start,
             base,
         }
     }
 
+    /// A screen that asks only for the code: the profile's password has logged in already.
+    pub fn code_only(base: ClientConfig, origin: Origin) -> LoginForm {
+        let mut form = LoginForm::new(base);
+        form.code_only = true;
+        form.origin = origin;
+        form.ask_code();
+        form
+    }
+
     /// The password as dots, one per character.
     pub fn password_mask(&self) -> String {
-        "•".repeat(self.password.chars().count())
+        "•".repeat(self.password.value().chars().count())
     }
 
     /// The code as typed (digits only, shown: a one-time code is useless once sent).
     pub fn code(&self) -> &str {
+        self.code.value()
+    }
+
+    /// The password field (drawn as dots).
+    pub fn password_field(&self) -> &TextField {
+        &self.password
+    }
+
+    /// The code field.
+    pub fn code_field(&self) -> &TextField {
         &self.code
+    }
+
+    /// The focused field.
+    pub fn focused(&self) -> &TextField {
+        match self.focus {
+            LoginField::Url => &self.url,
+            LoginField::Username => &self.username,
+            LoginField::Password => &self.password,
+            LoginField::Code => &self.code,
+        }
     }
 
     fn fields(&self) -> &'static [LoginField] {
@@ -116,7 +207,7 @@ impl LoginForm {
         }
     }
 
-    fn text_mut(&mut self) -> &mut String {
+    fn field_mut(&mut self) -> &mut TextField {
         match self.focus {
             LoginField::Url => &mut self.url,
             LoginField::Username => &mut self.username,
@@ -144,34 +235,35 @@ impl LoginForm {
         self.error = None;
     }
 
+    /// Pasted text goes into the focused field (never submits: line breaks are dropped).
+    pub fn paste(&mut self, text: &str) {
+        if !self.busy && self.field_mut().paste(text).taken() {
+            self.error = None;
+        }
+    }
+
     /// Handles one key press.
     pub fn on_key(&mut self, key: &KeyEvent) -> LoginOutcome {
         if self.busy {
             return LoginOutcome::Stay;
         }
-        let ctrl = key.modifiers.contains(KeyModifiers::CONTROL);
         match key.code {
-            KeyCode::Esc if self.code_step => {
+            KeyCode::Esc if self.code_step && !self.code_only => {
                 self.code_step = false;
                 self.code.clear();
                 self.error = None;
                 self.focus = LoginField::Password;
             }
-            KeyCode::Esc => return LoginOutcome::Quit,
+            KeyCode::Esc => return LoginOutcome::Leave,
             KeyCode::Tab | KeyCode::Down => self.step_focus(true),
             KeyCode::BackTab | KeyCode::Up => self.step_focus(false),
             KeyCode::Enter => return self.submit(),
-            KeyCode::Backspace => {
-                self.text_mut().pop();
-            }
-            KeyCode::Char('u') if ctrl => self.text_mut().clear(),
-            KeyCode::Char(c) if !ctrl => {
-                if self.focus == LoginField::Code && (!c.is_ascii_digit() || self.code.len() >= 6) {
-                    return LoginOutcome::Stay;
+            _ => {
+                if self.field_mut().on_key(key) == Edit::Changed {
+                    // What was wrong is being fixed.
+                    self.error = None;
                 }
-                self.text_mut().push(c);
             }
-            _ => {}
         }
         LoginOutcome::Stay
     }
@@ -184,18 +276,18 @@ impl LoginForm {
 
     fn submit(&mut self) -> LoginOutcome {
         if self.code_step {
-            if self.code.len() != 6 {
+            if self.code.value().len() != 6 {
                 return self.fail(LoginField::Code, "The code has six digits.");
             }
             self.busy = true;
             self.error = None;
-            return LoginOutcome::Code(Secret::new(self.code.clone()));
+            return LoginOutcome::Code(Secret::new(self.code.value()));
         }
-        let url = match checked_url(self.url.trim()) {
+        let url = match checked_url(self.url.value().trim()) {
             Ok(u) => u,
             Err(e) => return self.fail(LoginField::Url, &format!("URL: {e}.")),
         };
-        if self.username.trim().is_empty() {
+        if self.username.value().trim().is_empty() {
             return self.fail(
                 LoginField::Username,
                 "Enter the username (the account's e-mail).",
@@ -206,8 +298,8 @@ impl LoginForm {
         }
         let mut cfg = self.base.clone();
         cfg.url = url;
-        cfg.username = Some(self.username.trim().to_string());
-        cfg.password = Some(Secret::new(self.password.clone()));
+        cfg.username = Some(self.username.value().trim().to_string());
+        cfg.password = Some(Secret::new(self.password.value()));
         cfg.token = None;
         self.busy = true;
         self.error = None;
@@ -217,6 +309,7 @@ impl LoginForm {
     /// A login or code check failed: keep everything typed and say why.
     pub fn failed(&mut self, message: String) {
         self.busy = false;
+        self.leaving = false;
         self.error = Some(message);
     }
 }
@@ -225,7 +318,21 @@ impl LayerState for LoginForm {
     fn on_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
         match LoginForm::on_key(self, key) {
             LoginOutcome::Stay => Step::stay(),
-            LoginOutcome::Quit => Step::Keep(app.quit_now()),
+            LoginOutcome::Leave => match &self.origin {
+                Origin::Start => Step::Keep(app.quit_now()),
+                Origin::Expired => {
+                    app.notify(text::login_closed(&app.keymap), true);
+                    Step::close()
+                }
+                Origin::Switched(prev) => {
+                    self.busy = true;
+                    self.leaving = true;
+                    self.error = None;
+                    Step::Keep(vec![Cmd::Resume {
+                        profile: prev.session.profile.clone(),
+                    }])
+                }
+            },
             LoginOutcome::Login(cfg) => Step::Keep(vec![Cmd::Login { cfg }]),
             LoginOutcome::Code(code) => Step::Keep(vec![Cmd::ConfirmCode { code }]),
         }
@@ -240,79 +347,6 @@ impl LayerState for LoginForm {
     }
 
     fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
-        ui::login::render(self, ui::spinner(app), theme, areas.screen, f)
+        ui::login::render(self, app, theme, areas.screen, f)
     }
-}
-
-/// A failed login as the screen shows it: one sentence, starting with a capital.
-pub fn login_error(e: &ApiError) -> String {
-    let text = match e {
-        ApiError::Auth(m) => m.clone(),
-        ApiError::Refused { message, .. } => message.clone(),
-        other => other.to_string(),
-    };
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => format!("{}{}", c.to_uppercase(), chars.as_str()),
-        None => text::LOGIN_FAILED.to_string(),
-    }
-}
-
-/// Opens the login screen again, pre-filled from the session's settings, after the session
-/// could not be renewed.
-pub(crate) fn reopen(app: &mut App, reason: String) {
-    if app.layers.is_open::<LoginForm>() {
-        return;
-    }
-    if let Some(settings) = app.session.settings.clone() {
-        let mut form = LoginForm::new(settings);
-        form.failed(text::log_in_again(&reason));
-        app.layers.open(form);
-    }
-}
-
-/// The answer to a login: the account's labels (the executor keeps the client).
-pub(crate) fn on_logged_in(app: &mut App, result: Result<LoggedIn, ApiError>) -> Vec<Cmd> {
-    let Some(login) = app.layers.get_mut::<LoginForm>() else {
-        return Vec::new();
-    };
-    match result {
-        Ok(done) => {
-            let needs_code = done.needs_code;
-            app.session.host = done.host;
-            app.session.account = done.account;
-            app.session.settings = Some(done.settings);
-            if needs_code {
-                login.ask_code();
-                Vec::new()
-            } else {
-                enter(app)
-            }
-        }
-        Err(e) => {
-            login.failed(login_error(&e));
-            Vec::new()
-        }
-    }
-}
-
-/// The answer to a one-time code.
-pub(crate) fn on_code_checked(app: &mut App, result: Result<(), ApiError>) -> Vec<Cmd> {
-    let Some(login) = app.layers.get_mut::<LoginForm>() else {
-        return Vec::new();
-    };
-    match result {
-        Ok(()) => enter(app),
-        Err(e) => {
-            login.failed(login_error(&e));
-            Vec::new()
-        }
-    }
-}
-
-/// Leaves the login screen and loads the servers.
-fn enter(app: &mut App) -> Vec<Cmd> {
-    app.layers.close::<LoginForm>();
-    app.notify(text::logged_in(&app.session.account), false);
-    app.init()
 }

@@ -1,7 +1,7 @@
 //! The bars around the panes: the header, the status line and the footer.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
@@ -57,10 +57,26 @@ pub fn header(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
 pub fn status(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     let fleet = &app.fleet;
     let line = if app.panes.filter_editing {
+        // The field as typed (the filter set with `/` before any key is its start), and the
+        // caret where the next character goes.
+        let field = if app.panes.filter_input.value() == fleet.filter {
+            app.panes.filter_input.clone()
+        } else {
+            crate::tui::input::TextField::new(fleet.filter.clone())
+        };
+        let room = (area.width as usize)
+            .saturating_sub(3 + text::FILTER_EDITING.width())
+            .max(8);
+        let (shown, at) = field.view(room);
+        let pos = Position::new(area.x + 3 + at, area.y);
+        if area.contains(pos) {
+            f.set_cursor_position(pos);
+        }
+        let pad = room.saturating_sub(shown.width());
         Line::from(vec![
             Span::styled(" / ", theme.key()),
-            Span::raw(fleet.filter.clone()),
-            Span::styled("▏", theme.accent()),
+            Span::raw(shown),
+            Span::raw(" ".repeat(pad.min(1))),
             Span::styled(text::FILTER_EDITING, theme.dim()),
         ])
     } else if let Some(n) = &app.notice {

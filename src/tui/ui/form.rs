@@ -1,7 +1,7 @@
 //! The schedule form: name, seven weekday checkboxes, a time picker, Save and Cancel.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
@@ -33,10 +33,14 @@ pub fn render(form: &Form, app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     };
     let focused = |field: Field| form.focus == field;
 
+    // The name field, the caret where the next character goes (drawn by the terminal).
     let name_w = inner.width.saturating_sub(10) as usize;
-    let mut name = truncate(&form.name, name_w);
-    if focused(Field::Name) {
-        name.push('▏');
+    let (name, at) = form.name.boxed(name_w);
+    if focused(Field::Name) && !form.saving {
+        let pos = Position::new(inner.x + 7 + at, inner.y);
+        if inner.contains(pos) {
+            f.set_cursor_position(pos);
+        }
     }
     let mut lines = vec![
         Line::from(vec![
@@ -169,6 +173,14 @@ pub fn render(form: &Form, app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     lines.push(Line::raw(""));
     match &form.error {
         Some(e) => lines.push(Line::styled(e.clone(), theme.error())),
+        None if form.same_name(app) => {
+            let warning = if form.editing.is_some() {
+                text::SAME_NAME_EDIT
+            } else {
+                text::SAME_NAME
+            };
+            lines.push(Line::styled(warning, theme.warn()))
+        }
         None => lines.push(Line::raw("")),
     }
     let hint = text::form_hint(keymap, form.focus);

@@ -1,29 +1,33 @@
 //! The login screen: API URL, username, masked password, then the one-time code if asked.
 
 use ratatui::Frame;
-use ratatui::layout::Rect;
+use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
-use super::{Theme, centered, popup, truncate};
-use crate::tui::layers::login::{LoginField, LoginForm};
+use super::{Theme, centered, popup, spinner};
+use crate::tui::app::App;
+use crate::tui::input::TextField;
+use crate::tui::layers::login::{LoginField, LoginForm, Origin};
+use crate::tui::text;
 
-/// Draws the login screen over `area`; `spinner` is the current spinner frame.
-pub fn render(login: &LoginForm, spinner: &str, theme: Theme, area: Rect, f: &mut Frame) {
+/// The label column's width.
+const LABEL: u16 = 12;
+
+/// Draws the login screen over `area`, the caret in the focused field.
+pub fn render(login: &LoginForm, app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     f.render_widget(Clear, area);
     let rect = centered(area, 64, 13);
     let b = Block::bordered()
         .title(" bsched · log in ")
         .border_style(theme.accent());
     let inner = popup(f, rect, b);
-    let width = inner.width.saturating_sub(14) as usize;
-    let field = |which: LoginField, label: &str, value: &str, locked: bool| {
+    // Inside the brackets.
+    let width = inner.width.saturating_sub(LABEL + 2) as usize;
+    let field = |which: LoginField, label: &str, value: &TextField, locked: bool| {
         let focused = login.focus == which && !login.busy;
         let label_style = if focused { theme.accent() } else { theme.dim() };
-        let mut shown = truncate(value, width);
-        if focused {
-            shown.push('▏');
-        }
+        let (shown, _) = value.boxed(width);
         let value_style = if locked { theme.dim() } else { theme.text() };
         Line::from(vec![
             Span::styled(format!("{label:<12}"), label_style),
@@ -31,48 +35,70 @@ pub fn render(login: &LoginForm, spinner: &str, theme: Theme, area: Rect, f: &mu
         ])
     };
     let locked = login.code_step;
+    let password = if login.code_only {
+        // The profile's own password logged in: nothing to show or type.
+        TextField::new("(from the profile)")
+    } else {
+        login.password_field().clone()
+    };
     let mut lines = vec![
         field(LoginField::Url, "API URL", &login.url, locked),
         field(LoginField::Username, "Username", &login.username, locked),
-        field(
-            LoginField::Password,
-            "Password",
-            &login.password_mask(),
-            locked,
-        ),
-        Line::raw(""),
+        field(LoginField::Password, "Password", &password, locked),
     ];
+    lines.push(Line::raw(""));
+    let start = matches!(login.origin, Origin::Start);
     if login.code_step {
-        lines.push(field(LoginField::Code, "Code", login.code(), false));
-        lines.push(Line::styled(
-            "This account uses two-factor login: enter the 6-digit code from your app.",
-            theme.dim(),
-        ));
-    } else {
-        lines.push(Line::styled(
-            "No credentials are configured; they are used for this session only.",
-            theme.dim(),
-        ));
+        lines.push(field(LoginField::Code, "Code", login.code_field(), false));
+    }
+    lines.push(Line::styled(
+        text::login_note(login.code_step, login.code_only, start),
+        theme.dim(),
+    ));
+    if !login.code_step {
         lines.push(Line::raw(""));
     }
     lines.push(Line::raw(""));
     if login.busy {
-        let what = if login.code_step {
-            "Checking the code…"
-        } else {
-            "Logging in…"
+        let what = match (&login.origin, login.code_step) {
+            (Origin::Switched(prev), _) if login.leaving => {
+                format!("Going back to profile {}…", prev.session.profile)
+            }
+            (_, true) => "Checking the code…".to_string(),
+            (_, false) => "Logging in…".to_string(),
         };
-        lines.push(Line::styled(format!("{spinner} {what}"), theme.warn()));
+        lines.push(Line::styled(
+            format!("{} {what}", spinner(app)),
+            theme.warn(),
+        ));
     } else if let Some(e) = &login.error {
         lines.push(Line::styled(e.clone(), theme.error()));
     } else {
         lines.push(Line::raw(""));
     }
-    let hint = if login.code_step {
-        "Enter send code · Esc back"
-    } else {
-        "Enter log in · Tab next field · Ctrl+U clear · Esc quit"
+    let esc = match &login.origin {
+        _ if login.code_step && !login.code_only => "back".to_string(),
+        Origin::Start => "quit".to_string(),
+        Origin::Expired => "close".to_string(),
+        Origin::Switched(prev) => format!("back to {}", prev.session.profile),
     };
-    lines.push(Line::styled(hint, theme.dim()));
+    lines.push(Line::styled(
+        text::login_hint(login.code_step, &esc),
+        theme.dim(),
+    ));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+    if !login.busy {
+        let row = match login.focus {
+            LoginField::Url => 0,
+            LoginField::Username => 1,
+            LoginField::Password => 2,
+            LoginField::Code => 4,
+        };
+        let (_, at) = login.focused().view(width);
+        // One cell in: the field's opening bracket.
+        let pos = Position::new(inner.x + LABEL + 1 + at, inner.y + row);
+        if inner.contains(pos) {
+            f.set_cursor_position(pos);
+        }
+    }
 }

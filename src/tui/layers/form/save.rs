@@ -1,0 +1,89 @@
+//! Saving the form: an edit that changes nothing is not sent, a name the server already has
+//! is warned about, and the answer closes the form or keeps it with the reason.
+
+use super::Form;
+use crate::api::ApiError;
+use crate::domain::{InstanceId, Schedule, ScheduleSpec};
+use crate::tui::app::{App, Pane};
+use crate::tui::layers::login;
+use crate::tui::msg::Cmd;
+use crate::tui::text;
+
+/// What a save comes to.
+pub(super) enum Save {
+    /// Send this.
+    Send(Cmd),
+    /// An edit that changes nothing: nothing is sent.
+    Unchanged(String),
+}
+
+impl Form {
+    /// The command that saves a valid spec, or why there is none.
+    pub(super) fn save(&self, app: &App, spec: ScheduleSpec) -> Result<Save, String> {
+        let instance = self.instance;
+        let Some(id) = self.editing else {
+            return Ok(Save::Send(Cmd::Create { instance, spec }));
+        };
+        let before = app
+            .fleet
+            .schedules_of(instance)
+            .and_then(|l| l.schedules.iter().find(|s| s.id == id))
+            .cloned()
+            .ok_or_else(|| text::no_longer_listed(&app.keymap))?;
+        if spec.matches(&before) {
+            return Ok(Save::Unchanged(before.name));
+        }
+        Ok(Save::Send(Cmd::Edit {
+            instance,
+            before: Box::new(before),
+            spec,
+        }))
+    }
+
+    /// Another schedule of the same server with the name as typed (a warning, not a
+    /// refusal: the API takes two schedules with one name, but they are easy to confuse).
+    pub fn same_name(&self, app: &App) -> bool {
+        let name = self.name.value().trim();
+        if self.is_bulk() || name.is_empty() {
+            return false;
+        }
+        app.fleet.schedules_of(self.instance).is_some_and(|l| {
+            l.schedules
+                .iter()
+                .any(|s| Some(s.id) != self.editing && s.name.trim() == name)
+        })
+    }
+}
+
+/// The answer to a save.
+pub(crate) fn on_saved(
+    app: &mut App,
+    instance: InstanceId,
+    result: Result<Schedule, ApiError>,
+) -> Vec<Cmd> {
+    let Some(form) = app.layers.get_mut::<Form>() else {
+        return Vec::new();
+    };
+    form.saving = false;
+    match result {
+        Ok(s) => {
+            let created = form.editing.is_none();
+            app.layers.close::<Form>();
+            app.notify(text::saved(created, &s.name), false);
+            app.panes.pane = Pane::Schedules;
+            // The write's answer (or the listing that confirmed it) is what the server holds.
+            app.show_written(instance, s);
+            Vec::new()
+        }
+        Err(e) => {
+            // The form stays open with everything typed, and the API's reason.
+            form.error = Some(e.to_string());
+            // A session that ended and cannot be renewed (a two-factor account): the login
+            // screen opens above the form, which is there again after the login.
+            match e {
+                ApiError::Auth(_) => login::reopen(app, login::login_error(&e)),
+                _ => Vec::new(),
+            }
+        }
+    }
+}

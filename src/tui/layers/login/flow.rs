@@ -1,0 +1,167 @@
+//! What the app does with the login screen's answers: a login, a code, a renewal with the
+//! profile's own password, going back to the profile before a switch.
+
+use super::{LoginForm, Origin, Previous};
+use crate::api::ApiError;
+use crate::tui::app::App;
+use crate::tui::msg::{Cmd, LoggedIn};
+use crate::tui::text;
+
+/// A failed login as the screen shows it: one sentence, starting with a capital.
+pub fn login_error(e: &ApiError) -> String {
+    let text = match e {
+        ApiError::Auth(m) => m.clone(),
+        ApiError::Refused { message, .. } => message.clone(),
+        other => other.to_string(),
+    };
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => format!("{}{}", c.to_uppercase(), chars.as_str()),
+        None => text::LOGIN_FAILED.to_string(),
+    }
+}
+
+/// Opens the login screen again after the session could not be renewed, above whatever is
+/// open (a form keeps what was typed). The executor first tries the profile's own password
+/// (or password command): then only the one-time code is asked, if the account has one.
+/// Without a way to log in, the screen asks for the password, pre-filled from the settings.
+pub(crate) fn reopen(app: &mut App, reason: String) -> Vec<Cmd> {
+    if app.layers.is_open::<LoginForm>() {
+        return Vec::new();
+    }
+    let Some(settings) = app.session.settings.clone() else {
+        return Vec::new();
+    };
+    let mut form = LoginForm::new(settings);
+    // Nothing fresh was ever shown: there is nothing to go back to, so Esc quits as at start.
+    let fresh = app.fleet.servers_loaded() && !app.fleet.servers.cached;
+    form.origin = if fresh {
+        Origin::Expired
+    } else {
+        Origin::Start
+    };
+    form.failed(text::log_in_again(&reason));
+    form.busy = true;
+    app.layers.open(form);
+    vec![Cmd::Renew {
+        profile: app.session.profile.clone(),
+    }]
+}
+
+/// The answer to a renewal with the profile's own credentials: log in is done (maybe asking
+/// for a code), or the password must be typed.
+pub(crate) fn on_renewed(app: &mut App, result: Option<Result<LoggedIn, ApiError>>) -> Vec<Cmd> {
+    let Some(login) = app.layers.get_mut::<LoginForm>() else {
+        return Vec::new();
+    };
+    match result {
+        Some(Ok(done)) => {
+            app.session.settings = Some(done.settings);
+            if done.needs_code {
+                login.code_only = true;
+                login.ask_code();
+                Vec::new()
+            } else {
+                enter(app)
+            }
+        }
+        Some(Err(e)) => {
+            login.failed(login_error(&e));
+            Vec::new()
+        }
+        // Nothing to log in with: the password is asked (the reason stays on screen).
+        None => {
+            login.busy = false;
+            Vec::new()
+        }
+    }
+}
+
+/// A profile switch reached an account that asks for a one-time code: the screen before is
+/// kept whole in the login screen, which asks for the code only.
+pub(crate) fn ask_code_after_switch(app: &mut App, previous: Previous) {
+    let Some(settings) = app.session.settings.clone() else {
+        return;
+    };
+    let form = LoginForm::code_only(settings, Origin::Switched(Box::new(previous)));
+    app.layers.open(form);
+}
+
+/// The executor is back on the profile before the switch: the screen is given back as it was.
+pub(crate) fn on_resumed(app: &mut App, result: Result<(), String>) -> Vec<Cmd> {
+    let Some(login) = app.layers.get_mut::<LoginForm>() else {
+        return Vec::new();
+    };
+    if let Err(e) = result {
+        login.failed(text::cannot_switch(&e));
+        return Vec::new();
+    }
+    let Some(login) = app.layers.close::<LoginForm>() else {
+        return Vec::new();
+    };
+    let Origin::Switched(prev) = login.origin else {
+        return Vec::new();
+    };
+    let prev = *prev;
+    app.session = prev.session;
+    app.fleet = prev.fleet;
+    app.panes = prev.panes;
+    app.layers = prev.layers;
+    app.undo = prev.undo;
+    app.notify(
+        text::switched(&app.session.profile, &app.session.account),
+        false,
+    );
+    Vec::new()
+}
+
+/// The answer to a login: the account's labels (the executor keeps the client).
+pub(crate) fn on_logged_in(app: &mut App, result: Result<LoggedIn, ApiError>) -> Vec<Cmd> {
+    let Some(login) = app.layers.get_mut::<LoginForm>() else {
+        return Vec::new();
+    };
+    match result {
+        Ok(done) => {
+            let needs_code = done.needs_code;
+            app.session.host = done.host;
+            app.session.account = done.account;
+            app.session.settings = Some(done.settings);
+            if needs_code {
+                login.ask_code();
+                Vec::new()
+            } else {
+                enter(app)
+            }
+        }
+        Err(e) => {
+            login.failed(login_error(&e));
+            Vec::new()
+        }
+    }
+}
+
+/// The answer to a one-time code.
+pub(crate) fn on_code_checked(app: &mut App, result: Result<(), ApiError>) -> Vec<Cmd> {
+    let Some(login) = app.layers.get_mut::<LoginForm>() else {
+        return Vec::new();
+    };
+    match result {
+        Ok(()) => enter(app),
+        Err(e) => {
+            login.failed(login_error(&e));
+            Vec::new()
+        }
+    }
+}
+
+/// Leaves the login screen and loads the servers; whatever was open below it (a form with
+/// what was typed) is there again.
+fn enter(app: &mut App) -> Vec<Cmd> {
+    app.layers.close::<LoginForm>();
+    // The form's note of the refusal that opened the login is no longer so.
+    if let Some(form) = app.layers.get_mut::<crate::tui::layers::form::Form>() {
+        form.error = None;
+    }
+    app.notify(text::logged_in(&app.session.account), false);
+    app.init()
+}

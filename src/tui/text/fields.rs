@@ -1,0 +1,60 @@
+//! The sentences of the login screen and the form's checks.
+
+use super::keys;
+use crate::tui::keymap::{Action, Keymap};
+
+/// A login refused without a reason.
+pub const LOGIN_FAILED: &str = "Login failed.";
+
+/// The session could not be renewed.
+pub fn log_in_again(reason: &str) -> String {
+    format!("Log in again: {reason}")
+}
+
+/// The login worked.
+pub fn logged_in(account: &str) -> String {
+    format!("Logged in as {account}.")
+}
+
+/// Esc closed the login screen that a session's end opened: how to get it back.
+pub fn login_closed(km: &Keymap) -> String {
+    format!(
+        "Not logged in: the session ended. {} logs in again.",
+        keys(km, Action::Refresh)
+    )
+}
+
+/// The login screen's note on what is asked.
+pub fn login_note(code_step: bool, code_only: bool, start: bool) -> &'static str {
+    match (code_step, code_only) {
+        (true, true) => {
+            "Logged in with the profile's password; this account uses two-factor login: enter the 6-digit code from your app."
+        }
+        (true, false) => {
+            "This account uses two-factor login: enter the 6-digit code from your app."
+        }
+        _ if start => "No credentials are configured; they are used for this session only.",
+        _ => "Type the password again; it is used for this session only.",
+    }
+}
+
+/// The login screen's keys; `esc` says what Esc does there.
+pub fn login_hint(code_step: bool, esc: &str) -> String {
+    if code_step {
+        format!("Enter send code · Esc {esc}")
+    } else {
+        format!("Enter log in · Tab next field · Ctrl+U clear · Esc {esc}")
+    }
+}
+
+/// An edit that changes nothing was not sent.
+pub fn nothing_changed(name: &str) -> String {
+    format!("Nothing changed: '{name}' already has these days and time; nothing was sent.")
+}
+
+/// The form's warning: the server has another schedule of this name.
+pub const SAME_NAME: &str =
+    "This server already has a schedule with this name; saving adds another.";
+
+/// The same warning while editing.
+pub const SAME_NAME_EDIT: &str = "Another schedule of this server has this name.";

@@ -1,0 +1,283 @@
+//! Two-factor login without dead ends, by key replay against the emulator through the real
+//! executor: `P` to a two-factor profile asks only for the code and Esc goes back as it was;
+//! sessions are kept per profile; a session that ends under an open form logs in again and the
+//! form saves.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use bsched::emulator::faults::{Fault, When};
+use bsched::emulator::{DEMO_PASSWORD, DEMO_TOTP_CODE, DEMO_TOTP_USER, DEMO_USER, Emulator};
+use bsched::tui::app::{App, Session};
+use bsched::tui::keymap::Keymap;
+use bsched::tui::layers::form::Form;
+use bsched::tui::layers::login::LoginForm;
+use bsched::tui::msg::Cmd;
+use bsched::tui::worker::{Executor, Profiles};
+use crossterm::event::KeyCode;
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+
+use crate::common;
+use crate::common::tui::{ch, drive, key, press, typed};
+
+/// A config file with profile `a` (a plain account) and `b` (two-factor, its password in the
+/// file), and the environment that keeps every file of the run in `dir`.
+fn setup(emu: &Emulator, dir: &tempfile::TempDir) -> (PathBuf, HashMap<String, String>) {
+    let config = dir.path().join("config.toml");
+    let url = emu.url();
+    std::fs::write(
+        &config,
+        format!(
+            "default_profile = \"a\"\n\
+             [profiles.a]\nurl = \"{url}\"\nusername = \"{DEMO_USER}\"\npassword = \"{DEMO_PASSWORD}\"\n\
+             [profiles.b]\nurl = \"{url}\"\nusername = \"{DEMO_TOTP_USER}\"\npassword = \"{DEMO_PASSWORD}\"\n"
+        ),
+    )
+    .unwrap();
+    let mut env = HashMap::new();
+    env.insert(
+        "BSCHED_DATA_DIR".to_string(),
+        dir.path().join("data").display().to_string(),
+    );
+    (config, env)
+}
+
+/// The TUI as `main` starts it on `profile`.
+fn start(
+    config: &std::path::Path,
+    env: &HashMap<String, String>,
+    profile: &str,
+) -> (App, Executor) {
+    let vars = env.clone();
+    let lookup = move |k: &str| vars.get(k).cloned();
+    let acc = bsched::account::open_profile(Some(config), None, profile, &lookup).unwrap();
+    let mut app = App::new(
+        Session::for_client(&acc.client, &acc.label),
+        Keymap::default(),
+    );
+    app.session.profile = profile.into();
+    app.session.profiles = vec!["a".into(), "b".into()];
+    app.now = jiff::Timestamp::now();
+    let exec = Executor::new(Some(acc.client), Some(acc.journal))
+        .with_profiles(Profiles {
+            config: Some(config.to_path_buf()),
+            run_profile: None,
+        })
+        .with_env(env.clone());
+    (app, exec)
+}
+
+fn login(app: &App) -> Option<&LoginForm> {
+    app.layers.get::<LoginForm>()
+}
+
+fn screen(app: &App) -> String {
+    let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
+    t.draw(|f| bsched::tui::ui::render(app, bsched::tui::ui::Theme::new(true), f))
+        .unwrap();
+    t.backend().to_string()
+}
+
+fn totp_logins(emu: &Emulator) -> u64 {
+    emu.with(|w| w.logins_by_user.get(DEMO_TOTP_USER).copied().unwrap_or(0))
+}
+
+#[tokio::test]
+async fn p_to_a_two_factor_profile_asks_only_for_the_code_and_esc_goes_back_as_it_was() {
+    let emu = common::emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, env) = setup(&emu, &dir);
+    let (mut app, exec) = start(&config, &env, "a");
+    let cmds = app.init();
+    drive(&mut app, &exec, cmds).await;
+    let servers = app.fleet.servers().len();
+    assert!(servers > 2, "the fleet loaded");
+    press(&mut app, [ch('j'), ch('j'), key(KeyCode::Tab)]);
+    let (sel, pane) = (app.panes.server_sel, app.panes.pane);
+    let selected = app.selected_server().unwrap().id;
+
+    let cmds = press(&mut app, [ch('P')]);
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(app.session.profile, "b");
+    let form = login(&app).expect("the code is asked");
+    assert!(form.code_only && form.code_step, "{form:?}");
+    let text = screen(&app);
+    assert!(text.contains("6-digit code"), "{text}");
+    assert!(text.contains("(from the profile)"), "{text}");
+    assert!(
+        !text.contains("No credentials are configured") && !text.contains("bsched login"),
+        "no advice for another setup: {text}"
+    );
+    assert!(text.contains("Esc back to a"), "{text}");
+
+    // Esc: back on profile a, as it was, and no quitting.
+    let cmds = press(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(
+        cmds,
+        vec![Cmd::Resume {
+            profile: "a".into()
+        }]
+    );
+    drive(&mut app, &exec, cmds).await;
+    assert!(!app.quit, "Esc did not quit");
+    assert!(login(&app).is_none(), "the login screen is gone");
+    assert_eq!(app.session.profile, "a");
+    assert_eq!(app.session.account, DEMO_USER);
+    assert_eq!(app.fleet.servers().len(), servers, "its fleet as it was");
+    assert_eq!((app.panes.server_sel, app.panes.pane), (sel, pane));
+    assert_eq!(app.selected_server().unwrap().id, selected);
+
+    // The executor is back on a's session: a refresh loads without logging in again.
+    let logins = emu.logins();
+    let cmds = press(&mut app, [ch('r')]);
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(emu.logins(), logins, "a's session was kept");
+    assert!(
+        app.notice.as_ref().is_none_or(|n| !n.error),
+        "{:?}",
+        app.notice
+    );
+    assert!(login(&app).is_none());
+}
+
+#[tokio::test]
+async fn cycling_profiles_asks_for_the_code_once() {
+    let emu = common::emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, env) = setup(&emu, &dir);
+    let (mut app, exec) = start(&config, &env, "a");
+    let cmds = app.init();
+    drive(&mut app, &exec, cmds).await;
+
+    let cmds = press(&mut app, [ch('P')]);
+    drive(&mut app, &exec, cmds).await;
+    assert!(login(&app).is_some_and(|l| l.code_only));
+    press(&mut app, typed("12a"));
+    assert_eq!(login(&app).unwrap().code(), "12", "digits only");
+    press(&mut app, [ctrl('u')]);
+    press(&mut app, typed(DEMO_TOTP_CODE));
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    drive(&mut app, &exec, cmds).await;
+    assert!(login(&app).is_none(), "logged in");
+    assert_eq!(app.session.account, DEMO_TOTP_USER);
+    assert!(!app.fleet.servers().is_empty());
+    let asked = totp_logins(&emu);
+    let whoami = |emu: &Emulator| emu.calls().iter().filter(|c| *c == "whoami").count();
+    let checks = whoami(&emu);
+
+    // a, then b again: b's session is kept, no code, no login.
+    for (profile, account) in [("a", DEMO_USER), ("b", DEMO_TOTP_USER)] {
+        let cmds = press(&mut app, [ch('P')]);
+        drive(&mut app, &exec, cmds).await;
+        assert_eq!(app.session.profile, profile);
+        assert_eq!(app.session.account, account);
+        assert!(login(&app).is_none(), "no login on {profile}");
+        assert!(!app.fleet.servers().is_empty(), "{profile} loaded");
+        assert!(
+            app.notice.as_ref().is_none_or(|n| !n.error),
+            "{profile}: {:?}",
+            app.notice
+        );
+    }
+    assert_eq!(
+        totp_logins(&emu),
+        asked,
+        "the two-factor account logged in once"
+    );
+    assert_eq!(
+        whoami(&emu),
+        checks,
+        "each profile's client was kept: no new session was asked about"
+    );
+}
+
+#[tokio::test]
+async fn a_session_that_ends_under_a_form_logs_in_again_and_the_form_saves() {
+    let emu = common::emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, env) = setup(&emu, &dir);
+    // Started on the two-factor profile: only the code is asked, and Esc would quit.
+    let (mut app, exec) = start(&config, &env, "b");
+    let cmds = app.init();
+    drive(&mut app, &exec, cmds).await;
+    let form = login(&app).expect("the code is asked at start");
+    assert!(form.code_only, "{form:?}");
+    assert!(screen(&app).contains("Esc quit"));
+    press(&mut app, typed(DEMO_TOTP_CODE));
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    drive(&mut app, &exec, cmds).await;
+    assert!(login(&app).is_none());
+    let server = app.selected_server().unwrap().id;
+
+    // A new schedule is typed; the session ends before it is saved.
+    press(&mut app, [ch('n')]);
+    press(&mut app, typed("after-expiry"));
+    press(&mut app, [key(KeyCode::Tab), ch('1')]);
+    emu.push_fault(
+        Fault::ExpireSessions,
+        When::Before,
+        Some("instances.fleio_bckps.schedule.edit"),
+    );
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    drive(&mut app, &exec, cmds).await;
+    let form = login(&app).expect("the login opens above the form");
+    assert!(form.code_only, "only the code again: {form:?}");
+    assert!(app.layers.is_open::<Form>(), "the form stays below");
+    assert!(screen(&app).contains("Esc close"));
+
+    press(&mut app, typed(DEMO_TOTP_CODE));
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    drive(&mut app, &exec, cmds).await;
+    assert!(login(&app).is_none());
+    let form = app.layers.get::<Form>().expect("the form is there again");
+    assert_eq!(form.name, "after-expiry");
+    assert_eq!(form.error, None, "the refusal is no longer so");
+
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    drive(&mut app, &exec, cmds).await;
+    assert!(!app.layers.is_open::<Form>(), "saved");
+    let listed = app.fleet.schedules_of(server).unwrap();
+    assert!(
+        listed.schedules.iter().any(|s| s.name == "after-expiry"),
+        "{listed:?}"
+    );
+}
+
+#[tokio::test]
+async fn esc_on_the_login_after_an_expiry_closes_it_and_r_opens_it_again() {
+    let emu = common::emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, env) = setup(&emu, &dir);
+    let (mut app, exec) = start(&config, &env, "b");
+    let cmds = app.init();
+    drive(&mut app, &exec, cmds).await;
+    press(&mut app, typed(DEMO_TOTP_CODE));
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    drive(&mut app, &exec, cmds).await;
+    emu.push_fault(Fault::ExpireSessions, When::Before, Some("instances"));
+    let cmds = press(&mut app, [ch('r')]);
+    drive(&mut app, &exec, cmds).await;
+    assert!(login(&app).is_some_and(|l| l.code_only));
+    press(&mut app, [key(KeyCode::Esc)]);
+    assert!(!app.quit);
+    assert!(login(&app).is_none());
+    assert!(!app.fleet.servers().is_empty(), "what was loaded stays");
+    assert!(
+        app.notice
+            .as_ref()
+            .unwrap()
+            .text
+            .contains("r logs in again")
+    );
+    let cmds = press(&mut app, [ch('r')]);
+    drive(&mut app, &exec, cmds).await;
+    assert!(login(&app).is_some_and(|l| l.code_only), "asked again");
+}
+
+fn ctrl(c: char) -> bsched::tui::msg::Msg {
+    bsched::tui::msg::Msg::Key(crossterm::event::KeyEvent::new(
+        KeyCode::Char(c),
+        crossterm::event::KeyModifiers::CONTROL,
+    ))
+}
