@@ -2,13 +2,19 @@
 //! and names the key bound now, so that no hint can disagree with what the keys do.
 
 mod fields;
+mod retention;
+mod rows;
+mod triage;
+mod views;
 
 pub use fields::*;
+pub use retention::*;
+pub use rows::*;
+pub use triage::*;
+pub use views::*;
 
 use super::keymap::{Action, Keymap};
 use crate::domain::ScheduleId;
-mod views;
-pub use views::*;
 
 /// All the keys bound to `action`, e.g. `j/↓`.
 pub fn keys(km: &Keymap, action: Action) -> String {
@@ -109,51 +115,6 @@ pub fn warnings(list: &[String]) -> Option<String> {
 /// A list could not be loaded.
 pub fn could_not_load(what: &str, e: &str) -> String {
     format!("Could not load {what}: {e}")
-}
-
-// ---- the rows: failed loads, DST, ids ----------------------------------------------------
-
-/// A server's `what` (`schedules`, `backups`) could not be read; `retry_in`: seconds until
-/// the next try, if one comes.
-pub fn load_failed(what: &str, server: &str, e: &str, retry_in: Option<i64>) -> String {
-    match retry_in {
-        Some(s) => format!("Could not load the {what} of {server}: {e}; trying again in {s}s"),
-        None => format!("Could not load the {what} of {server}: {e}"),
-    }
-}
-
-/// What comes after a failed read, under its reason: the next try (`in`: seconds, `retry`: its
-/// number of `of`), a try on its way, or nothing more until the user refreshes.
-pub fn load_retry(
-    failures: u8,
-    next_in: Option<i64>,
-    on_its_way: bool,
-    of: usize,
-    km: &Keymap,
-) -> String {
-    let refresh = keys(km, Action::Refresh);
-    match (on_its_way, next_in) {
-        (true, _) => "Trying again…".to_string(),
-        (false, Some(s)) => format!("Trying again in {s}s (retry {failures} of {of})."),
-        (false, None) if failures > 1 => {
-            format!("Tried {failures} times. Press {refresh} to try again.")
-        }
-        (false, None) => format!("Press {refresh} to try again."),
-    }
-}
-
-/// The detail pane's line for a schedule whose time falls in a daylight-saving change (the
-/// row's TIME shows the same mark).
-pub fn dst_detail(warning: &str) -> String {
-    format!("⚠ DST: {warning}")
-}
-
-/// The ids of the selected server and schedule, in the detail pane's rule.
-pub fn ids(server: u64, schedule: Option<u64>) -> String {
-    match schedule {
-        Some(s) => format!("server id {server} · schedule id {s}"),
-        None => format!("server id {server}"),
-    }
 }
 
 // ---- profiles and login ----------------------------------------------------------------
@@ -301,32 +262,6 @@ pub fn undone(name: &str, id: ScheduleId) -> String {
 /// The undo failed.
 pub fn undo_failed(e: &dyn std::fmt::Display) -> String {
     format!("Undo failed: {e}")
-}
-
-// ---- retention -------------------------------------------------------------------------
-
-/// Enter on the value the server keeps already.
-pub fn already_keeps(server: &str, n: u8) -> String {
-    format!("{server} already keeps {n}.")
-}
-
-/// The change worked.
-pub fn now_keeps(server: &str, n: u8) -> String {
-    format!(
-        "{server} now keeps {}.",
-        crate::domain::plural(n.into(), "scheduled backup", "scheduled backups")
-    )
-}
-
-/// The retention dialog's hint.
-pub fn retention_hint(km: &Keymap) -> String {
-    format!(
-        "{}/{} or 1-9, 0 = 10 · {} continue · {} cancel",
-        short(km, Action::More),
-        short(km, Action::Fewer),
-        keys(km, Action::Choose),
-        short(km, Action::CancelRetention)
-    )
 }
 
 // ---- the plan screen -------------------------------------------------------------------
@@ -508,45 +443,6 @@ pub fn checking_first(n: usize) -> String {
         n => format!("{} servers were shown from the cache and are being listed again; the plan can be applied once they are", count(n)),
     }
 }
-
-// ---- triage: the filter's words, the sort, the ignore list, copying ids ---------------------
-
-/// The filter cannot be read (`e` is one sentence from [`crate::domain::filter`]).
-pub fn filter_error(e: &str) -> String {
-    format!("Filter: {e}.")
-}
-
-/// A `state:` filter shows nothing yet while the states are still loading.
-pub const STATES_LOADING: &str =
-    "No server matches the filter yet: backup states are still loading.";
-
-/// The server list's new order.
-pub fn sorted(label: Option<&str>) -> String {
-    match label {
-        Some(l) => format!("Servers sorted by {l}."),
-        None => "Servers in the API's order.".into(),
-    }
-}
-
-/// The sort as the servers pane's title shows it.
-pub fn sort_title(label: &str) -> String {
-    format!("↓{label}")
-}
-
-/// The BACKUP cell of a server in the profile's `ignore` list.
-pub const IGNORED: &str = "ignored";
-
-/// The detail pane of a server in the profile's `ignore` list.
-pub const IGNORED_DETAIL: &str =
-    "– Ignored: the profile's ignore list says this server needs no backup.";
-
-/// An id went to the clipboard (`what` is e.g. `server web-1`).
-pub fn copied(what: &str, id: u64) -> String {
-    format!("Copied the id of {what} to the clipboard: {id}.")
-}
-
-/// `y` with nothing to copy in the schedules pane.
-pub const NO_SCHEDULE: &str = "No schedule selected.";
 
 #[cfg(test)]
 mod tests {

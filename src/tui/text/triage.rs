@@ -1,0 +1,38 @@
+//! The sentences of triage: the filter's words, the sort, the ignore list, copying ids.
+
+/// The filter cannot be read (`e` is one sentence from [`crate::domain::filter`]).
+pub fn filter_error(e: &str) -> String {
+    format!("Filter: {e}.")
+}
+
+/// A `state:` filter shows nothing yet while the states are still loading.
+pub const STATES_LOADING: &str =
+    "No server matches the filter yet: backup states are still loading.";
+
+/// The server list's new order.
+pub fn sorted(label: Option<&str>) -> String {
+    match label {
+        Some(l) => format!("Servers sorted by {l}."),
+        None => "Servers in the API's order.".into(),
+    }
+}
+
+/// The sort as the servers pane's title shows it.
+pub fn sort_title(label: &str) -> String {
+    format!("↓{label}")
+}
+
+/// The BACKUP cell of a server in the profile's `ignore` list.
+pub const IGNORED: &str = "ignored";
+
+/// The detail pane of a server in the profile's `ignore` list.
+pub const IGNORED_DETAIL: &str =
+    "– Ignored: the profile's ignore list says this server needs no backup.";
+
+/// An id went to the clipboard (`what` is e.g. `server web-1`).
+pub fn copied(what: &str, id: u64) -> String {
+    format!("Copied the id of {what} to the clipboard: {id}.")
+}
+
+/// `y` with nothing to copy in the schedules pane.
+pub const NO_SCHEDULE: &str = "No schedule selected.";
