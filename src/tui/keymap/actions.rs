@@ -212,7 +212,13 @@ pub const ACTIONS: [ActionInfo; 45] = [
         "next profile (account)",
         None,
     ),
-    info(Action::CopyId, M, "copy_id", "copy id to clipboard", None),
+    info(
+        Action::CopyId,
+        M,
+        "copy_id",
+        "copy id to clipboard",
+        Some("copy id"),
+    ),
     info(
         Action::Sort,
         M,
@@ -268,7 +274,7 @@ pub const ACTIONS: [ActionInfo; 45] = [
         Action::ClosePlan,
         P,
         "close",
-        "close (before applying: nothing is sent)",
+        "back to the form (before applying: nothing is sent)",
         None,
     ),
     info(Action::NextField, F, "next_field", "next field", None),
@@ -290,7 +296,7 @@ pub const ACTIONS: [ActionInfo; 45] = [
 ];
 
 /// The footer's hints, most wanted first: help and quit always show, the others while they fit.
-pub const FOOTER: [Action; 14] = [
+pub const FOOTER: [Action; 17] = [
     Action::Help,
     Action::Quit,
     Action::New,
@@ -305,6 +311,9 @@ pub const FOOTER: [Action; 14] = [
     Action::Journal,
     Action::SwitchPane,
     Action::Refresh,
+    Action::Sort,
+    Action::Backups,
+    Action::CopyId,
 ];
 
 /// What is known of `action`.

@@ -58,3 +58,24 @@ pub const SAME_NAME: &str =
 
 /// The same warning while editing.
 pub const SAME_NAME_EDIT: &str = "Another schedule of this server has this name.";
+
+/// The help's lines for the text fields (the form's name, the login, the filter) and the mouse.
+pub fn fields_help() -> Vec<(String, &'static str)> {
+    [
+        ("Home/End, ^A/^E", "start / end of the field"),
+        ("Ctrl+←/→, Alt+B/F", "a word back / forward"),
+        ("Ctrl+W, ^U, ^K", "delete a word / the field / to the end"),
+        ("paste", "inserts as one line, never submits"),
+        (
+            "Tab (filter)",
+            "complete state:, dc:, status: (empty: state:unprotected)",
+        ),
+        (
+            "click, wheel",
+            "select a row and its pane, scroll, toggle a form day",
+        ),
+    ]
+    .into_iter()
+    .map(|(k, d)| (k.to_string(), d))
+    .collect()
+}

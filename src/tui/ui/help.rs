@@ -27,7 +27,8 @@ fn content(app: &App, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) {
     keys.push(("Ctrl+C".into(), "quit, always".into()));
     let form = text::form_help(&app.keymap);
     let views = text::views_help(&app.keymap);
-    let extra = form.len() + views.len() + 4;
+    let fields = text::fields_help();
+    let extra = form.len() + views.len() + fields.len() + 6;
     // One column when it fits the height, else the bindings in two columns (and the whole
     // scrolls when even that does not fit).
     let one_column = keys.len() + extra + 2 <= area.height as usize;
@@ -35,7 +36,7 @@ fn content(app: &App, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) {
     let inner_w = w.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = Vec::new();
     if one_column {
-        lines.extend(keys.iter().map(|(k, d)| line(k, d, 14)));
+        lines.extend(keys.iter().map(|(k, d)| line(k, d, 17)));
     } else {
         let half = keys.len().div_ceil(2);
         let col = (inner_w / 2).max(10);
@@ -49,11 +50,15 @@ fn content(app: &App, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) {
             lines.push(Line::from(spans));
         }
     }
-    for (title, rows) in [("In the form", &form), ("In the views", &views)] {
+    for (title, rows) in [
+        ("In the form", &form),
+        ("In the views", &views),
+        ("In text fields, and the mouse", &fields),
+    ] {
         lines.push(Line::raw(""));
         lines.push(Line::styled(title, theme.accent()));
         for (k, d) in rows {
-            lines.push(line(k, d, 14));
+            lines.push(line(k, d, 17));
         }
     }
     let h = (lines.len() + 2).min(u16::MAX as usize) as u16;
