@@ -28,6 +28,7 @@ mod login_input;
 mod loose_ends;
 mod no_terminal;
 mod progress_bar;
+mod readme;
 mod real_api;
 mod restore_race;
 mod round_trips;
