@@ -224,8 +224,8 @@ pub async fn apply(
         match res {
             Ok((list, listed_name)) => {
                 lists.push(list);
-                // The account's name as its schedules carry it, else the plan's.
-                names.push(listed_name.or_else(|| entry.name.clone()));
+                // The account's name as its schedules carry it (else the server list's, below).
+                names.push(listed_name);
             }
             Err(e) => {
                 if let Some(said) = not_on_account(&e) {
@@ -238,6 +238,22 @@ pub async fn apply(
                 }
                 return Err(e.into());
             }
+        }
+    }
+    // A server with no schedule carries no name in its listing: one listing of the servers
+    // names them all, so the diff and the journal name every server as the account does.
+    if names.iter().any(Option::is_none)
+        && let Ok(servers) = ops.client.instances().await
+    {
+        for (entry, name) in plan.servers.iter().zip(names.iter_mut()) {
+            if let Some(s) = servers.iter().find(|s| s.id == entry.id) {
+                *name = Some(s.name.clone());
+            }
+        }
+    }
+    for (entry, name) in plan.servers.iter().zip(names.iter_mut()) {
+        if name.is_none() {
+            name.clone_from(&entry.name);
         }
     }
     let shown = |i: usize| -> String {

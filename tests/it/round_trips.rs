@@ -525,3 +525,31 @@ fn a_plan_naming_a_server_not_on_the_account_is_refused_in_one_sentence() {
     assert!(sent.iter().all(|f| f == LIST), "nothing written: {sent:?}");
     assert!(schedules(&bg, STAGING).is_empty());
 }
+
+#[test]
+fn a_plan_server_without_schedules_is_named_by_one_server_list() {
+    let bg = Background::start();
+    let home = logged_in(&bg);
+    // staging has no schedule, so its listing carries no name; the plan gives only its id.
+    let plan = home.write(
+        "staging.toml",
+        &format!(
+            "server_timezone = \"+03:00\"\n[[server]]\nid = {STAGING}\n[[server.schedule]]\nname = \"n\"\ndays = \"mon\"\ntime = \"01:00\"\n"
+        ),
+    );
+    let (r, sent) = counted(
+        &bg,
+        &home,
+        &["apply", "-f", plan.to_str().unwrap(), "--yes"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("staging (5203775)"), "{}", r.stdout);
+    let count = |f: &str| sent.iter().filter(|s| *s == f).count();
+    assert_eq!(
+        count("instances"),
+        1,
+        "one server list for the names: {sent:?}"
+    );
+    let log = json(&home.run(&["log", "--json"]));
+    assert_eq!(log[0]["server"], "staging", "{log}");
+}
