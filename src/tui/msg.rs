@@ -71,7 +71,8 @@ pub enum Msg {
         result: Result<(), String>,
     },
     /// Text pasted into the terminal (bracketed paste): it goes into the focused text field.
-    Paste(String),
+    /// It may be a password, so it never prints (`Debug` shows `***`).
+    Paste(crate::api::Secret),
     /// The one-time code was checked.
     CodeChecked {
         /// The answer.

@@ -339,7 +339,7 @@ fn spawn_input(tx: mpsc::UnboundedSender<Msg>, term: mpsc::UnboundedSender<TermE
                 {
                     Msg::Mouse(m)
                 }
-                Ok(Event::Paste(text)) => Msg::Paste(text),
+                Ok(Event::Paste(text)) => Msg::Paste(crate::api::Secret::new(text)),
                 Ok(_) => continue,
                 Err(_) => Msg::Quit,
             };

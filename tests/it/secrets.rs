@@ -378,3 +378,9 @@ fn a_server_that_echoes_secrets_or_redirects_gets_nothing_shown_or_sent() {
     assert!(!written.contains(PASSWORD), "password written to a file");
     assert!(!written.contains(&token), "session written to a file");
 }
+
+#[test]
+fn a_pasted_text_never_prints_in_a_debug_of_the_message() {
+    let msg = bsched::tui::msg::Msg::Paste(bsched::api::Secret::new("hunter2-pasted"));
+    assert!(!format!("{msg:?}").contains("hunter2"), "{msg:?}");
+}

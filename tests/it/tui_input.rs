@@ -23,7 +23,7 @@ fn alt(c: char) -> Msg {
 }
 
 fn paste(s: &str) -> Msg {
-    Msg::Paste(s.to_string())
+    Msg::Paste(bsched::api::Secret::new(s))
 }
 
 fn form(app: &App) -> &Form {

@@ -360,7 +360,7 @@ impl App {
             Msg::CodeChecked { result } => super::layers::login::on_code_checked(self, result),
             Msg::Renewed { result } => super::layers::login::on_renewed(self, result),
             Msg::Resumed { result } => super::layers::login::on_resumed(self, result),
-            Msg::Paste(text) => super::input::on_paste(self, &text),
+            Msg::Paste(text) => super::input::on_paste(self, text.expose()),
             Msg::PanelFilter { req, fields } => {
                 // Same rule as the list it belongs to: an answer to an older request is dropped.
                 if self.fleet.servers.loading == Some(req) {
