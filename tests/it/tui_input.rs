@@ -525,3 +525,37 @@ fn a_huge_paste_fills_each_field_to_its_limit_at_the_caret() {
     code.on_key(&KeyEvent::new(KeyCode::Char('3'), KeyModifiers::NONE));
     assert_eq!(code.code(), "127272", "a seventh digit is refused");
 }
+
+#[test]
+fn a_notice_too_long_for_the_status_line_ends_in_an_ellipsis_at_80_columns() {
+    let mut app = loaded();
+    let list = app
+        .fleet
+        .schedules
+        .get_mut(&1)
+        .unwrap()
+        .list
+        .as_mut()
+        .unwrap();
+    list.schedules[0].name = "weekly full backup of the accounting database".into();
+    press(&mut app, [key(KeyCode::Tab), ch('e'), key(KeyCode::Enter)]);
+    let notice = &app.notice.as_ref().expect("a notice").text;
+    assert!(notice.ends_with("nothing was sent."), "{notice}");
+    let (text, _) = draw(&app, 80, 24);
+    let status = text
+        .lines()
+        .find(|l| l.contains("Nothing changed"))
+        .expect("the notice on the status line");
+    let shown = status.trim_matches('"').trim_end();
+    assert!(shown.ends_with('…'), "cut with a sign: {status}");
+    assert!(shown.contains("'weekly full backup"), "{status}");
+    assert_eq!(unicode_width::UnicodeWidthStr::width(shown), 80, "{status}");
+    // A notice that fits is whole, without the sign.
+    app.notice.as_mut().unwrap().text = "Copied.".into();
+    let (text, _) = draw(&app, 80, 24);
+    assert!(
+        text.lines()
+            .any(|l| l.trim_matches('"').trim_end() == " Copied."),
+        "{text}"
+    );
+}
