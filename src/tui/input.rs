@@ -7,7 +7,12 @@
 //!   delete the word before the caret, Alt+D (Ctrl+Delete) the word after it; Ctrl+U clears
 //!   the field, Ctrl+K deletes from the caret to the end; Ctrl+Y puts back what was deleted.
 //! - A paste inserts its text at the caret with line breaks and other control characters
-//!   removed (so it can never press Enter), cut at the field's length limit.
+//!   removed (so it can never press Enter), cut at the field's length limit before anything
+//!   else is done with it, and spliced in at once: a paste of megabytes costs what a paste of
+//!   the field's limit costs.
+//!
+//! Every field has a length limit (the `*_MAX_CHARS` constants; [`DEFAULT_MAX_CHARS`] when
+//! none is set): typing and pasting past it are refused alike.
 //!
 //! A secret field (a password) draws one dot per character and never prints its text in a
 //! `Debug` print.
@@ -20,6 +25,17 @@ use unicode_width::UnicodeWidthStr;
 
 use super::app::App;
 use super::msg::Cmd;
+
+/// The servers filter's limit, in characters.
+pub const FILTER_MAX_CHARS: usize = 500;
+/// The login screen's URL limit.
+pub const URL_MAX_CHARS: usize = 2048;
+/// The login screen's username and password limit.
+pub const CREDENTIAL_MAX_CHARS: usize = 1024;
+/// The one-time code's length.
+pub const CODE_MAX_CHARS: usize = 6;
+/// The limit of a field built without one: no field is ever unbounded.
+pub const DEFAULT_MAX_CHARS: usize = 4096;
 
 /// What a key did to a field.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -44,12 +60,23 @@ impl Edit {
 }
 
 /// A single-line text field: its text, its caret, and what it accepts.
-#[derive(Clone, Default)]
+#[derive(Clone)]
 pub struct TextField {
     input: Input,
-    max_chars: Option<usize>,
+    max_chars: usize,
     digits_only: bool,
     secret: bool,
+}
+
+impl Default for TextField {
+    fn default() -> TextField {
+        TextField {
+            input: Input::default(),
+            max_chars: DEFAULT_MAX_CHARS,
+            digits_only: false,
+            secret: false,
+        }
+    }
 }
 
 impl fmt::Debug for TextField {
@@ -113,7 +140,7 @@ impl TextField {
 
     /// The same, taking at most `n` characters.
     pub fn max_chars(mut self, n: usize) -> TextField {
-        self.max_chars = Some(n);
+        self.max_chars = n;
         self
     }
 
@@ -175,7 +202,7 @@ impl TextField {
             return Edit::Ignored;
         };
         if let InputRequest::InsertChar(c) = req
-            && (!self.accepts(c) || self.max_chars.is_some_and(|m| self.len() >= m))
+            && (!self.accepts(c) || self.len() >= self.max_chars)
         {
             return Edit::Refused;
         }
@@ -186,9 +213,7 @@ impl TextField {
             if self.input.handle(req).is_none() {
                 return Edit::Nothing;
             }
-            if self.value().chars().any(|c| !self.accepts(c))
-                || self.max_chars.is_some_and(|m| self.len() > m)
-            {
+            if self.value().chars().any(|c| !self.accepts(c)) || self.len() > self.max_chars {
                 self.input = std::mem::take(&mut self.input)
                     .with_value(before)
                     .with_cursor(cursor);
@@ -204,24 +229,42 @@ impl TextField {
     }
 
     /// Inserts pasted text at the caret: line breaks, tabs and other control characters are
-    /// dropped (a paste never submits anything), and what passes the limit is cut.
+    /// dropped (a paste never submits anything), and what passes the limit is cut. The text is
+    /// read only up to the room left under the limit, and goes in with one update of the value
+    /// and the caret, so a huge paste costs no more than a paste that just fits.
     pub fn paste(&mut self, text: &str) -> Edit {
-        let mut room = self
-            .max_chars
-            .map_or(usize::MAX, |m| m.saturating_sub(self.len()));
-        let mut edit = Edit::Nothing;
-        for c in text.chars() {
-            if !self.accepts(c) {
-                continue;
+        let room = self.max_chars.saturating_sub(self.len());
+        let mut kept = String::new();
+        let mut taken = 0;
+        let mut cut = false;
+        for c in text.chars().filter(|c| self.accepts(*c)) {
+            if taken == room {
+                cut = true;
+                break;
             }
-            if room == 0 {
-                return Edit::Refused;
-            }
-            self.input.handle(InputRequest::InsertChar(c));
-            room -= 1;
-            edit = Edit::Changed;
+            kept.push(c);
+            taken += 1;
         }
-        edit
+        if taken > 0 {
+            let cursor = self.cursor();
+            let value = self.value();
+            let at = value
+                .char_indices()
+                .nth(cursor)
+                .map_or(value.len(), |(i, _)| i);
+            let mut spliced = String::with_capacity(value.len() + kept.len());
+            spliced.push_str(&value[..at]);
+            spliced.push_str(&kept);
+            spliced.push_str(&value[at..]);
+            self.input = std::mem::take(&mut self.input)
+                .with_value(spliced)
+                .with_cursor(cursor + taken);
+        }
+        match (cut, taken) {
+            (true, _) => Edit::Refused,
+            (false, 0) => Edit::Nothing,
+            (false, _) => Edit::Changed,
+        }
     }
 
     /// What to draw in `width` cells: the visible part of the text (dots for a secret) and the
@@ -386,6 +429,28 @@ mod tests {
             "a[31mbc",
             "escapes and bidi controls never enter"
         );
+    }
+
+    #[test]
+    fn a_paste_splices_at_the_caret_and_no_field_is_unbounded() {
+        let mut f = TextField::new("жb").max_chars(6);
+        f.on_key(&k(KeyCode::Left));
+        assert_eq!(f.paste("ё\nю\u{2066}"), Edit::Changed);
+        assert_eq!((f.value(), f.cursor()), ("жёюb", 3));
+        assert_eq!(f.paste("яяя"), Edit::Refused);
+        assert_eq!(
+            (f.value(), f.cursor()),
+            ("жёюяяb", 5),
+            "cut to the room left"
+        );
+        assert_eq!(f.paste("\n\t"), Edit::Nothing);
+        let mut any = TextField::default();
+        assert_eq!(any.paste(&"x".repeat(DEFAULT_MAX_CHARS + 1)), Edit::Refused);
+        assert_eq!(any.value().len(), DEFAULT_MAX_CHARS);
+        assert_eq!(any.on_key(&k(KeyCode::Char('y'))), Edit::Refused);
+        let mut secret = TextField::secret();
+        secret.paste(&"x".repeat(DEFAULT_MAX_CHARS + 1));
+        assert_eq!(secret.cursor(), DEFAULT_MAX_CHARS);
     }
 
     #[test]

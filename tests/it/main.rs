@@ -38,6 +38,7 @@ mod timing;
 mod tui_cache;
 mod tui_failed_loads;
 mod tui_fleet;
+mod tui_hostile_names;
 mod tui_input;
 mod tui_login;
 mod tui_mouse;

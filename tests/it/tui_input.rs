@@ -418,3 +418,144 @@ fn loads_wait_while_the_login_asks_for_the_session() {
         "{cmds:?}"
     );
 }
+
+/// Two megabytes of text a field must filter: letters, two-byte letters, line breaks, tabs,
+/// an escape sequence and a bidi override, over and over.
+fn huge_paste() -> String {
+    let piece = "ab\nж\t\u{1b}[2J\u{202e}7";
+    piece.repeat(2_000_000 / piece.len() + 1)
+}
+
+/// A field of limit `cap` holding `start`, the caret one character before its end: a paste of
+/// `cap` letters fills it to the limit at the caret (the caret after the pasted text); a huge
+/// paste and a typed character change nothing more.
+fn fills_to_the_cap(
+    app: &mut App,
+    cap: usize,
+    field: impl Fn(&App) -> (String, usize),
+    letter: char,
+) {
+    let (start, cursor) = field(app);
+    let n = start.chars().count();
+    assert_eq!(cursor, n - 1, "the caret before the last character");
+    let last = start.chars().last().unwrap();
+    press(app, [paste(&letter.to_string().repeat(cap + 10))]);
+    let (value, cursor) = field(app);
+    let head: String = start.chars().take(n - 1).collect();
+    let want = format!("{head}{}{last}", letter.to_string().repeat(cap - n));
+    assert_eq!(value, want, "filled to the limit of {cap} at the caret");
+    assert_eq!(cursor, cap - 1, "the caret after the pasted text");
+    press(app, [paste(&huge_paste())]);
+    assert_eq!(
+        field(app),
+        (want.clone(), cap - 1),
+        "a full field takes no more"
+    );
+    press(app, [ch(letter)]);
+    assert_eq!(
+        field(app),
+        (want, cap - 1),
+        "typing past the limit is refused"
+    );
+    // Emptied, the field takes a huge paste cut to its limit, filtered.
+    press(app, [ctrl('u'), ctrl('k')]);
+    assert_eq!(field(app), (String::new(), 0));
+    press(app, [paste(&huge_paste())]);
+    let (value, cursor) = field(app);
+    assert_eq!(value.chars().count(), cap, "{value:?}");
+    assert_eq!(cursor, cap);
+    assert!(
+        !value.chars().any(|c| c.is_control() || c == '\u{202e}'),
+        "{value:?}"
+    );
+}
+
+#[test]
+fn a_huge_paste_fills_each_field_to_its_limit_at_the_caret() {
+    // The filter: 500 characters.
+    let mut app = loaded();
+    press(&mut app, [ch('/')]);
+    press(&mut app, typed("db"));
+    press(&mut app, [key(KeyCode::Left)]);
+    let filter = |app: &App| (app.fleet.filter.clone(), app.panes.filter_input.cursor());
+    fills_to_the_cap(&mut app, 500, filter, 'x');
+    assert!(app.panes.filter_editing);
+
+    // The form's name: 100.
+    let mut app = loaded();
+    press(&mut app, [ch('n')]);
+    press(&mut app, typed("db"));
+    press(&mut app, [key(KeyCode::Left)]);
+    let name = |app: &App| (form(app).name.value().to_string(), form(app).name.cursor());
+    fills_to_the_cap(&mut app, 100, name, 'x');
+
+    // The login screen: URL 2048, username and password 1024 each.
+    let url = bsched::api::checked_url("https://my.example.test/billmgr").unwrap();
+    let mut app = App::login_screen(bsched::api::ClientConfig::new(url), Default::default());
+    let focused = |app: &App| {
+        let f = app.layers.get::<LoginForm>().unwrap().focused();
+        (f.value().to_string(), f.cursor())
+    };
+    press(&mut app, [key(KeyCode::BackTab), key(KeyCode::Left)]);
+    fills_to_the_cap(&mut app, 2048, focused, 'x');
+    press(&mut app, [key(KeyCode::Tab)]);
+    press(&mut app, typed("me"));
+    press(&mut app, [key(KeyCode::Left)]);
+    fills_to_the_cap(&mut app, 1024, focused, 'x');
+    press(&mut app, [key(KeyCode::Tab)]);
+    press(&mut app, typed("pw"));
+    press(&mut app, [key(KeyCode::Left)]);
+    fills_to_the_cap(&mut app, 1024, focused, 'x');
+    let login = app.layers.get::<LoginForm>().unwrap();
+    assert_eq!(login.password_mask().chars().count(), 1024);
+
+    // The one-time code: six digits.
+    let url = bsched::api::checked_url("https://my.example.test/billmgr").unwrap();
+    let mut code = LoginForm::new(bsched::api::ClientConfig::new(url));
+    code.ask_code();
+    code.paste("12");
+    code.on_key(&KeyEvent::new(KeyCode::Left, KeyModifiers::NONE));
+    code.paste(&huge_paste());
+    assert_eq!(
+        code.code(),
+        "127272",
+        "digits only (the `2` of `[2J` too), at the caret, cut at six"
+    );
+    assert_eq!(code.code_field().cursor(), 5);
+    code.on_key(&KeyEvent::new(KeyCode::Char('3'), KeyModifiers::NONE));
+    assert_eq!(code.code(), "127272", "a seventh digit is refused");
+}
+
+#[test]
+fn a_notice_too_long_for_the_status_line_ends_in_an_ellipsis_at_80_columns() {
+    let mut app = loaded();
+    let list = app
+        .fleet
+        .schedules
+        .get_mut(&1)
+        .unwrap()
+        .list
+        .as_mut()
+        .unwrap();
+    list.schedules[0].name = "weekly full backup of the accounting database".into();
+    press(&mut app, [key(KeyCode::Tab), ch('e'), key(KeyCode::Enter)]);
+    let notice = &app.notice.as_ref().expect("a notice").text;
+    assert!(notice.ends_with("nothing was sent."), "{notice}");
+    let (text, _) = draw(&app, 80, 24);
+    let status = text
+        .lines()
+        .find(|l| l.contains("Nothing changed"))
+        .expect("the notice on the status line");
+    let shown = status.trim_matches('"').trim_end();
+    assert!(shown.ends_with('…'), "cut with a sign: {status}");
+    assert!(shown.contains("'weekly full backup"), "{status}");
+    assert_eq!(unicode_width::UnicodeWidthStr::width(shown), 80, "{status}");
+    // A notice that fits is whole, without the sign.
+    app.notice.as_mut().unwrap().text = "Copied.".into();
+    let (text, _) = draw(&app, 80, 24);
+    assert!(
+        text.lines()
+            .any(|l| l.trim_matches('"').trim_end() == " Copied."),
+        "{text}"
+    );
+}

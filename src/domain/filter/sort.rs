@@ -5,8 +5,9 @@ use super::{KEYS, State};
 /// Completes the filter's last word (Tab while the filter is typed): a key's beginning to the
 /// key (`st` → `state:`), a value's beginning to the first value it begins (`state:u` →
 /// `state:unprotected`), and a whole value to the next one, so that Tab again cycles. Values of
-/// `dc:` and `status:` come from `dcs` and `statuses` (the servers'), in their order. None when
-/// there is nothing to complete.
+/// `dc:` and `status:` come from `dcs` and `statuses` (the servers'), in their order; a value
+/// the filter cannot spell is not offered (one holding a double quote: the filter's words have
+/// no escape for it; or a control or bidi character). None when there is nothing to complete.
 pub fn complete(text: &str, dcs: &[String], statuses: &[String]) -> Option<String> {
     let start = text
         .char_indices()
@@ -52,7 +53,8 @@ fn distinct(list: &[String]) -> Vec<String> {
     let mut out: Vec<String> = Vec::new();
     for x in list {
         let x = x.trim();
-        if !x.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(x)) {
+        let spellable = !x.contains('"') && !x.chars().any(crate::sanitize::is_unsafe);
+        if spellable && !x.is_empty() && !out.iter().any(|o| o.eq_ignore_ascii_case(x)) {
             out.push(x.to_string());
         }
     }
@@ -135,6 +137,22 @@ mod tests {
         assert_eq!(c("web "), None);
         assert_eq!(c(""), None);
         assert_eq!(c("xyz"), None);
+    }
+
+    #[test]
+    fn values_the_filter_cannot_spell_are_not_offered() {
+        let dcs = vec![
+            "New York \"East\"".to_string(),
+            "Ne\"wark".into(),
+            "New\u{202e}port".into(),
+            "New York".into(),
+        ];
+        let c = |t: &str| complete(t, &dcs, &[]);
+        assert_eq!(c("dc:new").as_deref(), Some("dc:\"New York\""));
+        assert_eq!(c("dc:New").as_deref(), Some("dc:\"New York\""));
+        let quoted_only = vec!["New York \"East\"".to_string()];
+        assert_eq!(complete("dc:N", &quoted_only, &[]), None);
+        assert_eq!(complete("status:", &[], &quoted_only), None);
     }
 
     #[test]

@@ -26,7 +26,7 @@ pub enum Pane {
 }
 
 /// The main screen's focus, selection and filter editing.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone)]
 pub struct Panes {
     /// Focused pane.
     pub pane: Pane,
@@ -38,6 +38,19 @@ pub struct Panes {
     pub filter_editing: bool,
     /// The filter's text field while it is typed (its text is the fleet's filter).
     pub filter_input: crate::tui::input::TextField,
+}
+
+impl Default for Panes {
+    fn default() -> Panes {
+        Panes {
+            pane: Pane::default(),
+            server_sel: 0,
+            sched_sel: 0,
+            filter_editing: false,
+            filter_input: crate::tui::input::TextField::default()
+                .max_chars(crate::tui::input::FILTER_MAX_CHARS),
+        }
+    }
 }
 
 /// Moves a selection of `n` rows by `step` (the keymap's navigation actions).

@@ -145,10 +145,12 @@ impl LoginForm {
             LoginField::Password
         };
         LoginForm {
-            url: TextField::new(base.url.to_string()),
-            username: TextField::new(username),
-            password: TextField::secret(),
-            code: TextField::default().digits_only().max_chars(6),
+            url: TextField::new(base.url.to_string()).max_chars(crate::tui::input::URL_MAX_CHARS),
+            username: TextField::new(username).max_chars(crate::tui::input::CREDENTIAL_MAX_CHARS),
+            password: TextField::secret().max_chars(crate::tui::input::CREDENTIAL_MAX_CHARS),
+            code: TextField::default()
+                .digits_only()
+                .max_chars(crate::tui::input::CODE_MAX_CHARS),
             focus,
             code_step: false,
             code_only: false,

@@ -103,10 +103,11 @@ pub fn quit_while_applying(km: &Keymap) -> String {
     )
 }
 
-/// The backups view's title.
+/// The backups view's title (the server's name shown escaped, see [`crate::sanitize`]).
 pub fn backups_title(server: &str, km: &Keymap) -> String {
     format!(
-        " Backups of {server} · newest first · {} closes ",
+        " Backups of {} · newest first · {} closes ",
+        crate::sanitize::for_terminal(server),
         closes(km, Action::Backups)
     )
 }

@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
-use super::{Theme, spinner};
+use super::{Theme, spinner, truncate};
 use crate::tui::app::App;
 use crate::tui::keymap::Action;
 use crate::tui::text;
@@ -53,9 +53,12 @@ pub fn header(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     }
 }
 
-/// The status line: the filter being typed, a notice, the marks, or the filter.
+/// The status line: the filter being typed, a notice, the marks, or the filter. A notice or
+/// filter longer than the line ends in `…` (never cut silently), and a name from the API in
+/// it is shown escaped (see [`super::fit`]).
 pub fn status(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     let fleet = &app.fleet;
+    let width = area.width as usize;
     let line = if app.panes.filter_editing {
         // The field as typed (the filter set with `/` before any key is its start), and the
         // caret where the next character goes.
@@ -81,14 +84,17 @@ pub fn status(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         ])
     } else if let Some(n) = &app.notice {
         let style = if n.error { theme.error() } else { theme.ok() };
-        Line::styled(format!(" {}", n.text), style)
+        Line::styled(truncate(&format!(" {}", n.text), width), style)
     } else if !fleet.marked.is_empty() {
         Line::styled(
             text::marked(&app.keymap, fleet.marked.len()),
             theme.accent(),
         )
     } else if !fleet.filter.is_empty() {
-        Line::styled(text::filter_set(&fleet.filter), theme.dim())
+        Line::styled(
+            truncate(&text::filter_set(&fleet.filter), width),
+            theme.dim(),
+        )
     } else {
         Line::raw("")
     };

@@ -88,7 +88,7 @@ pub const fn col(w: usize) -> usize {
 /// The width a name column would like: the longest name, up to [`NAME_COMFORT`].
 pub fn comfort<'a>(names: impl Iterator<Item = &'a str>) -> usize {
     names
-        .map(UnicodeWidthStr::width)
+        .map(drawn_width)
         .max()
         .unwrap_or(0)
         .clamp(4, NAME_COMFORT)
@@ -97,7 +97,13 @@ pub fn comfort<'a>(names: impl Iterator<Item = &'a str>) -> usize {
 /// The width of the longest name (at least the header's, `NAME`): a name column wider than
 /// that leaves the rest blank, so it gives the room to the end of the row instead.
 pub fn longest<'a>(names: impl Iterator<Item = &'a str>) -> usize {
-    names.map(UnicodeWidthStr::width).max().unwrap_or(0).max(4)
+    names.map(drawn_width).max().unwrap_or(0).max(4)
+}
+
+/// The cells a name from the API takes as drawn (a control or bidi character shown as `^[` or
+/// `\u{202e}`, see [`super::fit`]).
+pub fn drawn_width(name: &str) -> usize {
+    crate::sanitize::for_terminal(name).width()
 }
 
 /// The width of an id column: the longest id, and the header `ID`.

@@ -84,13 +84,24 @@ pub fn popup(f: &mut Frame, rect: Rect, block: Block) -> Rect {
     inner
 }
 
-/// Cuts `s` to at most `width` terminal cells, ending in `…` when cut.
+/// Cuts `s` to at most `width` terminal cells, ending in `…` when cut. Text from the API goes
+/// through [`crate::sanitize::for_terminal`] first: a control or bidi character is shown as
+/// `^[` or `\u{202e}`, never drawn raw (ratatui drops C0/C1 controls but not bidi controls).
 pub fn truncate(s: &str, width: usize) -> String {
     fit(s, width).into_owned()
 }
 
-/// [`truncate`] without a copy when `s` fits (the hot path of table rows).
+/// [`truncate`] without a copy when `s` is safe and fits (the hot path of table rows).
 pub fn fit(s: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    match crate::sanitize::for_terminal(s) {
+        Cow::Borrowed(safe) => cut(safe, width),
+        Cow::Owned(safe) => Cow::Owned(cut(&safe, width).into_owned()),
+    }
+}
+
+/// `s` cut to `width` cells with `…`; borrowed when it fits.
+fn cut(s: &str, width: usize) -> std::borrow::Cow<'_, str> {
     if s.len() <= width || s.width() <= width {
         return std::borrow::Cow::Borrowed(s);
     }
@@ -125,5 +136,12 @@ mod tests {
         assert_eq!(super::truncate("сервер-бухгалтерия", 8), "сервер-…");
         assert_eq!(super::truncate("日本語サーバー", 7), "日本語…");
         assert_eq!(super::truncate("short", 10), "short");
+    }
+
+    #[test]
+    fn controls_and_bidi_are_shown_not_drawn() {
+        assert_eq!(super::fit("a\u{202e}b", 20), "a\\u{202e}b");
+        assert_eq!(super::truncate("\u{2066}x\u{1b}[2J", 20), "\\u{2066}x^[[2J");
+        assert_eq!(super::truncate("ab\u{202e}cdef", 6), "ab\\u{…");
     }
 }

@@ -161,7 +161,7 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     let noted = on_screen()
         .filter_map(|s| {
             let note = app.match_note(s, |f| hidden_field(f, &cols))?;
-            Some(s.name.width() + 1 + note.width())
+            Some(columns::drawn_width(&s.name) + 1 + note.width())
         })
         .max()
         .unwrap_or(0);

@@ -65,7 +65,7 @@ fn widths(width: usize, rows: &[(&str, String, String)]) -> [usize; 3] {
     let most = |w: &dyn Fn(&(&str, String, String)) -> usize, head: usize| {
         rows.iter().map(w).max().unwrap_or(0).max(head)
     };
-    let server = most(&|r| r.0.width(), 6);
+    let server = most(&|r| super::columns::drawn_width(r.0), 6);
     let what = most(&|r| r.1.width(), 4);
     // Room for "⣾ listing again" whatever the rows say now, so it does not jump.
     let result = most(&|r| r.2.width(), 16);
