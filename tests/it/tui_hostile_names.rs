@@ -209,3 +209,15 @@ fn hostile_names_are_shown_escaped_in_every_view() {
     let plan = clean(&mut app, "the plan");
     assert!(plan.contains("web\\u{202e}1-gnp"), "{plan}");
 }
+
+#[test]
+fn the_header_shows_the_profile_account_and_host_escaped() {
+    let mut app = hostile_fleet();
+    app.session.profile = "wo\u{202e}rk".into();
+    app.session.account = "ops\u{1b}]0;x\u{7}@example.test".into();
+    app.session.host = "h\u{2066}ost".into();
+    let text = clean(&mut app, "the header");
+    let header = text.lines().next().unwrap_or_default();
+    assert!(header.contains("[wo\\u{202e}rk]"), "{header}");
+    assert!(header.contains("ops^[]0;x"), "{header}");
+}

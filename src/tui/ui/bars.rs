@@ -1,6 +1,8 @@
 //! The bars around the panes: the header, the status line and the footer.
 
 use ratatui::Frame;
+
+use crate::sanitize::for_terminal;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
@@ -15,9 +17,17 @@ use crate::tui::text;
 pub fn header(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     let mut spans = vec![
         Span::styled(" bsched ", theme.accent()),
-        Span::styled(format!("[{}] ", app.session.profile), theme.key()),
+        // From the config file and the environment: shown escaped, like every name.
         Span::styled(
-            format!("{} @ {}", app.session.account, app.session.host),
+            format!("[{}] ", for_terminal(&app.session.profile)),
+            theme.key(),
+        ),
+        Span::styled(
+            format!(
+                "{} @ {}",
+                for_terminal(&app.session.account),
+                for_terminal(&app.session.host)
+            ),
             theme.text(),
         ),
     ];
