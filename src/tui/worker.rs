@@ -287,7 +287,7 @@ async fn run(ctx: &Ctx, setup: Setup<'_>, cmd: Cmd) -> (Option<Msg>, Option<Ctx>
                 k.insert(from, ctx.clone());
             }
             match switch(setup, &name).await {
-                Ok((info, adopt)) => (Some(Msg::Switched { result: Ok(info) }), Some(adopt)),
+                Ok((msg, adopt)) => (Some(msg), Some(adopt)),
                 Err(e) => (Some(Msg::Switched { result: Err(e) }), None),
             }
         }
@@ -429,8 +429,9 @@ async fn api(ctx: &Ctx, cmd: Cmd) -> Option<Msg> {
 }
 
 /// Opens profile `name`: its session as kept from the last time it was on screen (same URL and
-/// user), or a new client, which is asked whether the account waits for a one-time code.
-async fn switch(setup: Setup<'_>, name: &str) -> Result<(SessionInfo, Ctx), String> {
+/// user), or a new client, which is asked whether the account waits for a one-time code. A
+/// profile without credentials opens without a client: the login screen asks for them.
+async fn switch(setup: Setup<'_>, name: &str) -> Result<(Msg, Ctx), String> {
     let (profiles, kept, vars) = setup;
     let env = |k: &str| var(vars, k);
     let resolved = crate::config::resolve_other(
@@ -440,6 +441,20 @@ async fn switch(setup: Setup<'_>, name: &str) -> Result<(SessionInfo, Ctx), Stri
         &env,
     )
     .map_err(|e| e.to_string())?;
+    if !resolved.has_credentials() {
+        // Logged in on the login screen earlier in this run: that session is kept too.
+        let again = kept
+            .lock()
+            .ok()
+            .and_then(|k| k.get(name).cloned())
+            .filter(|c| {
+                c.client.as_ref().is_some_and(|c| {
+                    let cfg = c.settings_without_secrets();
+                    cfg.url == resolved.client.url && cfg.username == resolved.client.username
+                })
+            });
+        return without_credentials(resolved, &env, again);
+    }
     let login = resolved.client.clone();
     let acc = crate::account::open(resolved, &env)?;
     let host = acc.client.host();
@@ -477,5 +492,60 @@ async fn switch(setup: Setup<'_>, name: &str) -> Result<(SessionInfo, Ctx), Stri
         cache: kept_fleet.path,
         login: login.can_login().then(|| Box::new(login)),
     };
-    Ok((info, adopt))
+    Ok((Msg::Switched { result: Ok(info) }, adopt))
+}
+
+/// A profile without credentials: its labels and journal, and no client until the login
+/// screen has logged in with what is typed there (kept for this run only: `again`, the
+/// handles of that login when the profile was on screen before). As at start, no last-known
+/// fleet is shown or kept for it.
+fn without_credentials(
+    resolved: crate::config::Resolved,
+    env: &dyn Fn(&str) -> Option<String>,
+    again: Option<Ctx>,
+) -> Result<(Msg, Ctx), String> {
+    let journal = crate::account::journal_for(&resolved.profile, env)?;
+    let settings = match again.as_ref().and_then(|c| c.client.as_ref()) {
+        Some(client) => client.settings_without_secrets(),
+        None => resolved.client.without_secrets(),
+    };
+    let info = SessionInfo {
+        account: settings
+            .username
+            .clone()
+            .unwrap_or_else(|| format!("profile {}", resolved.profile)),
+        profile: resolved.profile,
+        host: match settings.url.port() {
+            Some(p) => format!("{}:{p}", settings.url.host_str().unwrap_or("?")),
+            None => settings.url.host_str().unwrap_or("?").to_string(),
+        },
+        zones: resolved.zones,
+        refresh: resolved.refresh,
+        ignore: resolved.ignore,
+        cache_key: None,
+        cached: None,
+        cache_error: None,
+        settings,
+        needs_code: false,
+    };
+    match again {
+        Some(ctx) => Ok((
+            Msg::Switched { result: Ok(info) },
+            Ctx {
+                journal: Some(journal),
+                ..ctx
+            },
+        )),
+        None => Ok((
+            Msg::SwitchedToLogin {
+                info: Box::new(info),
+            },
+            Ctx {
+                client: None,
+                journal: Some(journal),
+                cache: None,
+                login: None,
+            },
+        )),
+    }
 }
