@@ -519,3 +519,56 @@ async fn a_profile_that_cannot_be_opened_is_passed_by_the_next_p() {
     drive(&mut app, &exec, cmds).await;
     assert_eq!(app.session.profile, "a");
 }
+
+#[tokio::test]
+async fn a_two_factor_profile_without_a_password_asks_for_the_password_then_the_code() {
+    let emu = common::emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = emu.url();
+    let (config, env) = setup_with(
+        &emu,
+        &dir,
+        &format!("[profiles.e]\nurl = \"{url}\"\nusername = \"{DEMO_TOTP_USER}\"\n"),
+    );
+    let (mut app, exec) = start_among(&config, &env, "a", &["a", "e"]);
+    let cmds = app.init();
+    drive(&mut app, &exec, cmds).await;
+    let servers = app.fleet.servers().len();
+
+    let cmds = press(&mut app, [ch('P')]);
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(app.session.profile, "e");
+    press(&mut app, typed(DEMO_PASSWORD));
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    drive(&mut app, &exec, cmds).await;
+    let form = login(&app).expect("the code is asked next");
+    assert!(form.code_step && !form.code_only, "{form:?}");
+    // Esc steps back to the password, and again back to a as it was.
+    press(&mut app, [key(KeyCode::Esc)]);
+    assert!(login(&app).is_some_and(|l| !l.code_step));
+    let cmds = press(&mut app, [key(KeyCode::Esc)]);
+    drive(&mut app, &exec, cmds).await;
+    assert!(!app.quit);
+    assert_eq!(app.session.profile, "a");
+    assert_eq!(app.fleet.servers().len(), servers);
+
+    // Again, this time to the end: password, code, fleet.
+    let cmds = press(&mut app, [ch('P')]);
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(app.session.profile, "e");
+    press(&mut app, typed(DEMO_PASSWORD));
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    drive(&mut app, &exec, cmds).await;
+    assert!(login(&app).is_some_and(|l| l.code_step));
+    enter_code(&mut app, &exec).await;
+    assert_eq!(app.session.account, DEMO_TOTP_USER);
+    assert!(!app.fleet.servers().is_empty(), "e loaded");
+    // Its session is kept: a and back to e ask for nothing.
+    for profile in ["a", "e"] {
+        let cmds = press(&mut app, [ch('P')]);
+        drive(&mut app, &exec, cmds).await;
+        assert_eq!(app.session.profile, profile);
+        assert!(login(&app).is_none(), "no login on {profile}");
+        assert!(!app.fleet.servers().is_empty(), "{profile} loaded");
+    }
+}
