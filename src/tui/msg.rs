@@ -149,6 +149,12 @@ pub enum Msg {
         /// The new account, or why it could not be opened.
         result: Result<SessionInfo, String>,
     },
+    /// Another profile has no credentials to log in with: the login screen asks for them
+    /// (used for this session only).
+    SwitchedToLogin {
+        /// The new account's labels and settings (no client yet).
+        info: Box<SessionInfo>,
+    },
     /// A create or edit finished.
     Saved {
         /// The server.

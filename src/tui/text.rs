@@ -124,9 +124,19 @@ pub fn opening_profile(name: &str) -> String {
     format!("Opening profile {name}…")
 }
 
-/// A profile could not be opened.
-pub fn cannot_switch(e: &str) -> String {
-    format!("Cannot switch profile: {e}")
+/// A profile could not be opened (`P` moves past it next time).
+pub fn cannot_switch(profile: Option<&str>, e: &str) -> String {
+    let e = e.trim().trim_end_matches('.');
+    match profile {
+        Some(p) => format!("Cannot open profile {p}: {e}."),
+        None => format!("Cannot switch profile: {e}."),
+    }
+}
+
+/// Esc on a switch's login screen could not go back to the profile before.
+pub fn cannot_go_back(profile: &str, e: &str) -> String {
+    let e = e.trim().trim_end_matches('.');
+    format!("Cannot go back to profile {profile}: {e}.")
 }
 
 /// Another profile is on screen.

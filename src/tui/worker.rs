@@ -5,10 +5,13 @@ use tokio::sync::mpsc::UnboundedSender;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
-use super::msg::{Cmd, LoggedIn, Msg, SessionInfo};
+use super::msg::{Cmd, LoggedIn, Msg};
 use crate::api::{ApiError, Client, ClientConfig};
 use crate::journal::Journal;
 use crate::ops::Ops;
+
+mod switch;
+use switch::switch;
 
 /// What the tasks run with: the API client and the journal of the account on screen.
 #[derive(Debug, Clone, Default)]
@@ -287,7 +290,7 @@ async fn run(ctx: &Ctx, setup: Setup<'_>, cmd: Cmd) -> (Option<Msg>, Option<Ctx>
                 k.insert(from, ctx.clone());
             }
             match switch(setup, &name).await {
-                Ok((info, adopt)) => (Some(Msg::Switched { result: Ok(info) }), Some(adopt)),
+                Ok((msg, adopt)) => (Some(msg), Some(adopt)),
                 Err(e) => (Some(Msg::Switched { result: Err(e) }), None),
             }
         }
@@ -426,56 +429,4 @@ async fn api(ctx: &Ctx, cmd: Cmd) -> Option<Msg> {
             return None;
         }
     })
-}
-
-/// Opens profile `name`: its session as kept from the last time it was on screen (same URL and
-/// user), or a new client, which is asked whether the account waits for a one-time code.
-async fn switch(setup: Setup<'_>, name: &str) -> Result<(SessionInfo, Ctx), String> {
-    let (profiles, kept, vars) = setup;
-    let env = |k: &str| var(vars, k);
-    let resolved = crate::config::resolve_other(
-        profiles.config.as_deref(),
-        profiles.run_profile.as_deref(),
-        name,
-        &env,
-    )
-    .map_err(|e| e.to_string())?;
-    let login = resolved.client.clone();
-    let acc = crate::account::open(resolved, &env)?;
-    let host = acc.client.host();
-    let again = kept
-        .lock()
-        .ok()
-        .and_then(|k| k.get(name).and_then(|c| c.client.clone()))
-        .filter(|c| c.host() == host && c.username() == acc.client.username());
-    let (client, needs_code) = match again {
-        Some(c) => (c, false),
-        None => {
-            acc.client.keep_session_alive(super::KEEPALIVE_EVERY);
-            // A failure here is met again by the first load, which says why.
-            let needs_code = acc.client.needs_totp().await.unwrap_or(false);
-            (acc.client, needs_code)
-        }
-    };
-    let kept_fleet = super::read_cache(super::cache_path(&acc.profile, &env), &host, &acc.label);
-    let info = SessionInfo {
-        profile: acc.profile,
-        account: acc.label.clone(),
-        zones: acc.zones,
-        refresh: acc.refresh,
-        ignore: acc.ignore,
-        settings: client.settings_without_secrets(),
-        cache_key: Some((host.clone(), acc.label)),
-        cached: kept_fleet.cached.map(Box::new),
-        cache_error: kept_fleet.error,
-        host,
-        needs_code,
-    };
-    let adopt = Ctx {
-        client: Some(client),
-        journal: Some(acc.journal),
-        cache: kept_fleet.path,
-        login: login.can_login().then(|| Box::new(login)),
-    };
-    Ok((info, adopt))
 }

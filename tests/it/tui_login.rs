@@ -43,11 +43,33 @@ fn setup(emu: &Emulator, dir: &tempfile::TempDir) -> (PathBuf, HashMap<String, S
     (config, env)
 }
 
-/// The TUI as `main` starts it on `profile`.
+/// Profiles `a` and `b` as [`setup`] writes them, then `extra` (more profile sections).
+fn setup_with(
+    emu: &Emulator,
+    dir: &tempfile::TempDir,
+    extra: &str,
+) -> (PathBuf, HashMap<String, String>) {
+    let (config, env) = setup(emu, dir);
+    let text = std::fs::read_to_string(&config).unwrap();
+    std::fs::write(&config, format!("{text}{extra}")).unwrap();
+    (config, env)
+}
+
+/// The TUI as `main` starts it on `profile`, with `a` and `b` to switch between.
 fn start(
     config: &std::path::Path,
     env: &HashMap<String, String>,
     profile: &str,
+) -> (App, Executor) {
+    start_among(config, env, profile, &["a", "b"])
+}
+
+/// The TUI as `main` starts it on `profile`, with `profiles` to switch between.
+fn start_among(
+    config: &std::path::Path,
+    env: &HashMap<String, String>,
+    profile: &str,
+    profiles: &[&str],
 ) -> (App, Executor) {
     let vars = env.clone();
     let lookup = move |k: &str| vars.get(k).cloned();
@@ -57,7 +79,7 @@ fn start(
         Keymap::default(),
     );
     app.session.profile = profile.into();
-    app.session.profiles = vec!["a".into(), "b".into()];
+    app.session.profiles = profiles.iter().map(|p| p.to_string()).collect();
     app.now = jiff::Timestamp::now();
     let exec = Executor::new(Some(acc.client), Some(acc.journal))
         .with_profiles(Profiles {
@@ -280,4 +302,273 @@ fn ctrl(c: char) -> bsched::tui::msg::Msg {
         KeyCode::Char(c),
         crossterm::event::KeyModifiers::CONTROL,
     ))
+}
+
+/// Logs in on the code screen (the account asks for a one-time code).
+async fn enter_code(app: &mut App, exec: &Executor) {
+    press(app, typed(DEMO_TOTP_CODE));
+    let cmds = press(app, [key(KeyCode::Enter)]);
+    drive(app, exec, cmds).await;
+    assert!(login(app).is_none(), "the code was taken");
+}
+
+fn notice(app: &App) -> String {
+    app.notice
+        .as_ref()
+        .map(|n| n.text.clone())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn p_back_to_a_two_factor_profile_whose_kept_session_ended_asks_for_the_code_and_esc_goes_back()
+ {
+    let emu = common::emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (config, env) = setup(&emu, &dir);
+    // Started on b: the code, then the fleet.
+    let (mut app, exec) = start(&config, &env, "b");
+    let cmds = app.init();
+    drive(&mut app, &exec, cmds).await;
+    enter_code(&mut app, &exec).await;
+    assert!(!app.fleet.servers().is_empty());
+
+    // P to a, which loads; there the user moves about.
+    let cmds = press(&mut app, [ch('P')]);
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(app.session.profile, "a");
+    let servers = app.fleet.servers().len();
+    assert!(servers > 2, "a loaded");
+    press(&mut app, [ch('j'), ch('j'), key(KeyCode::Tab)]);
+    let (sel, pane) = (app.panes.server_sel, app.panes.pane);
+    let selected = app.selected_server().unwrap().id;
+
+    // Every session ends; P back to b reuses its kept session, which fails on the first load.
+    emu.push_fault(Fault::ExpireSessions, When::Before, Some("instances"));
+    let cmds = press(&mut app, [ch('P')]);
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(app.session.profile, "b");
+    let form = login(&app).expect("the login opens for b");
+    assert!(
+        form.code_only && form.code_step,
+        "b has its password in the config: only the code is asked: {form:?}"
+    );
+    let text = screen(&app);
+    assert!(text.contains("6-digit code"), "{text}");
+    assert!(text.contains("Esc back to a"), "{text}");
+    assert!(!text.contains("Esc quit"), "{text}");
+    assert!(!text.contains("bsched login"), "no CLI advice: {text}");
+    assert!(
+        !notice(&app).contains("bsched login"),
+        "no CLI advice in the status line: {}",
+        notice(&app)
+    );
+
+    // Esc: back on a as it was, and the program runs on.
+    let cmds = press(&mut app, [key(KeyCode::Esc)]);
+    assert_eq!(
+        cmds,
+        vec![Cmd::Resume {
+            profile: "a".into()
+        }]
+    );
+    drive(&mut app, &exec, cmds).await;
+    assert!(!app.quit, "Esc did not quit");
+    assert!(login(&app).is_none());
+    assert_eq!(app.session.profile, "a");
+    assert_eq!(app.session.account, DEMO_USER);
+    assert_eq!(app.fleet.servers().len(), servers, "a's fleet as it was");
+    assert_eq!((app.panes.server_sel, app.panes.pane), (sel, pane));
+    assert_eq!(app.selected_server().unwrap().id, selected);
+    // a works: its own password renews its ended session.
+    let cmds = press(&mut app, [ch('r')]);
+    drive(&mut app, &exec, cmds).await;
+    assert!(login(&app).is_none(), "a logs in by itself");
+    assert!(
+        app.notice.as_ref().is_none_or(|n| !n.error),
+        "{:?}",
+        app.notice
+    );
+
+    // b is still reachable: P, the code, and its fleet.
+    let cmds = press(&mut app, [ch('P')]);
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(app.session.profile, "b");
+    assert!(login(&app).is_some_and(|l| l.code_only), "the code again");
+    enter_code(&mut app, &exec).await;
+    assert_eq!(app.session.account, DEMO_TOTP_USER);
+    assert!(!app.fleet.servers().is_empty(), "b loaded");
+}
+
+#[tokio::test]
+async fn p_to_a_profile_without_a_password_opens_the_login_and_esc_goes_back() {
+    let emu = common::emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = emu.url();
+    let (config, env) = setup_with(
+        &emu,
+        &dir,
+        &format!("[profiles.c]\nurl = \"{url}\"\nusername = \"{DEMO_USER}\"\n"),
+    );
+    let config_text = std::fs::read_to_string(&config).unwrap();
+    let (mut app, exec) = start_among(&config, &env, "b", &["a", "b", "c"]);
+    let cmds = app.init();
+    drive(&mut app, &exec, cmds).await;
+    enter_code(&mut app, &exec).await;
+    let servers = app.fleet.servers().len();
+    press(&mut app, [ch('j')]);
+    let selected = app.selected_server().unwrap().id;
+
+    // P to c: the login form, URL and username from the profile, the password asked.
+    let cmds = press(&mut app, [ch('P')]);
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(app.session.profile, "c");
+    let form = login(&app).expect("the login form opens for c");
+    assert!(!form.code_step && !form.code_only, "{form:?}");
+    assert_eq!(form.url.value(), url);
+    assert_eq!(form.username.value(), DEMO_USER);
+    assert_eq!(form.focus, bsched::tui::layers::login::LoginField::Password);
+    let text = screen(&app);
+    assert!(text.contains("Profile c has no password"), "{text}");
+    assert!(text.contains("this session only"), "{text}");
+    assert!(text.contains("Esc back to b"), "{text}");
+    assert!(!text.contains("bsched login"), "{text}");
+    assert!(!notice(&app).contains("Cannot"), "{}", notice(&app));
+
+    // Esc: back on b as it was (its code is not asked again).
+    let cmds = press(&mut app, [key(KeyCode::Esc)]);
+    drive(&mut app, &exec, cmds).await;
+    assert!(!app.quit);
+    assert!(login(&app).is_none());
+    assert_eq!(app.session.profile, "b");
+    assert_eq!(app.fleet.servers().len(), servers);
+    assert_eq!(app.selected_server().unwrap().id, selected);
+
+    // The next P moves past c: a is reachable.
+    let cmds = press(&mut app, [ch('P')]);
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(app.session.profile, "a");
+    assert!(login(&app).is_none());
+    assert!(!app.fleet.servers().is_empty(), "a loaded");
+
+    // a, b (kept, no code), then c with the password typed: it loads.
+    let cmds = press(&mut app, [ch('P')]);
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(app.session.profile, "b");
+    assert!(login(&app).is_none(), "b's session was kept");
+    let cmds = press(&mut app, [ch('P')]);
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(app.session.profile, "c");
+    press(&mut app, typed(DEMO_PASSWORD));
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    drive(&mut app, &exec, cmds).await;
+    assert!(login(&app).is_none(), "logged in: {:?}", login(&app));
+    assert_eq!(app.session.account, DEMO_USER);
+    assert!(!app.fleet.servers().is_empty(), "c loaded");
+
+    // Round again: c's session from the login screen is kept for the run.
+    for profile in ["a", "b", "c"] {
+        let cmds = press(&mut app, [ch('P')]);
+        drive(&mut app, &exec, cmds).await;
+        assert_eq!(app.session.profile, profile);
+        assert!(login(&app).is_none(), "no login on {profile}");
+        assert!(!app.fleet.servers().is_empty(), "{profile} loaded");
+    }
+    // The password typed is for this run only: the config file is as it was.
+    assert_eq!(std::fs::read_to_string(&config).unwrap(), config_text);
+}
+
+#[tokio::test]
+async fn a_profile_that_cannot_be_opened_is_passed_by_the_next_p() {
+    let emu = common::emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = emu.url();
+    // d's config is wrong: opening it fails.
+    let (config, env) = setup_with(
+        &emu,
+        &dir,
+        &format!("[profiles.d]\nurl = \"{url}\"\nusername = \"{DEMO_USER}\"\npassword = \"\"\n"),
+    );
+    let (mut app, exec) = start_among(&config, &env, "a", &["a", "d", "b"]);
+    let cmds = app.init();
+    drive(&mut app, &exec, cmds).await;
+    let servers = app.fleet.servers().len();
+    assert!(servers > 0);
+
+    let cmds = press(&mut app, [ch('P')]);
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(app.session.profile, "a", "still on a");
+    assert_eq!(app.fleet.servers().len(), servers, "a's fleet stays");
+    let said = notice(&app);
+    assert!(said.starts_with("Cannot open profile d: "), "{said}");
+    assert!(said.ends_with('.') && !said.ends_with(".."), "{said}");
+    assert!(app.notice.as_ref().unwrap().error);
+
+    // The next P moves past d to b.
+    let cmds = press(&mut app, [ch('P')]);
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(app.session.profile, "b");
+    assert!(
+        login(&app).is_some_and(|l| l.code_only),
+        "b asks for its code"
+    );
+    enter_code(&mut app, &exec).await;
+    assert!(!app.fleet.servers().is_empty(), "b loaded");
+
+    // From b, the next profile is a again.
+    let cmds = press(&mut app, [ch('P')]);
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(app.session.profile, "a");
+}
+
+#[tokio::test]
+async fn a_two_factor_profile_without_a_password_asks_for_the_password_then_the_code() {
+    let emu = common::emulator().await;
+    let dir = tempfile::tempdir().unwrap();
+    let url = emu.url();
+    let (config, env) = setup_with(
+        &emu,
+        &dir,
+        &format!("[profiles.e]\nurl = \"{url}\"\nusername = \"{DEMO_TOTP_USER}\"\n"),
+    );
+    let (mut app, exec) = start_among(&config, &env, "a", &["a", "e"]);
+    let cmds = app.init();
+    drive(&mut app, &exec, cmds).await;
+    let servers = app.fleet.servers().len();
+
+    let cmds = press(&mut app, [ch('P')]);
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(app.session.profile, "e");
+    press(&mut app, typed(DEMO_PASSWORD));
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    drive(&mut app, &exec, cmds).await;
+    let form = login(&app).expect("the code is asked next");
+    assert!(form.code_step && !form.code_only, "{form:?}");
+    // Esc steps back to the password, and again back to a as it was.
+    press(&mut app, [key(KeyCode::Esc)]);
+    assert!(login(&app).is_some_and(|l| !l.code_step));
+    let cmds = press(&mut app, [key(KeyCode::Esc)]);
+    drive(&mut app, &exec, cmds).await;
+    assert!(!app.quit);
+    assert_eq!(app.session.profile, "a");
+    assert_eq!(app.fleet.servers().len(), servers);
+
+    // Again, this time to the end: password, code, fleet.
+    let cmds = press(&mut app, [ch('P')]);
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(app.session.profile, "e");
+    press(&mut app, typed(DEMO_PASSWORD));
+    let cmds = press(&mut app, [key(KeyCode::Enter)]);
+    drive(&mut app, &exec, cmds).await;
+    assert!(login(&app).is_some_and(|l| l.code_step));
+    enter_code(&mut app, &exec).await;
+    assert_eq!(app.session.account, DEMO_TOTP_USER);
+    assert!(!app.fleet.servers().is_empty(), "e loaded");
+    // Its session is kept: a and back to e ask for nothing.
+    for profile in ["a", "e"] {
+        let cmds = press(&mut app, [ch('P')]);
+        drive(&mut app, &exec, cmds).await;
+        assert_eq!(app.session.profile, profile);
+        assert!(login(&app).is_none(), "no login on {profile}");
+        assert!(!app.fleet.servers().is_empty(), "{profile} loaded");
+    }
 }

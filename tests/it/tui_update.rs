@@ -556,7 +556,10 @@ fn login_screen_validates_keeps_typing_and_asks_for_the_code() {
         .layers
         .get::<bsched::tui::layers::login::LoginForm>()
         .unwrap();
-    assert_eq!(login.error.as_deref(), Some("Invalid username or password"));
+    assert_eq!(
+        login.error.as_deref(),
+        Some("Invalid username or password.")
+    );
     assert_eq!(login.username, "me@example.test");
     assert_eq!(login.password_mask().chars().count(), 11);
 
@@ -609,7 +612,7 @@ fn login_screen_validates_keeps_typing_and_asks_for_the_code() {
             .unwrap()
             .error
             .as_deref(),
-        Some("Invalid confirmation code")
+        Some("Invalid confirmation code.")
     );
     press(&mut app, [ctrl('u')]);
     press(&mut app, typed("654321"));

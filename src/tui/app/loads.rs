@@ -1,12 +1,12 @@
 //! What arrives from the API for the fleet: the server list, each server's schedules and
-//! backups, and a profile switch.
+//! backups.
 
-use super::{App, Deferred, Fleet, Kind, Panes};
+use super::{App, Deferred, Kind};
 use crate::api::ApiError;
 use crate::domain::backups::Backup;
 use crate::domain::{Instance, InstanceId, Schedule, ScheduleList};
-use crate::tui::layers::{Layer, login, plan};
-use crate::tui::msg::{Cmd, Msg, ReqId, SessionInfo};
+use crate::tui::layers::{login, plan};
+use crate::tui::msg::{Cmd, Msg, ReqId};
 use crate::tui::text;
 
 impl App {
@@ -28,9 +28,17 @@ impl App {
             return Vec::new();
         };
         if let Err(e) = arrived {
-            self.notify(text::could_not_load("servers", &e), true);
-            return relogin.map_or_else(Vec::new, |reason| login::reopen(self, reason));
+            // A login problem is the login screen's to tell, in its own words.
+            return match relogin {
+                Some(reason) => login::reopen(self, reason),
+                None => {
+                    self.notify(text::could_not_load("servers", &e), true);
+                    Vec::new()
+                }
+            };
         }
+        // The profile switched to works: there is no going back to the one before.
+        self.switching.back = None;
         self.refilter();
         self.fleet.arrived();
         let servers = self.fleet.servers();
@@ -212,49 +220,6 @@ impl App {
             }
         }
         cmds
-    }
-
-    /// Leaves the current account for another profile's (the executor has switched already).
-    pub(super) fn on_switched(&mut self, result: Result<SessionInfo, String>) -> Vec<Cmd> {
-        let info = match result {
-            Ok(info) => info,
-            Err(e) => {
-                self.notify(text::cannot_switch(&e), true);
-                return Vec::new();
-            }
-        };
-        // An account that asks for a code first: the screen before is kept to go back to.
-        let previous = info.needs_code.then(|| login::Previous::take(self));
-        let session = &mut self.session;
-        session.account = info.account;
-        session.host = info.host;
-        session.profile = info.profile;
-        session.zones = info.zones;
-        session.refresh = info.refresh;
-        session.ignore = info.ignore;
-        session.cache_key = info.cache_key;
-        session.settings = Some(info.settings);
-        // Nothing of the old account stays: its servers, marks, plans and pending deletes.
-        self.fleet = Fleet::default();
-        self.panes = Panes::default();
-        self.undo = None;
-        self.layers
-            .retain(|l| matches!(l, Layer::Help(_) | Layer::Login(_)));
-        if let Some(cache) = info.cached {
-            self.show_cached(*cache);
-        }
-        match info.cache_error {
-            Some(e) => self.notify(e, true),
-            None => self.notify(
-                text::switched(&self.session.profile, &self.session.account),
-                false,
-            ),
-        }
-        if let Some(previous) = previous {
-            login::ask_code_after_switch(self, previous);
-            return Vec::new();
-        }
-        vec![self.load_servers()]
     }
 }
 

@@ -10,6 +10,7 @@ mod loads;
 mod mouse;
 mod notice;
 pub mod panes;
+mod profiles;
 pub mod queue;
 pub mod session;
 mod triage;
@@ -71,6 +72,8 @@ pub struct App {
     pub screen: ratatui::layout::Rect,
     /// Whether the mouse is captured (`mouse` in the config file; on unless turned off).
     pub mouse: bool,
+    /// Where a profile switch (`P`) stands.
+    pub(crate) switching: profiles::Switching,
     /// Spinner frame.
     spinner: usize,
     next_req: ReqId,
@@ -92,6 +95,7 @@ impl App {
             quit: false,
             screen: ratatui::layout::Rect::new(0, 0, 80, 24),
             mouse: true,
+            switching: profiles::Switching::default(),
             spinner: 0,
             next_req: 0,
             next_batch: 0,
@@ -399,6 +403,7 @@ impl App {
             msg @ Msg::EntryRestored { .. } => super::layers::journal::on_restored(self, msg),
             Msg::JournalRead { result } => super::layers::journal::on_read(self, result),
             Msg::Switched { result } => self.on_switched(result),
+            Msg::SwitchedToLogin { info } => self.on_switched_to_login(*info),
             Msg::Saved { instance, result } => {
                 super::layers::form::on_saved(self, instance, result)
             }

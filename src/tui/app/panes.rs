@@ -274,18 +274,7 @@ impl App {
                 self.layers.open(JournalView::default());
                 return vec![Cmd::LoadJournal];
             }
-            Action::Profile => {
-                let profiles = &self.session.profiles;
-                if profiles.len() < 2 {
-                    self.notify(text::ONLY_ONE_PROFILE, true);
-                } else {
-                    let i = profiles.iter().position(|p| *p == self.session.profile);
-                    let next = profiles[i.map_or(0, |i| (i + 1) % profiles.len())].clone();
-                    self.notify(text::opening_profile(&next), false);
-                    let from = self.session.profile.clone();
-                    return vec![Cmd::SwitchProfile { name: next, from }];
-                }
-            }
+            Action::Profile => return self.next_profile(),
             Action::Backups => return crate::tui::layers::backups::open(self),
             Action::Upcoming => {
                 let view = UpcomingView::new(UpcomingView::compute(self));

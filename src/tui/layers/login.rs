@@ -19,7 +19,8 @@ mod flow;
 
 pub use flow::login_error;
 pub(crate) use flow::{
-    ask_code_after_switch, on_code_checked, on_logged_in, on_renewed, on_resumed, reopen,
+    ask_code_after_switch, ask_login_after_switch, on_code_checked, on_logged_in, on_renewed,
+    on_resumed, reopen,
 };
 
 /// Which field has focus.
@@ -86,8 +87,8 @@ pub enum Origin {
     /// The session ended while the TUI ran: Esc closes the screen, and what was open stays
     /// (the next request that needs the session opens it again).
     Expired,
-    /// A profile switch (`P`) to an account that asks for a code: Esc goes back to the
-    /// profile before, as it was.
+    /// A profile switch (`P`) to an account that asks for a code, has no credentials, or
+    /// whose kept session has ended: Esc goes back to the profile before, as it was.
     Switched(Box<Previous>),
 }
 
@@ -106,6 +107,9 @@ pub struct LoginForm {
     /// Whether the password comes from the profile: only the code is asked, and the password
     /// step is never shown.
     pub code_only: bool,
+    /// Whether the profile has no password of its own (reached with `P`): the one typed is
+    /// used for this session only.
+    pub no_password: bool,
     /// Why the last attempt failed, or what is missing.
     pub error: Option<String>,
     /// A login or code check is on its way.
@@ -128,6 +132,7 @@ impl fmt::Debug for LoginForm {
             .field("focus", &self.focus)
             .field("code_step", &self.code_step)
             .field("code_only", &self.code_only)
+            .field("no_password", &self.no_password)
             .field("error", &self.error)
             .field("busy", &self.busy)
             .field("origin", &self.origin)
@@ -154,6 +159,7 @@ impl LoginForm {
             focus,
             code_step: false,
             code_only: false,
+            no_password: false,
             error: None,
             busy: false,
             leaving: false,

@@ -6,9 +6,45 @@ use crate::tui::keymap::{Action, Keymap};
 /// A login refused without a reason.
 pub const LOGIN_FAILED: &str = "Login failed.";
 
-/// The session could not be renewed.
+/// The session could not be renewed (`reason` as [`login_error`] words it).
+///
+/// [`login_error`]: crate::tui::layers::login::login_error
 pub fn log_in_again(reason: &str) -> String {
-    format!("Log in again: {reason}")
+    let reason = reason.trim().trim_end_matches('.');
+    // "The session expired" reads on after the colon in lower case; "API ..." stays.
+    let mut chars = reason.chars();
+    let reason = match (chars.next(), chars.next()) {
+        (Some(first), Some(second)) if first.is_uppercase() && !second.is_uppercase() => {
+            format!("{}{}", first.to_lowercase(), &reason[first.len_utf8()..])
+        }
+        _ => reason.to_string(),
+    };
+    format!("Log in again: {reason}.")
+}
+
+/// An error's text without the advice it gives for the command line (`run \`bsched login\``):
+/// inside the TUI the login screen is the way. The clauses of `msg` (split at `; ` and `: `)
+/// that name a `bsched` command are left out.
+pub fn without_cli_advice(msg: &str) -> String {
+    let advice = |clause: &&str| clause.contains("bsched ");
+    msg.trim()
+        .split("; ")
+        .map(|part| {
+            part.split(": ")
+                .filter(|c| !advice(c))
+                .collect::<Vec<_>>()
+                .join(": ")
+        })
+        .filter(|part| !part.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// The login screen of a profile without a password (reached with `P`).
+pub fn login_note_no_password(profile: &str) -> String {
+    format!(
+        "Profile {profile} has no password in the config file; the one typed here is used for this session only."
+    )
 }
 
 /// The login worked.

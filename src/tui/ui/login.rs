@@ -51,10 +51,12 @@ pub fn render(login: &LoginForm, app: &App, theme: Theme, area: Rect, f: &mut Fr
     if login.code_step {
         lines.push(field(LoginField::Code, "Code", login.code_field(), false));
     }
-    lines.push(Line::styled(
-        text::login_note(login.code_step, login.code_only, start),
-        theme.dim(),
-    ));
+    let note = if login.no_password && !login.code_step {
+        text::login_note_no_password(&app.session.profile)
+    } else {
+        text::login_note(login.code_step, login.code_only, start).to_string()
+    };
+    lines.push(Line::styled(note, theme.dim()));
     if !login.code_step {
         lines.push(Line::raw(""));
     }

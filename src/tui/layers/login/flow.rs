@@ -7,16 +7,19 @@ use crate::tui::app::App;
 use crate::tui::msg::{Cmd, LoggedIn};
 use crate::tui::text;
 
-/// A failed login as the screen shows it: one sentence, starting with a capital.
+/// A failed login as the screen shows it: one sentence, starting with a capital and ending
+/// with a full stop, without the command-line advice the error carries for the CLI.
 pub fn login_error(e: &ApiError) -> String {
     let text = match e {
         ApiError::Auth(m) => m.clone(),
         ApiError::Refused { message, .. } => message.clone(),
         other => other.to_string(),
     };
+    let text = text::without_cli_advice(&text);
+    let text = text.trim_end_matches('.');
     let mut chars = text.chars();
     match chars.next() {
-        Some(c) => format!("{}{}", c.to_uppercase(), chars.as_str()),
+        Some(c) => format!("{}{}.", c.to_uppercase(), chars.as_str()),
         None => text::LOGIN_FAILED.to_string(),
     }
 }
@@ -33,12 +36,14 @@ pub(crate) fn reopen(app: &mut App, reason: String) -> Vec<Cmd> {
         return Vec::new();
     };
     let mut form = LoginForm::new(settings);
-    // Nothing fresh was ever shown: there is nothing to go back to, so Esc quits as at start.
+    // Right after a profile switch (a kept session that has ended): Esc goes back to the
+    // profile before. Else, with nothing fresh ever shown, there is nothing to go back to, so
+    // Esc quits as at start.
     let fresh = app.fleet.servers_loaded() && !app.fleet.servers.cached;
-    form.origin = if fresh {
-        Origin::Expired
-    } else {
-        Origin::Start
+    form.origin = match app.switching.back.take() {
+        Some(previous) => Origin::Switched(previous),
+        None if fresh => Origin::Expired,
+        None => Origin::Start,
     };
     form.failed(text::log_in_again(&reason));
     form.busy = true;
@@ -87,13 +92,30 @@ pub(crate) fn ask_code_after_switch(app: &mut App, previous: Previous) {
     app.layers.open(form);
 }
 
+/// A profile switch reached a profile without credentials: the login screen asks for them
+/// (URL and username from the profile), and the screen before is kept whole in it.
+pub(crate) fn ask_login_after_switch(app: &mut App, previous: Previous) {
+    let Some(settings) = app.session.settings.clone() else {
+        return;
+    };
+    let mut form = LoginForm::new(settings);
+    form.origin = Origin::Switched(Box::new(previous));
+    form.no_password = true;
+    app.layers.open(form);
+}
+
 /// The executor is back on the profile before the switch: the screen is given back as it was.
+/// The next `P` moves past the profile left, so that the ones after it stay reachable.
 pub(crate) fn on_resumed(app: &mut App, result: Result<(), String>) -> Vec<Cmd> {
     let Some(login) = app.layers.get_mut::<LoginForm>() else {
         return Vec::new();
     };
     if let Err(e) = result {
-        login.failed(text::cannot_switch(&e));
+        let back = match &login.origin {
+            Origin::Switched(prev) => prev.session.profile.clone(),
+            _ => String::new(),
+        };
+        login.failed(text::cannot_go_back(&back, &e));
         return Vec::new();
     }
     let Some(login) = app.layers.close::<LoginForm>() else {
@@ -103,6 +125,7 @@ pub(crate) fn on_resumed(app: &mut App, result: Result<(), String>) -> Vec<Cmd> 
         return Vec::new();
     };
     let prev = *prev;
+    app.switching.passed = Some(app.session.profile.clone());
     app.session = prev.session;
     app.fleet = prev.fleet;
     app.panes = prev.panes;
@@ -164,4 +187,44 @@ fn enter(app: &mut App) -> Vec<Cmd> {
     }
     app.notify(text::logged_in(&app.session.account), false);
     app.init()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The client's errors advise the CLI; the login screen words them without that advice.
+    #[test]
+    fn login_errors_give_no_command_line_advice() {
+        let cases = [
+            (
+                "the session expired; this account asks for a one-time code, so log in again (`bsched login`)",
+                "The session expired.",
+            ),
+            (
+                "the session expired or was refused, and no password is set to log in again; run `bsched login`",
+                "The session expired or was refused, and no password is set to log in again.",
+            ),
+            (
+                "this account asks for a one-time code (two-factor login): run `bsched login` once, or log in from the TUI",
+                "This account asks for a one-time code (two-factor login).",
+            ),
+            (
+                "invalid username or password",
+                "Invalid username or password.",
+            ),
+            ("run `bsched login`", "Login failed."),
+        ];
+        for (error, shown) in cases {
+            assert_eq!(login_error(&ApiError::Auth(error.into())), shown);
+        }
+        assert_eq!(
+            text::log_in_again("The session expired."),
+            "Log in again: the session expired."
+        );
+        assert_eq!(
+            text::log_in_again("API URL refused."),
+            "Log in again: API URL refused."
+        );
+    }
 }
