@@ -9,8 +9,13 @@
 //! API's "request in process") is tried again by itself, after [`BACKOFF`]: the time is the
 //! app's clock, checked at each message (ticks included), never a sleep. After the last try
 //! the error stays on screen until the user refreshes.
+//!
+//! When reads keep failing everywhere (the API is down), retrying every one of them would
+//! multiply the load on it: after [`BRAKE_AFTER`] failures of different reads in a row, with
+//! no success between, only the selected server's reads are retried, until a read succeeds or
+//! the user refreshes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::domain::InstanceId;
 use crate::tui::msg::ReqId;
@@ -21,6 +26,10 @@ pub const WINDOW: usize = 40;
 /// Seconds between a failure and the next try: three retries, then the error stays until a
 /// refresh.
 pub const BACKOFF: [i64; 3] = [2, 8, 30];
+
+/// Failures of different reads in a row (no success between) after which only the selected
+/// server's reads are retried.
+pub const BRAKE_AFTER: usize = 5;
 
 /// A read that failed, and when it is tried again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -113,6 +122,10 @@ pub struct LoadQueue {
     seq: u64,
     /// Reads that failed: their next try.
     retries: HashMap<(InstanceId, Kind), Retry>,
+    /// The reads that failed (with an error that may pass) since the last success.
+    failing: HashSet<(InstanceId, Kind)>,
+    /// Whether only the selected server's reads are retried (see [`BRAKE_AFTER`]).
+    braked: bool,
     /// The refresh of the whole fleet under way.
     pub round: Option<Round>,
 }
@@ -155,12 +168,30 @@ impl LoadQueue {
         let wait = BACKOFF.get(usize::from(r.failures) - 1).filter(|_| passing);
         r.at = wait.and_then(|s| now.checked_add(jiff::SignedDuration::from_secs(*s)).ok());
         r.gave_up = r.at.is_none();
-        *r
+        let r = *r;
+        if passing {
+            self.failing.insert((id, kind));
+            self.braked |= self.failing.len() >= BRAKE_AFTER;
+        }
+        r
     }
 
-    /// Notes that a read succeeded: its failures are forgotten.
+    /// Notes that a read succeeded: its failures are forgotten, and every failed read is
+    /// retried again.
     pub fn succeeded(&mut self, id: InstanceId, kind: Kind) {
         self.retries.remove(&(id, kind));
+        self.release();
+    }
+
+    /// Whether reads keep failing, so that only the selected server's are retried.
+    pub fn braked(&self) -> bool {
+        self.braked
+    }
+
+    /// Retries every failed read again (a success, or the user's refresh).
+    pub fn release(&mut self) {
+        self.failing.clear();
+        self.braked = false;
     }
 
     /// A failed read's state, while it has not succeeded since.
@@ -173,12 +204,17 @@ impl LoadQueue {
         self.retries.values().any(|r| r.at.is_some())
     }
 
-    /// Puts the failed reads whose wait is over at `now` back in the queue.
-    pub fn wake(&mut self, now: jiff::Timestamp) {
+    /// Puts the failed reads whose wait is over at `now` back in the queue: while
+    /// [`braked`](Self::braked), only those of the `selected` server (the others wait, due,
+    /// until the brake is released or their server is selected).
+    pub fn wake(&mut self, now: jiff::Timestamp, selected: Option<InstanceId>) {
+        let braked = self.braked;
         let due: Vec<(InstanceId, Kind)> = self
             .retries
             .iter_mut()
-            .filter(|(_, r)| r.at.is_some_and(|at| at <= now))
+            .filter(|((id, _), r)| {
+                r.at.is_some_and(|at| at <= now) && (!braked || selected == Some(*id))
+            })
             .map(|(k, r)| {
                 r.at = None;
                 *k
@@ -193,6 +229,7 @@ impl LoadQueue {
     /// start again with all their tries.
     pub fn start_round(&mut self, loads: &[(InstanceId, Kind)], now: jiff::Timestamp) {
         self.retries.clear();
+        self.release();
         let mut left: HashMap<InstanceId, u8> = HashMap::new();
         for (id, kind) in loads {
             self.ask(*id, *kind, false);
@@ -345,10 +382,10 @@ mod tests {
             let r = q.failed(7, Kind::Schedules, at(now), true);
             assert_eq!(r.at, Some(at(now + wait)));
             assert!(q.retrying());
-            q.wake(at(now + wait - 1));
+            q.wake(at(now + wait - 1), None);
             assert!(!q.has_room(1), "not before {wait}s");
             now += wait;
-            q.wake(at(now));
+            q.wake(at(now), None);
             assert_eq!(q.next(|_, _| 0), Some((7, Kind::Schedules)));
             req += 1;
             q.sent(req, 7, Kind::Schedules);
@@ -357,7 +394,7 @@ mod tests {
         let r = q.failed(7, Kind::Schedules, at(now), true);
         assert!(r.gave_up && r.at.is_none() && r.failures == 4, "{r:?}");
         assert!(!q.retrying());
-        q.wake(at(now + 3600));
+        q.wake(at(now + 3600), None);
         assert!(!q.busy(), "nothing more is sent");
         // A refresh of the whole fleet starts it again with every try.
         q.start_round(&[(7, Kind::Schedules)], at(now));
@@ -386,5 +423,54 @@ mod tests {
         q.answered(2);
         let r = q.round.clone().expect("the backups are still to come");
         assert_eq!((r.loads_done, r.servers_done), (1, 0));
+    }
+
+    #[test]
+    fn reads_failing_everywhere_are_retried_only_for_the_selected_server() {
+        let t0 = jiff::Timestamp::UNIX_EPOCH;
+        let later = t0 + jiff::SignedDuration::from_secs(60);
+        let mut q = LoadQueue::default();
+        // Four different reads failing, or one read failing again and again, is no brake.
+        for _ in 0..3 {
+            q.failed(1, Kind::Schedules, t0, true);
+        }
+        for id in 2..=4 {
+            q.failed(id, Kind::Backups, t0, true);
+        }
+        assert!(!q.braked());
+        // A refusal does not count: it is not retried anyway.
+        q.failed(9, Kind::Schedules, t0, false);
+        assert!(!q.braked());
+        q.failed(5, Kind::Schedules, t0, true);
+        assert!(q.braked(), "five different reads failed in a row");
+        q.wake(later, Some(3));
+        assert_eq!(
+            q.next(|_, _| 0),
+            Some((3, Kind::Backups)),
+            "the selected one"
+        );
+        assert_eq!(q.next(|_, _| 0), None, "and only it");
+        // A success anywhere releases the brake: every due read goes again.
+        q.succeeded(3, Kind::Backups);
+        assert!(!q.braked());
+        q.wake(later, Some(3));
+        let mut woken: Vec<_> = std::iter::from_fn(|| q.next(|_, _| 0)).collect();
+        woken.sort();
+        assert_eq!(
+            woken,
+            vec![
+                (1, Kind::Schedules),
+                (2, Kind::Backups),
+                (4, Kind::Backups),
+                (5, Kind::Schedules)
+            ]
+        );
+        // So does a refresh.
+        for id in 10..15 {
+            q.failed(id, Kind::Schedules, t0, true);
+        }
+        assert!(q.braked());
+        q.release();
+        assert!(!q.braked());
     }
 }
