@@ -804,7 +804,14 @@ fn the_footer_shows_the_keys_of_the_topmost_layer() {
     press(&mut app, [ch('G'), key(KeyCode::Enter)]);
     let f = footer(&mut app, 100, 30);
     assert!(f.contains("y restore") && f.contains("n/Esc no"), "{f}");
-    press(&mut app, [key(KeyCode::Esc), ch('L')]);
+    // While the restore runs, Enter restores nothing: not offered.
+    assert_eq!(press(&mut app, [ch('y')]).len(), 1);
+    let f = footer(&mut app, 100, 30);
+    assert!(
+        !f.contains("restore") && f.contains("L/Esc close"),
+        "restoring: {f}"
+    );
+    press(&mut app, [ch('L')]);
 
     press(&mut app, [ch('t')]);
     let f = footer(&mut app, 100, 30);

@@ -40,6 +40,9 @@ pub struct Retry {
     pub at: Option<jiff::Timestamp>,
     /// Whether no more tries come (the last one failed, or the error will not pass by itself).
     pub gave_up: bool,
+    /// Whether its wait is over but it is held back, reads failing everywhere (see
+    /// [`BRAKE_AFTER`]): it goes when the brake is released or its server is selected.
+    pub held: bool,
 }
 
 /// What a load reads.
@@ -163,11 +166,13 @@ impl LoadQueue {
             failures: 0,
             at: None,
             gave_up: false,
+            held: false,
         });
         r.failures = r.failures.saturating_add(1);
         let wait = BACKOFF.get(usize::from(r.failures) - 1).filter(|_| passing);
         r.at = wait.and_then(|s| now.checked_add(jiff::SignedDuration::from_secs(*s)).ok());
         r.gave_up = r.at.is_none();
+        r.held = false;
         let r = *r;
         if passing {
             self.failing.insert((id, kind));
@@ -192,6 +197,9 @@ impl LoadQueue {
     pub fn release(&mut self) {
         self.failing.clear();
         self.braked = false;
+        for r in self.retries.values_mut() {
+            r.held = false;
+        }
     }
 
     /// A failed read's state, while it has not succeeded since.
@@ -199,9 +207,10 @@ impl LoadQueue {
         self.retries.get(&(id, kind)).copied()
     }
 
-    /// Whether a failed read waits for its next try (the clock must keep ticking).
+    /// Whether a failed read waits for its next try (the clock must keep ticking); one held
+    /// back by the brake waits for a key or an answer, not the clock.
     pub fn retrying(&self) -> bool {
-        self.retries.values().any(|r| r.at.is_some())
+        self.retries.values().any(|r| r.at.is_some() && !r.held)
     }
 
     /// Puts the failed reads whose wait is over at `now` back in the queue: while
@@ -209,17 +218,19 @@ impl LoadQueue {
     /// until the brake is released or their server is selected).
     pub fn wake(&mut self, now: jiff::Timestamp, selected: Option<InstanceId>) {
         let braked = self.braked;
-        let due: Vec<(InstanceId, Kind)> = self
-            .retries
-            .iter_mut()
-            .filter(|((id, _), r)| {
-                r.at.is_some_and(|at| at <= now) && (!braked || selected == Some(*id))
-            })
-            .map(|(k, r)| {
-                r.at = None;
-                *k
-            })
-            .collect();
+        let mut due = Vec::new();
+        for ((id, kind), r) in self.retries.iter_mut() {
+            if !r.at.is_some_and(|at| at <= now) {
+                continue;
+            }
+            if braked && selected != Some(*id) {
+                r.held = true;
+                continue;
+            }
+            r.at = None;
+            r.held = false;
+            due.push((*id, *kind));
+        }
         for (id, kind) in due {
             self.ask(id, kind, false);
         }
@@ -450,6 +461,11 @@ mod tests {
             "the selected one"
         );
         assert_eq!(q.next(|_, _| 0), None, "and only it");
+        assert!(
+            !q.retrying(),
+            "the held ones wait for a key or an answer, not the clock"
+        );
+        assert!(q.retry(1, Kind::Schedules).unwrap().held);
         // A success anywhere releases the brake: every due read goes again.
         q.succeeded(3, Kind::Backups);
         assert!(!q.braked());

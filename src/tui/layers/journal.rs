@@ -122,7 +122,11 @@ impl LayerState for JournalView {
     }
 
     fn footer(&self, app: &App) -> Vec<(String, String)> {
-        text::journal_footer(&app.keymap, self.confirm.is_some())
+        text::journal_footer(
+            &app.keymap,
+            self.confirm.is_some(),
+            self.restoring.is_some(),
+        )
     }
 
     fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {

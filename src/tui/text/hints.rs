@@ -25,20 +25,21 @@ pub fn upcoming_footer(km: &Keymap) -> Vec<Hint> {
     ]
 }
 
-/// The journal view's footer: move, restore the selected delete, close; while the restore
-/// question is asked, its answers.
-pub fn journal_footer(km: &Keymap, asking: bool) -> Vec<Hint> {
+/// The journal view's footer: move, restore the selected delete (not while a restore runs),
+/// close; while the restore question is asked, its answers.
+pub fn journal_footer(km: &Keymap, asking: bool, restoring: bool) -> Vec<Hint> {
     if asking {
         return vec![
             hint(keys(km, Action::Yes), "restore"),
             hint(keys(km, Action::No), "no"),
         ];
     }
-    vec![
-        hint(moves(km), "move"),
-        hint(keys(km, Action::Open), "restore"),
-        hint(closes(km, Action::Journal), "close"),
-    ]
+    let mut out = vec![hint(moves(km), "move")];
+    if !restoring {
+        out.push(hint(keys(km, Action::Open), "restore"));
+    }
+    out.push(hint(closes(km, Action::Journal), "close"));
+    out
 }
 
 /// The backups view's footer: scroll, close.
