@@ -220,7 +220,7 @@ impl LoadQueue {
         let braked = self.braked;
         let mut due = Vec::new();
         for ((id, kind), r) in self.retries.iter_mut() {
-            if !r.at.is_some_and(|at| at <= now) {
+            if r.at.is_none_or(|at| at > now) {
                 continue;
             }
             if braked && selected != Some(*id) {
