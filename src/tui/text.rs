@@ -2,12 +2,14 @@
 //! and names the key bound now, so that no hint can disagree with what the keys do.
 
 mod fields;
+mod hints;
 mod retention;
 mod rows;
 mod triage;
 mod views;
 
 pub use fields::*;
+pub use hints::*;
 pub use retention::*;
 pub use rows::*;
 pub use triage::*;

@@ -273,3 +273,92 @@ async fn a_failed_refresh_keeps_the_list_and_marks_it() {
     );
     assert!(s.contains("Trying again in 2s (retry 1 of 3)."), "{s}");
 }
+
+/// Every schedules and backups read of the whole fleet, whatever the server.
+fn all_reads(emu: &Emulator) -> usize {
+    emu.requests()
+        .iter()
+        .filter(|r| r.func == SCHEDULES || r.func == BACKUPS)
+        .count()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_every_read_fails_only_the_selected_server_is_retried_until_r_or_a_success() {
+    // 50 servers, and every schedules and backups read answered 503.
+    let emu = Emulator::start(Options {
+        seed: Seed::Empty,
+        ..Default::default()
+    })
+    .await
+    .unwrap();
+    emu.with(|w| {
+        let demo = bsched::emulator::Data::demo();
+        for i in 0..50 {
+            w.data.instances.push(bsched::emulator::state::EmuInstance {
+                id: FIRST + i,
+                servername: format!("node-{i:02}"),
+                ..demo.instances[0].clone()
+            });
+        }
+    });
+    for _ in 0..2000 {
+        emu.push_fault(Fault::Status(503), When::Before, Some(SCHEDULES));
+        emu.push_fault(Fault::Status(503), When::Before, Some(BACKUPS));
+    }
+    let (mut app, exec) = app_for(&emu);
+    let cmds = app.init();
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(all_reads(&emu), 100, "every server's first tries");
+    assert!(app.fleet.queue.braked());
+    let s = screen(&app);
+    assert!(
+        s.contains("Reads keep failing; retrying only the selected server. r retries all."),
+        "{s}"
+    );
+
+    // A minute of the app's clock: only the selected server's reads are tried again, at 2 s,
+    // 8 s and 30 s (without the brake: 300 retries).
+    for _ in 0..60 {
+        let cmds = tick_after(&mut app, 1);
+        drive(&mut app, &exec, cmds).await;
+    }
+    assert_eq!(all_reads(&emu), 106, "100 first tries and 2 x 3 retries");
+    assert_eq!(reads(&emu, SCHEDULES, FIRST), 4);
+    assert_eq!(reads(&emu, BACKUPS, FIRST), 4);
+    assert_eq!(reads(&emu, SCHEDULES, FIRST + 1), 1);
+    assert!(
+        !app.fleet.queue.retrying(),
+        "the held reads wait for a key or an answer, not the clock"
+    );
+
+    // Selecting another server retries its reads (the others still wait).
+    let cmds = press(&mut app, [key(KeyCode::Down)]);
+    drive(&mut app, &exec, cmds).await;
+    let cmds = tick_after(&mut app, 1);
+    drive(&mut app, &exec, cmds).await;
+    assert_eq!(reads(&emu, SCHEDULES, FIRST + 1), 2);
+    assert_eq!(all_reads(&emu), 108);
+
+    // r retries all.
+    let cmds = press(&mut app, [ch('r')]);
+    assert!(!app.fleet.queue.braked(), "r releases the brake");
+    drive(&mut app, &exec, cmds).await;
+    assert!(all_reads(&emu) >= 208, "{}", all_reads(&emu));
+    assert_eq!(reads(&emu, SCHEDULES, FIRST + 30), 2);
+    assert!(app.fleet.queue.braked(), "failing everywhere again");
+
+    // The API recovers: the selected server's retry succeeds, and the others follow.
+    emu.with(|w| w.faults.queue.clear());
+    let before = all_reads(&emu);
+    let cmds = tick_after(&mut app, 2);
+    drive(&mut app, &exec, cmds).await;
+    assert!(!app.fleet.queue.braked(), "a success releases the brake");
+    let cmds = tick_after(&mut app, 1);
+    drive(&mut app, &exec, cmds).await;
+    assert!(
+        all_reads(&emu) >= before + 100,
+        "every failed read went again: {}",
+        all_reads(&emu) - before
+    );
+    assert!(app.fleet.schedules_of(FIRST + 30).is_some());
+}

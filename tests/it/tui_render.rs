@@ -386,3 +386,33 @@ fn the_panel_filter_is_marked_on_every_view_of_the_server_list() {
         assert!(text.contains("⚠ panel filter on"), "{w}: {text}");
     }
 }
+
+#[test]
+fn the_help_never_cuts_a_line_when_the_screen_has_room() {
+    let mut app = loaded();
+    press(&mut app, [ch('?')]);
+    let km = app.keymap.clone();
+    let mut rows: Vec<(String, String)> = km
+        .help_rows()
+        .into_iter()
+        .map(|(k, d)| (k, d.to_string()))
+        .collect();
+    rows.push(("Ctrl+C".into(), "quit, always".into()));
+    for (k, d) in bsched::tui::text::form_help(&km)
+        .into_iter()
+        .chain(bsched::tui::text::views_help(&km))
+        .chain(bsched::tui::text::fields_help())
+    {
+        rows.push((k, d.to_string()));
+    }
+    // One column (200x80) and two (120x40): every key and its whole text, on one line.
+    for (w, h) in [(200, 80), (120, 40)] {
+        let text = screen(&app, w, h);
+        for (k, d) in &rows {
+            assert!(
+                text.lines().any(|l| l.contains(&format!("{k}  {d}"))),
+                "{w}x{h}: '{k}  {d}' is cut or missing:\n{text}"
+            );
+        }
+    }
+}

@@ -776,3 +776,165 @@ fn the_views_draw_at_every_size_without_panicking() {
         }
     }
 }
+
+/// The screen's last line: the footer.
+fn footer(app: &mut App, w: u16, h: u16) -> String {
+    let text = screen(app, w, h);
+    text.lines().last().unwrap_or_default().to_string()
+}
+
+#[test]
+fn the_footer_shows_the_keys_of_the_topmost_layer() {
+    let main_keys = ["n new", "e/Enter edit", "d delete", "? help", "q quit"];
+    let mut app = loaded();
+    let main = footer(&mut app, 100, 30);
+    assert!(main.contains("e/Enter edit"), "the main screen's: {main}");
+
+    press(&mut app, [ch('L')]);
+    app.update(Msg::JournalRead {
+        result: Ok(journal()),
+    });
+    let f = footer(&mut app, 100, 30);
+    assert!(
+        f.contains("↑/↓ move") && f.contains("Enter restore") && f.contains("L/Esc close"),
+        "the journal's: {f}"
+    );
+    assert!(!main_keys.iter().any(|k| f.contains(k)), "{f}");
+    // Asked to restore: the question's answers.
+    press(&mut app, [ch('G'), key(KeyCode::Enter)]);
+    let f = footer(&mut app, 100, 30);
+    assert!(f.contains("y restore") && f.contains("n/Esc no"), "{f}");
+    // While the restore runs, Enter restores nothing: not offered.
+    assert_eq!(press(&mut app, [ch('y')]).len(), 1);
+    let f = footer(&mut app, 100, 30);
+    assert!(
+        !f.contains("restore") && f.contains("L/Esc close"),
+        "restoring: {f}"
+    );
+    press(&mut app, [ch('L')]);
+
+    press(&mut app, [ch('t')]);
+    let f = footer(&mut app, 100, 30);
+    assert!(
+        f.contains("Enter go to") && f.contains("t/Esc close"),
+        "the upcoming view's: {f}"
+    );
+    assert!(!main_keys.iter().any(|k| f.contains(k)), "{f}");
+    press(&mut app, [ch('t'), ch('b')]);
+    let f = footer(&mut app, 100, 30);
+    assert!(
+        f.contains("↑/↓ scroll") && f.contains("b/Esc close"),
+        "the backups view's: {f}"
+    );
+    assert!(!f.contains("Enter"), "Enter does nothing there: {f}");
+    assert!(!main_keys.iter().any(|k| f.contains(k)), "{f}");
+    press(&mut app, [ch('b'), ch('?')]);
+    // (At 120x40 the help leaves the footer's row free.)
+    let f = footer(&mut app, 120, 40);
+    assert!(f.contains("?/Esc close"), "the help's: {f}");
+    press(&mut app, [ch('?')]);
+    assert_eq!(footer(&mut app, 100, 30), main, "the main screen's again");
+
+    // The plan: apply or back before it starts; nothing but scrolling while it runs; retry
+    // and close once done. The form and dialogs show their keys in their own hint line.
+    bulk_form(&mut app);
+    let f = footer(&mut app, 100, 30);
+    assert!(
+        f.trim_matches(|c| c == '"' || c == ' ').is_empty(),
+        "the form's keys are in the form: {f}"
+    );
+    press(&mut app, [key(KeyCode::Enter)]);
+    let f = footer(&mut app, 100, 30);
+    assert!(
+        f.contains("Enter/y apply") && f.contains("Esc/n/q back to the form"),
+        "{f}"
+    );
+    press(&mut app, [key(KeyCode::Enter)]);
+    let f = footer(&mut app, 100, 30);
+    assert!(f.contains("scroll") && !f.contains("apply"), "{f}");
+    let plan = app.layers.get::<PlanScreen>().unwrap();
+    let (batch, n) = (plan.batch, plan.rows.len());
+    for index in 0..n {
+        let result = if index == 0 {
+            Err(ApiError::Timeout(30))
+        } else {
+            Ok(())
+        };
+        app.update(Msg::Applied {
+            batch,
+            index,
+            result,
+        });
+    }
+    let f = footer(&mut app, 100, 30);
+    assert!(
+        f.contains("r retry failed") && f.contains("Esc/Enter close"),
+        "{f}"
+    );
+}
+
+#[test]
+fn a_remapped_open_key_shows_remapped_in_the_footer() {
+    let config: std::collections::BTreeMap<String, toml::Value> = toml::from_str(
+        r#"
+        journal = ["J"]
+        [view]
+        open = ["o"]
+        close = ["esc"]
+        "#,
+    )
+    .expect("toml");
+    let km = bsched::tui::keymap::Keymap::new(&config).expect("a keymap");
+    let mut app = loaded_with(km);
+    press(&mut app, [ch('J')]);
+    app.update(Msg::JournalRead {
+        result: Ok(journal()),
+    });
+    insta::assert_snapshot!("remapped_journal_footer_80x24", screen(&mut app, 80, 24));
+    let f = footer(&mut app, 80, 24);
+    assert!(
+        f.contains("o restore") && f.contains("J/Esc close") && !f.contains("Enter"),
+        "{f}"
+    );
+    press(&mut app, [ch('J'), ch('t')]);
+    let f = footer(&mut app, 80, 24);
+    assert!(f.contains("o go to") && f.contains("t/Esc close"), "{f}");
+}
+
+#[test]
+fn the_journal_detail_names_the_server_id_once() {
+    let mut app = loaded();
+    press(&mut app, [ch('L')]);
+    app.update(Msg::JournalRead {
+        result: Ok(journal()),
+    });
+    press(&mut app, [ch('G')]);
+    let text = screen(&mut app, 80, 24);
+    assert!(
+        text.contains("· default · web-1 (1) "),
+        "the server and its id:\n{text}"
+    );
+    assert!(!text.contains("(1) (1)"), "the id once:\n{text}");
+}
+
+#[test]
+fn closing_the_plan_while_it_is_applied_says_why_not_and_how_to_stop() {
+    let mut app = loaded();
+    bulk_form(&mut app);
+    press(&mut app, [key(KeyCode::Enter), key(KeyCode::Enter)]);
+    let plan = app.layers.get::<PlanScreen>().unwrap();
+    assert!(plan.started && !plan.finished(), "being applied");
+    for k in [key(KeyCode::Esc), ch('q'), ch('n'), key(KeyCode::Enter)] {
+        app.notice = None;
+        assert!(press(&mut app, [k]).is_empty(), "nothing sent");
+        assert!(app.layers.is_open::<PlanScreen>(), "it stays open");
+        let notice = app.notice.clone().expect("a sentence");
+        assert!(
+            notice.text.contains("being applied") && notice.text.contains("Ctrl+C asks to quit"),
+            "{notice:?}"
+        );
+    }
+    let text = screen(&mut app, 100, 30);
+    assert!(text.contains("The plan is being applied"), "{text}");
+    assert!(!app.quit);
+}

@@ -163,7 +163,11 @@ impl App {
             Kind::Schedules => "schedules",
             Kind::Backups => "backups",
         };
-        self.notify(text::load_failed(what, &server, e, wait), true);
+        if self.fleet.queue.braked() {
+            self.notify(text::reads_keep_failing(&self.keymap), true);
+        } else {
+            self.notify(text::load_failed(what, &server, e, wait), true);
+        }
     }
 
     /// A server was listed afresh: the writes held back for it (it was shown from the cache)

@@ -184,7 +184,8 @@ impl App {
         let limit = self.load_limit();
         let mut cmds = Vec::new();
         let selected = self.panes.server_sel;
-        self.fleet.queue.wake(self.now);
+        let selected_id = self.selected_server().map(|s| s.id);
+        self.fleet.queue.wake(self.now, selected_id);
         while self.fleet.queue.has_room(limit) {
             let Some((id, kind)) = self.fleet.next_load(selected) else {
                 break;

@@ -191,6 +191,8 @@ impl App {
             Action::Quit => return self.quit_now(),
             Action::Help => self.layers.open(Help::default()),
             Action::Refresh => {
+                // Every failed read is retried again, even when reads kept failing.
+                self.fleet.queue.release();
                 // The selected server at once; the rest follow the server list, in the
                 // background.
                 if let Some(id) = self.selected_server().map(|s| s.id) {

@@ -9,8 +9,13 @@
 //! API's "request in process") is tried again by itself, after [`BACKOFF`]: the time is the
 //! app's clock, checked at each message (ticks included), never a sleep. After the last try
 //! the error stays on screen until the user refreshes.
+//!
+//! When reads keep failing everywhere (the API is down), retrying every one of them would
+//! multiply the load on it: after [`BRAKE_AFTER`] failures of different reads in a row, with
+//! no success between, only the selected server's reads are retried, until a read succeeds or
+//! the user refreshes.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use crate::domain::InstanceId;
 use crate::tui::msg::ReqId;
@@ -22,6 +27,10 @@ pub const WINDOW: usize = 40;
 /// refresh.
 pub const BACKOFF: [i64; 3] = [2, 8, 30];
 
+/// Failures of different reads in a row (no success between) after which only the selected
+/// server's reads are retried.
+pub const BRAKE_AFTER: usize = 5;
+
 /// A read that failed, and when it is tried again.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Retry {
@@ -31,6 +40,9 @@ pub struct Retry {
     pub at: Option<jiff::Timestamp>,
     /// Whether no more tries come (the last one failed, or the error will not pass by itself).
     pub gave_up: bool,
+    /// Whether its wait is over but it is held back, reads failing everywhere (see
+    /// [`BRAKE_AFTER`]): it goes when the brake is released or its server is selected.
+    pub held: bool,
 }
 
 /// What a load reads.
@@ -113,6 +125,10 @@ pub struct LoadQueue {
     seq: u64,
     /// Reads that failed: their next try.
     retries: HashMap<(InstanceId, Kind), Retry>,
+    /// The reads that failed (with an error that may pass) since the last success.
+    failing: HashSet<(InstanceId, Kind)>,
+    /// Whether only the selected server's reads are retried (see [`BRAKE_AFTER`]).
+    braked: bool,
     /// The refresh of the whole fleet under way.
     pub round: Option<Round>,
 }
@@ -150,17 +166,40 @@ impl LoadQueue {
             failures: 0,
             at: None,
             gave_up: false,
+            held: false,
         });
         r.failures = r.failures.saturating_add(1);
         let wait = BACKOFF.get(usize::from(r.failures) - 1).filter(|_| passing);
         r.at = wait.and_then(|s| now.checked_add(jiff::SignedDuration::from_secs(*s)).ok());
         r.gave_up = r.at.is_none();
-        *r
+        r.held = false;
+        let r = *r;
+        if passing {
+            self.failing.insert((id, kind));
+            self.braked |= self.failing.len() >= BRAKE_AFTER;
+        }
+        r
     }
 
-    /// Notes that a read succeeded: its failures are forgotten.
+    /// Notes that a read succeeded: its failures are forgotten, and every failed read is
+    /// retried again.
     pub fn succeeded(&mut self, id: InstanceId, kind: Kind) {
         self.retries.remove(&(id, kind));
+        self.release();
+    }
+
+    /// Whether reads keep failing, so that only the selected server's are retried.
+    pub fn braked(&self) -> bool {
+        self.braked
+    }
+
+    /// Retries every failed read again (a success, or the user's refresh).
+    pub fn release(&mut self) {
+        self.failing.clear();
+        self.braked = false;
+        for r in self.retries.values_mut() {
+            r.held = false;
+        }
     }
 
     /// A failed read's state, while it has not succeeded since.
@@ -168,22 +207,30 @@ impl LoadQueue {
         self.retries.get(&(id, kind)).copied()
     }
 
-    /// Whether a failed read waits for its next try (the clock must keep ticking).
+    /// Whether a failed read waits for its next try (the clock must keep ticking); one held
+    /// back by the brake waits for a key or an answer, not the clock.
     pub fn retrying(&self) -> bool {
-        self.retries.values().any(|r| r.at.is_some())
+        self.retries.values().any(|r| r.at.is_some() && !r.held)
     }
 
-    /// Puts the failed reads whose wait is over at `now` back in the queue.
-    pub fn wake(&mut self, now: jiff::Timestamp) {
-        let due: Vec<(InstanceId, Kind)> = self
-            .retries
-            .iter_mut()
-            .filter(|(_, r)| r.at.is_some_and(|at| at <= now))
-            .map(|(k, r)| {
-                r.at = None;
-                *k
-            })
-            .collect();
+    /// Puts the failed reads whose wait is over at `now` back in the queue: while
+    /// [`braked`](Self::braked), only those of the `selected` server (the others wait, due,
+    /// until the brake is released or their server is selected).
+    pub fn wake(&mut self, now: jiff::Timestamp, selected: Option<InstanceId>) {
+        let braked = self.braked;
+        let mut due = Vec::new();
+        for ((id, kind), r) in self.retries.iter_mut() {
+            if r.at.is_none_or(|at| at > now) {
+                continue;
+            }
+            if braked && selected != Some(*id) {
+                r.held = true;
+                continue;
+            }
+            r.at = None;
+            r.held = false;
+            due.push((*id, *kind));
+        }
         for (id, kind) in due {
             self.ask(id, kind, false);
         }
@@ -193,6 +240,7 @@ impl LoadQueue {
     /// start again with all their tries.
     pub fn start_round(&mut self, loads: &[(InstanceId, Kind)], now: jiff::Timestamp) {
         self.retries.clear();
+        self.release();
         let mut left: HashMap<InstanceId, u8> = HashMap::new();
         for (id, kind) in loads {
             self.ask(*id, *kind, false);
@@ -345,10 +393,10 @@ mod tests {
             let r = q.failed(7, Kind::Schedules, at(now), true);
             assert_eq!(r.at, Some(at(now + wait)));
             assert!(q.retrying());
-            q.wake(at(now + wait - 1));
+            q.wake(at(now + wait - 1), None);
             assert!(!q.has_room(1), "not before {wait}s");
             now += wait;
-            q.wake(at(now));
+            q.wake(at(now), None);
             assert_eq!(q.next(|_, _| 0), Some((7, Kind::Schedules)));
             req += 1;
             q.sent(req, 7, Kind::Schedules);
@@ -357,7 +405,7 @@ mod tests {
         let r = q.failed(7, Kind::Schedules, at(now), true);
         assert!(r.gave_up && r.at.is_none() && r.failures == 4, "{r:?}");
         assert!(!q.retrying());
-        q.wake(at(now + 3600));
+        q.wake(at(now + 3600), None);
         assert!(!q.busy(), "nothing more is sent");
         // A refresh of the whole fleet starts it again with every try.
         q.start_round(&[(7, Kind::Schedules)], at(now));
@@ -386,5 +434,59 @@ mod tests {
         q.answered(2);
         let r = q.round.clone().expect("the backups are still to come");
         assert_eq!((r.loads_done, r.servers_done), (1, 0));
+    }
+
+    #[test]
+    fn reads_failing_everywhere_are_retried_only_for_the_selected_server() {
+        let t0 = jiff::Timestamp::UNIX_EPOCH;
+        let later = t0 + jiff::SignedDuration::from_secs(60);
+        let mut q = LoadQueue::default();
+        // Four different reads failing, or one read failing again and again, is no brake.
+        for _ in 0..3 {
+            q.failed(1, Kind::Schedules, t0, true);
+        }
+        for id in 2..=4 {
+            q.failed(id, Kind::Backups, t0, true);
+        }
+        assert!(!q.braked());
+        // A refusal does not count: it is not retried anyway.
+        q.failed(9, Kind::Schedules, t0, false);
+        assert!(!q.braked());
+        q.failed(5, Kind::Schedules, t0, true);
+        assert!(q.braked(), "five different reads failed in a row");
+        q.wake(later, Some(3));
+        assert_eq!(
+            q.next(|_, _| 0),
+            Some((3, Kind::Backups)),
+            "the selected one"
+        );
+        assert_eq!(q.next(|_, _| 0), None, "and only it");
+        assert!(
+            !q.retrying(),
+            "the held ones wait for a key or an answer, not the clock"
+        );
+        assert!(q.retry(1, Kind::Schedules).unwrap().held);
+        // A success anywhere releases the brake: every due read goes again.
+        q.succeeded(3, Kind::Backups);
+        assert!(!q.braked());
+        q.wake(later, Some(3));
+        let mut woken: Vec<_> = std::iter::from_fn(|| q.next(|_, _| 0)).collect();
+        woken.sort();
+        assert_eq!(
+            woken,
+            vec![
+                (1, Kind::Schedules),
+                (2, Kind::Backups),
+                (4, Kind::Backups),
+                (5, Kind::Schedules)
+            ]
+        );
+        // So does a refresh.
+        for id in 10..15 {
+            q.failed(id, Kind::Schedules, t0, true);
+        }
+        assert!(q.braked());
+        q.release();
+        assert!(!q.braked());
     }
 }

@@ -76,6 +76,10 @@ impl LayerState for BackupsView {
         Step::stay()
     }
 
+    fn footer(&self, app: &App) -> Vec<(String, String)> {
+        text::backups_footer(&app.keymap)
+    }
+
     fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
         ui::backups::render(app, self, theme, areas.body, f)
     }

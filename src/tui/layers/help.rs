@@ -28,6 +28,10 @@ impl LayerState for Help {
         Step::stay()
     }
 
+    fn footer(&self, app: &App) -> Vec<(String, String)> {
+        crate::tui::text::help_footer(&app.keymap)
+    }
+
     fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
         ui::help::render(app, self.pos, theme, areas.screen, f)
     }

@@ -121,6 +121,14 @@ impl LayerState for JournalView {
         (self.entries.is_none() && self.error.is_none()) || self.restoring.is_some()
     }
 
+    fn footer(&self, app: &App) -> Vec<(String, String)> {
+        text::journal_footer(
+            &app.keymap,
+            self.confirm.is_some(),
+            self.restoring.is_some(),
+        )
+    }
+
     fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
         ui::journal::render(app, self, theme, areas.body, f)
     }

@@ -71,6 +71,12 @@ pub trait LayerState {
     }
     /// Draws it.
     fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame);
+    /// The footer's hints while it is the topmost layer: (keys, what they do), from the
+    /// keymap. None of the main screen's keys apply under a layer, so by default the footer
+    /// is empty (a dialog and the form show their keys in their own hint line).
+    fn footer(&self, _app: &App) -> Vec<(String, String)> {
+        Vec::new()
+    }
 }
 
 /// Whether `key` closes a full-screen view opened by `opener`: the view's close keys, or the
@@ -324,6 +330,12 @@ impl Layers {
             Some(i) => (false, &self.0[i..]),
             None => (true, &self.0),
         }
+    }
+
+    /// The topmost layer's footer hints (None: no layer is open, the main screen's footer
+    /// shows).
+    pub fn footer(&self, app: &App) -> Option<Vec<(String, String)>> {
+        self.top().map(|l| l.state().footer(app))
     }
 
     /// Whether a request of any layer is in flight.

@@ -167,6 +167,11 @@ impl LayerState for PlanScreen {
                 Step::stay()
             }
             Some(Action::ApplyPlan) if !self.started => Step::Keep(self.start(app)),
+            Some(Action::ClosePlan | Action::ApplyPlan) if self.started && !finished => {
+                // Being applied: it cannot close, and says so (and how to stop).
+                app.notify(text::plan_applying(&app.keymap), false);
+                Step::stay()
+            }
             Some(Action::ClosePlan) if !self.started => {
                 // Back to the form as it was typed, to adjust and look again.
                 if let Some(form) = self.form.take() {
@@ -199,6 +204,15 @@ impl LayerState for PlanScreen {
 
     fn busy(&self) -> bool {
         self.started && !self.finished()
+    }
+
+    fn footer(&self, app: &App) -> Vec<(String, String)> {
+        text::plan_footer(
+            &app.keymap,
+            self.started,
+            self.finished(),
+            self.progress().1,
+        )
     }
 
     fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {

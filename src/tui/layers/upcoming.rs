@@ -120,6 +120,10 @@ impl LayerState for UpcomingView {
         Step::stay()
     }
 
+    fn footer(&self, app: &App) -> Vec<(String, String)> {
+        text::upcoming_footer(&app.keymap)
+    }
+
     fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
         ui::upcoming::render(app, &self.data, self.pos, theme, areas.body, f)
     }

@@ -111,8 +111,24 @@ pub fn status(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
     f.render_widget(Paragraph::new(line), area);
 }
 
-/// The footer: the keys of the main screen that fit, from the keymap.
+/// The footer: the keys of the topmost layer (a view's, the plan's; none under a dialog or
+/// the form, which show theirs), or else the main screen's that fit, all from the keymap.
 pub fn footer(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+    if let Some(hints) = app.layers.footer(app) {
+        let mut spans = Vec::new();
+        let mut used = 0;
+        for (keys, label) in hints {
+            let w = keys.width() + label.width() + 3;
+            if used + w > area.width as usize {
+                break;
+            }
+            used += w;
+            spans.push(Span::styled(format!(" {keys}"), theme.key()));
+            spans.push(Span::styled(format!(" {label} "), theme.dim()));
+        }
+        f.render_widget(Paragraph::new(Line::from(spans)), area);
+        return;
+    }
     // Help and quit always show; the others in order while they fit.
     let hints = app.keymap.footer();
     let mut chosen = Vec::new();

@@ -4,6 +4,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph};
+use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, centered, popup, truncate};
 use crate::tui::app::App;
@@ -29,10 +30,40 @@ fn content(app: &App, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) {
     let views = text::views_help(&app.keymap);
     let fields = text::fields_help();
     let extra = form.len() + views.len() + fields.len() + 6;
+    // The sections below the bindings are one column: key, two spaces, text.
+    let row_w = |rows: &[(String, &str)], kw: usize| {
+        rows.iter()
+            .map(|(k, d)| k.width().max(kw) + 2 + d.width())
+            .max()
+            .unwrap_or(0)
+    };
+    let sections = row_w(&form, 17)
+        .max(row_w(&views, 17))
+        .max(row_w(&fields, 17))
+        .max("In text fields, and the mouse".width());
     // One column when it fits the height, else the bindings in two columns (and the whole
-    // scrolls when even that does not fit).
+    // scrolls when even that does not fit). The box is as wide as its longest line (and the
+    // screen allows): descriptions are cut only when the screen is too narrow for them.
     let one_column = keys.len() + extra + 2 <= area.height as usize;
-    let w = if one_column { 64 } else { area.width.min(110) };
+    let kw2 = keys
+        .iter()
+        .map(|(k, _)| k.width())
+        .max()
+        .unwrap_or(0)
+        .max(10);
+    let dw = keys.iter().map(|(_, d)| d.width()).max().unwrap_or(0);
+    let bindings = if one_column {
+        keys.iter()
+            .map(|(k, d)| k.width().max(17) + 2 + d.width())
+            .max()
+            .unwrap_or(0)
+    } else {
+        2 * (kw2 + 2 + dw + 2)
+    };
+    let longest = bindings.max(sections);
+    let w = area
+        .width
+        .min(u16::try_from(longest + 4).unwrap_or(u16::MAX));
     let inner_w = w.saturating_sub(2) as usize;
     let mut lines: Vec<Line> = Vec::new();
     if one_column {
@@ -40,12 +71,13 @@ fn content(app: &App, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) {
     } else {
         let half = keys.len().div_ceil(2);
         let col = (inner_w / 2).max(10);
+        let text_w = col.saturating_sub(kw2 + 2);
         for i in 0..half {
             let mut spans = Vec::new();
             for (k, d) in [keys.get(i), keys.get(i + half)].into_iter().flatten() {
-                let text = truncate(d, col.saturating_sub(12));
-                spans.push(Span::styled(format!("{k:>10}  "), theme.key()));
-                spans.push(Span::raw(format!("{text:<w$}", w = col.saturating_sub(12))));
+                let text = truncate(d, text_w);
+                spans.push(Span::styled(format!("{k:>kw2$}  "), theme.key()));
+                spans.push(Span::raw(format!("{text:<text_w$}")));
             }
             lines.push(Line::from(spans));
         }

@@ -168,12 +168,11 @@ pub fn render(app: &App, view: &JournalView, theme: Theme, area: Rect, f: &mut F
         let width = detail_area.width as usize;
         f.render_widget(Line::styled("─".repeat(width), theme.dim()), rule);
         let head = format!(
-            "Entry {} · {} · {} · {} ({})",
+            "Entry {} · {} · {} · {}",
             e.id,
             local_stamp(&app.session.zones.local, e.time),
             safe(&e.profile),
             server(e),
-            e.instance_id
         );
         f.render_widget(Line::styled(truncate(&head, width), theme.dim()), who);
         f.render_widget(
