@@ -1,6 +1,8 @@
 //! The login screen: API URL, username, masked password, then the one-time code if asked.
 
 use ratatui::Frame;
+
+use crate::sanitize::for_terminal;
 use ratatui::layout::{Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
@@ -52,7 +54,7 @@ pub fn render(login: &LoginForm, app: &App, theme: Theme, area: Rect, f: &mut Fr
         lines.push(field(LoginField::Code, "Code", login.code_field(), false));
     }
     let note = if login.no_password && !login.code_step {
-        text::login_note_no_password(&app.session.profile)
+        text::login_note_no_password(&for_terminal(&app.session.profile))
     } else {
         text::login_note(login.code_step, login.code_only, start).to_string()
     };
@@ -64,7 +66,10 @@ pub fn render(login: &LoginForm, app: &App, theme: Theme, area: Rect, f: &mut Fr
     if login.busy {
         let what = match (&login.origin, login.code_step) {
             (Origin::Switched(prev), _) if login.leaving => {
-                format!("Going back to profile {}…", prev.session.profile)
+                format!(
+                    "Going back to profile {}…",
+                    for_terminal(&prev.session.profile)
+                )
             }
             (_, true) => "Checking the code…".to_string(),
             (_, false) => "Logging in…".to_string(),
@@ -74,7 +79,7 @@ pub fn render(login: &LoginForm, app: &App, theme: Theme, area: Rect, f: &mut Fr
             theme.warn(),
         ));
     } else if let Some(e) = &login.error {
-        lines.push(Line::styled(e.clone(), theme.error()));
+        lines.push(Line::styled(for_terminal(e).into_owned(), theme.error()));
     } else {
         lines.push(Line::raw(""));
     }
@@ -82,7 +87,7 @@ pub fn render(login: &LoginForm, app: &App, theme: Theme, area: Rect, f: &mut Fr
         _ if login.code_step && !login.code_only => "back".to_string(),
         Origin::Start => "quit".to_string(),
         Origin::Expired => "close".to_string(),
-        Origin::Switched(prev) => format!("back to {}", prev.session.profile),
+        Origin::Switched(prev) => format!("back to {}", for_terminal(&prev.session.profile)),
     };
     lines.push(Line::styled(
         text::login_hint(login.code_step, &esc),
