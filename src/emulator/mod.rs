@@ -49,7 +49,7 @@ pub use state::{DEMO_PASSWORD, DEMO_TOTP_CODE, DEMO_TOTP_USER, DEMO_USER, Data};
 /// Which data a fresh emulator starts with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum Seed {
-    /// A realistic fleet of fifteen servers.
+    /// A realistic fleet of twenty-five servers.
     Demo,
     /// An account with no servers.
     Empty,

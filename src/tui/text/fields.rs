@@ -104,7 +104,7 @@ pub fn fields_help() -> Vec<(String, &'static str)> {
         ("paste", "inserts as one line, never submits"),
         (
             "Tab (filter)",
-            "complete state:, dc:, status: (empty: state:unprotected)",
+            "complete a word: state:, dc:, name: … (empty: state:unprotected)",
         ),
         (
             "click, wheel",

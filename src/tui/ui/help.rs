@@ -26,6 +26,7 @@ fn content(app: &App, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) {
         .map(|(k, d)| (k.to_string(), d.to_string()))
         .collect();
     keys.push(("Ctrl+C".into(), "quit, always".into()));
+    keys.push(("Ctrl+Z".into(), "suspend (fg comes back)".into()));
     let form = text::form_help(&app.keymap);
     let views = text::views_help(&app.keymap);
     let fields = text::fields_help();
