@@ -242,18 +242,19 @@ pub async fn apply(
     }
     // A server with no schedule carries no name in its listing: one listing of the servers
     // names them all, so the diff and the journal name every server as the account does.
-    if names.iter().any(Option::is_none)
-        && let Ok(servers) = ops.client.instances().await
-    {
-        for (entry, name) in plan.servers.iter().zip(names.iter_mut()) {
-            if let Some(s) = servers.iter().find(|s| s.id == entry.id) {
-                *name = Some(s.name.clone());
-            }
-        }
-    }
+    // The plan's own name is the last resort.
+    let servers = match names.iter().any(Option::is_none) {
+        true => ops.client.instances().await.ok(),
+        false => None,
+    };
     for (entry, name) in plan.servers.iter().zip(names.iter_mut()) {
         if name.is_none() {
-            name.clone_from(&entry.name);
+            *name = servers
+                .iter()
+                .flatten()
+                .find(|s| s.id == entry.id)
+                .map(|s| s.name.clone())
+                .or_else(|| entry.name.clone());
         }
     }
     let shown = |i: usize| -> String {

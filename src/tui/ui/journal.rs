@@ -37,18 +37,10 @@ fn safe(s: &str) -> String {
     crate::sanitize::for_terminal(s).into_owned()
 }
 
-/// What an entry changed, in a few words (as `bsched log` says it).
-fn change(e: &Entry) -> String {
+/// An entry's server, change and outcome, as `bsched log` says them.
+fn parts(e: &Entry) -> (String, String, String) {
     let t = entry_text(e);
-    format!("{} {}", t.action, t.change)
-}
-
-fn outcome(e: &Entry) -> String {
-    entry_text(e).result
-}
-
-fn server(e: &Entry) -> String {
-    entry_text(e).server
+    (t.server, format!("{} {}", t.action, t.change), t.result)
 }
 
 /// Column widths for a table `width` cells wide with five gaps: the entry and the time keep
@@ -126,7 +118,10 @@ pub fn render(app: &App, view: &JournalView, theme: Theme, area: Rect, f: &mut F
     let visible: Vec<&Entry> = entries.iter().rev().skip(first).take(shown).collect();
     let texts: Vec<(String, String, String, String)> = visible
         .iter()
-        .map(|e| (safe(&e.profile), server(e), change(e), outcome(e)))
+        .map(|e| {
+            let (server, change, outcome) = parts(e);
+            (safe(&e.profile), server, change, outcome)
+        })
         .collect();
     let w = widths(table_area.width as usize, &texts);
     let rows = visible.iter().zip(&texts).enumerate().map(|(i, (e, t))| {
@@ -166,17 +161,18 @@ pub fn render(app: &App, view: &JournalView, theme: Theme, area: Rect, f: &mut F
         ])
         .areas(detail_area);
         let width = detail_area.width as usize;
+        let (server, change, outcome) = parts(e);
         f.render_widget(Line::styled("─".repeat(width), theme.dim()), rule);
         let head = format!(
             "Entry {} · {} · {} · {}",
             e.id,
             local_stamp(&app.session.zones.local, e.time),
             safe(&e.profile),
-            server(e),
+            server,
         );
         f.render_widget(Line::styled(truncate(&head, width), theme.dim()), who);
         f.render_widget(
-            Paragraph::new(format!("{} · {}", change(e), outcome(e))).wrap(Wrap { trim: false }),
+            Paragraph::new(format!("{change} · {outcome}")).wrap(Wrap { trim: false }),
             what,
         );
     }

@@ -82,11 +82,10 @@ pub fn render(app: &App, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut Fr
     let total = plan.changes();
     let (done, failed, running) = plan.progress();
     let title = format!(
-        " {} on {} servers · {} change{} ",
+        " {} on {} servers · {} ",
         plan.title,
         plan.rows.len(),
-        total,
-        if total == 1 { "" } else { "s" }
+        crate::domain::plural(total, "change", "changes")
     );
     let [list, gauge, hint] = areas(area);
     let shown = super::layout::page(super::layout::below_header(list));
