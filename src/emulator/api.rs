@@ -1,111 +1,13 @@
 //! The emulator's BILLmanager functions: one step from a request's parameters to its `$`
-//! document, over the emulator's world. Sessions and login live here; lists, writes, paging,
-//! the panel's filter and login limits have their own files.
+//! document, over the emulator's world. The dispatcher, sessions and login live here; lists,
+//! writes, paging, the panel's filter and login limits have their own files, below this one.
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
-use std::path::PathBuf;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use serde_json::{Map, Value, json};
 
-use super::elems::OddAnswers;
-use super::faults::Faults;
-use super::logins::RequestRecord;
-use super::state::Data;
-
-/// The page size BILLmanager uses when the client does not say.
-pub const DEFAULT_PAGE: usize = 10;
-
-/// A request's parameters (form fields or query), first value of each name wins.
-#[derive(Debug, Default, Clone)]
-pub struct Params(pub Vec<(String, String)>);
-
-impl Params {
-    /// The value of `key`, if sent.
-    pub fn get(&self, key: &str) -> Option<&str> {
-        self.0
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, v)| v.as_str())
-    }
-
-    /// The value of `key` if sent and not blank.
-    pub(super) fn filled(&self, key: &str) -> Option<&str> {
-        self.get(key).map(str::trim).filter(|v| !v.is_empty())
-    }
-
-    /// Whether this is a write (`sok` present and not empty, as BILLmanager reads it).
-    pub(super) fn sok(&self) -> bool {
-        self.filled("sok").is_some()
-    }
-}
-
-#[derive(Debug)]
-pub(super) struct Session {
-    pub(super) user: String,
-    last_used: Instant,
-    totp_pending: bool,
-}
-
-/// Everything a running emulator holds. The switches default to the real server's behaviour;
-/// the kind behaviour is only there when a test turns it on.
-#[derive(Debug)]
-pub struct World {
-    /// Persisted data.
-    pub data: Data,
-    /// Fault switches.
-    pub faults: Faults,
-    /// Every `func` received, in order (for tests: "nothing was sent").
-    pub calls: Vec<String>,
-    /// Every request received, in order, with whether it carried a session and whether it was
-    /// refused because another request of its session was running.
-    pub requests: Vec<RequestRecord>,
-    /// Allow overlapping requests of one session (the real server refuses the second one).
-    pub parallel_sessions: bool,
-    /// Requests refused with "Request in process, please wait".
-    pub busy_refusals: u64,
-    /// A schedule create answers with the new `id` (the real server's answer is unverified, so
-    /// the default is the harder case: `ok` alone).
-    pub create_returns_id: bool,
-    /// The server normalizes what it stores: times as `H:MM`, names trimmed with runs of
-    /// spaces collapsed, so a listing differs from what was sent.
-    pub normalize: bool,
-    /// Answers made harder still, for tests (see [`OddAnswers`]).
-    pub odd: OddAnswers,
-    /// Every `func=auth` request received.
-    pub logins: u64,
-    /// `func=auth` requests per login name as sent (trimmed, lower-case).
-    pub logins_by_user: BTreeMap<String, u64>,
-    /// Refuse a user's logins with `blocklogon` after this many within 60 seconds.
-    pub login_limit_per_minute: Option<u32>,
-    pub(super) login_times: HashMap<String, VecDeque<Instant>>,
-    pub(super) sessions: HashMap<String, Session>,
-    pub(super) in_flight: HashSet<String>,
-    session_ttl: Duration,
-    /// `p_cnt` per (user, func): a list's rows-per-page is a user preference.
-    pub(super) page_size: HashMap<(String, String), usize>,
-    /// The last `p_num` per (session, func): served again when a request does not say.
-    pub(super) page_num: HashMap<(String, String), usize>,
-    pub(super) state_file: Option<PathBuf>,
-    /// Share of scheduled runs that leave no backup.
-    pub skip_backups: f64,
-    /// A fixed "now" for backups and creation dates (tests); the real clock when None.
-    pub clock: Option<jiff::Timestamp>,
-}
-
-pub(super) type Answer = Result<Map<String, Value>, Value>;
-
-/// `{"$": s}`.
-pub(super) fn t(s: impl Into<String>) -> Value {
-    json!({"$": s.into()})
-}
-
-/// A `doc.error` value.
-pub(super) fn err(kind: &str, object: &str, msg: &str) -> Value {
-    json!({"$type": kind, "$object": object, "$lang": "en",
-        "param": [{"$name": "object", "$type": "msg", "$": object}, {"$name": "value", "$": ""}],
-        "msg": {"$": msg}})
-}
+use super::answer::{Answer, Params, err, ok, t, with_tparams};
+use super::world::{Session, World};
 
 fn access_denied() -> Value {
     err(
@@ -113,13 +15,6 @@ fn access_denied() -> Value {
         "",
         "Insufficient privileges to perform this function",
     )
-}
-
-/// `{"ok": {}}`.
-pub(super) fn ok() -> Answer {
-    let mut m = Map::new();
-    m.insert("ok".into(), json!({}));
-    Ok(m)
 }
 
 fn new_token() -> String {
@@ -136,67 +31,6 @@ fn new_token() -> String {
 }
 
 impl World {
-    /// A world over `data`, persisted to `state_file` when given, with the real server's
-    /// behaviour (every switch off).
-    pub fn new(data: Data, session_ttl: Duration, state_file: Option<PathBuf>) -> World {
-        World {
-            data,
-            faults: Faults::default(),
-            calls: Vec::new(),
-            requests: Vec::new(),
-            parallel_sessions: false,
-            busy_refusals: 0,
-            create_returns_id: false,
-            normalize: false,
-            odd: OddAnswers::default(),
-            logins: 0,
-            logins_by_user: BTreeMap::new(),
-            login_limit_per_minute: None,
-            login_times: HashMap::new(),
-            sessions: HashMap::new(),
-            in_flight: HashSet::new(),
-            session_ttl,
-            page_size: HashMap::new(),
-            page_num: HashMap::new(),
-            state_file,
-            skip_backups: 0.0,
-            clock: None,
-        }
-    }
-
-    /// The session tokens handed out and still valid (for tests that look for leaks).
-    pub fn session_tokens(&self) -> Vec<String> {
-        self.sessions.keys().cloned().collect()
-    }
-
-    /// How many sessions have a request running right now.
-    pub fn requests_in_flight(&self) -> usize {
-        self.in_flight.len()
-    }
-
-    /// Drops every session, as if each had expired.
-    pub fn expire_sessions(&mut self) {
-        self.sessions.clear();
-    }
-
-    /// Sets how long a session lives after its last request.
-    pub fn set_session_ttl(&mut self, ttl: Duration) {
-        self.session_ttl = ttl;
-    }
-
-    /// "Now" for dates the server writes.
-    pub(super) fn now(&self) -> jiff::Timestamp {
-        self.clock.unwrap_or_else(jiff::Timestamp::now)
-    }
-
-    pub(super) fn save(&self) {
-        if let Some(path) = &self.state_file
-            && let Err(e) = self.data.save(path)
-        {
-            tracing::error!("emulator state not saved: {e}");
-        }
-    }
-
     /// Handles one request and returns its whole JSON answer.
     pub fn respond(&mut self, p: &Params) -> Value {
         let func = p.get("func").unwrap_or("").to_string();
@@ -338,17 +172,4 @@ impl World {
         m.insert("auth".into(), json!({"$id": token, "$": token}));
         Ok(m)
     }
-}
-
-/// `{"doc": doc}` with the request's parameters echoed in `tparams`, session token included,
-/// as the real API does (it proves the client scrubs echoes).
-pub(super) fn with_tparams(mut doc: Map<String, Value>, p: &Params) -> Value {
-    let mut tparams = Map::new();
-    tparams.insert("func".into(), t(p.get("func").unwrap_or("")));
-    tparams.insert("out".into(), t("json"));
-    if let Some(auth) = p.get("auth") {
-        tparams.insert("auth".into(), t(auth));
-    }
-    doc.insert("tparams".into(), Value::Object(tparams));
-    json!({ "doc": doc })
 }

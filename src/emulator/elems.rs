@@ -5,9 +5,13 @@
 
 use serde_json::{Value, json};
 
-use super::api::t;
+use super::answer::t;
 use super::state::{EmuInstance, EmuSchedule, stored_time};
 use crate::domain::Weekdays;
+
+/// The daily price every emulated server shows in `cost` (the filter matches `cost_from` and
+/// `cost_to` against the same number).
+pub(super) const INSTANCE_COST: &str = "0.1634 EUR/Day";
 
 /// The id of the unreadable schedule element [`OddAnswers::unreadable_on`] adds.
 pub const UNREADABLE_SCHEDULE_ID: u64 = 9_999_999;
@@ -72,7 +76,7 @@ pub(super) fn instance_elem(i: &EmuInstance) -> Value {
         "datacentername": t(&i.datacenter),
         "createdate": createdate,
         "os_distro": t(&i.os_distro),
-        "cost": t(super::filter::INSTANCE_COST),
+        "cost": t(INSTANCE_COST),
     })
 }
 

@@ -36,8 +36,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{Map, Value, json};
 
-use super::api::{Answer, Params, World, err, ok, t};
+use super::answer::{Answer, Params, err, ok, t};
 use super::state::EmuInstance;
+use super::world::World;
 
 /// Every filter field, in the order the panel sends them.
 pub const FILTER_FIELDS: [&str; 15] = [
@@ -58,8 +59,6 @@ pub const FILTER_FIELDS: [&str; 15] = [
     "status",
 ];
 
-/// The daily price every emulated server shows in `cost`.
-pub(super) const INSTANCE_COST: &str = "0.1634 EUR/Day";
 const INSTANCE_COST_VALUE: f64 = 0.1634;
 const VALUE_MAX_CHARS: usize = 100;
 

@@ -18,7 +18,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::{Map, Value, json};
 
-use super::api::{Params, with_tparams};
+use super::answer::{Params, with_tparams};
 use super::faults::{Fault, When};
 use super::{Shared, lock};
 

@@ -2,9 +2,10 @@
 
 use serde_json::Value;
 
-use super::api::{Answer, Params, World, err, t};
+use super::answer::{Answer, Params, err, t};
 use super::elems::{backup_elem, instance_elem, schedule_elem, unreadable_schedule_elem};
 use super::state::{EmuInstance, EmuSchedule};
+use super::world::World;
 
 impl World {
     pub(super) fn instances(&mut self, p: &Params, user: &str) -> Answer {

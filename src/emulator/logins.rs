@@ -11,8 +11,10 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 
-use super::api::{Params, World, err};
+use super::answer::{Params, err};
 use super::faults::Fault;
+pub use super::world::RequestRecord;
+use super::world::World;
 
 /// A login refusal of the real server, by its `$object`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,19 +80,6 @@ impl LoginRefusal {
             msg: self.message().into(),
         }
     }
-}
-
-/// One request as the emulator received it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct RequestRecord {
-    /// Its `func`.
-    pub func: String,
-    /// Whether it carried a session (a non-empty `auth`).
-    pub with_session: bool,
-    /// Whether it was refused because another request of its session was running.
-    pub refused_busy: bool,
-    /// Its `elid` (the server or schedule it is about; empty without one).
-    pub elid: String,
 }
 
 /// The key a login name is counted under.

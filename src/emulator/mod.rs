@@ -17,6 +17,7 @@
 //! - the panel's server filter hides servers from every session of the user ([`filter`]);
 //! - every answer echoes the request in `tparams`, session id included.
 
+mod answer;
 mod api;
 pub mod backups;
 pub mod elems;
@@ -27,6 +28,7 @@ mod lists;
 pub mod logins;
 pub mod paging;
 pub mod state;
+mod world;
 mod writes;
 
 use std::fs::File;
@@ -39,12 +41,13 @@ use axum::Router;
 use axum::routing::any;
 use tokio::sync::oneshot;
 
-pub use api::{DEFAULT_PAGE, Params, World};
+pub use answer::{DEFAULT_PAGE, Params};
 pub use elems::{OddAnswers, UNREADABLE_SCHEDULE_ID};
 pub use faults::{Fault, Rule, When};
 pub use http::{BUSY_MESSAGE, BUSY_MESSAGE_RU};
 pub use logins::{LoginRefusal, RequestRecord};
 pub use state::{DEMO_PASSWORD, DEMO_TOTP_CODE, DEMO_TOTP_USER, DEMO_USER, Data};
+pub use world::World;
 
 /// Which data a fresh emulator starts with.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]

@@ -12,7 +12,8 @@
 
 use serde_json::{Map, Value};
 
-use super::api::{DEFAULT_PAGE, Params, World, t};
+use super::answer::{DEFAULT_PAGE, Params, t};
+use super::world::World;
 
 impl World {
     /// One page of `items` for the list function `func`, as BILLmanager pages.

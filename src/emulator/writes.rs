@@ -10,8 +10,9 @@
 
 use serde_json::{Map, json};
 
-use super::api::{Answer, Params, World, err, ok, t};
+use super::answer::{Answer, Params, err, ok, t};
 use super::state::EmuSchedule;
+use super::world::World;
 use crate::domain::{NAME_MAX_CHARS, RETENTION_RANGE, TimeOfDay, Weekdays};
 
 impl World {
