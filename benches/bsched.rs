@@ -83,7 +83,7 @@ mod render {
         }
         let mut t = Terminal::new(TestBackend::new(200, 60)).unwrap();
         b.bench_local(|| {
-            t.draw(|f| ui::render(black_box(&app), Theme::new(true), f))
+            t.draw(|f| black_box(&app).draw(Theme::new(true), f))
                 .unwrap();
         });
     }

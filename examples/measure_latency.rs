@@ -54,7 +54,7 @@ async fn main() {
             KeyModifiers::NONE,
         )));
         app.prepare();
-        t.draw(|f| bsched::tui::ui::render(&app, bsched::tui::ui::Theme::new(true), f))
+        t.draw(|f| app.draw(bsched::tui::ui::Theme::new(true), f))
             .unwrap();
         samples.push(start.elapsed());
         if rx.try_recv().is_err() {

@@ -22,7 +22,7 @@ fn main() {
     let before = peak_rss_kib().unwrap_or(0);
     let app = fixture::loaded_app(10_000, 10);
     let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(200, 60)).unwrap();
-    t.draw(|f| bsched::tui::ui::render(&app, bsched::tui::ui::Theme::new(true), f))
+    t.draw(|f| app.draw(bsched::tui::ui::Theme::new(true), f))
         .unwrap();
     let after = peak_rss_kib().unwrap_or(0);
     let schedules: usize = app

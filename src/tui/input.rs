@@ -23,9 +23,6 @@ use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use tui_input::{Input, InputRequest};
 use unicode_width::UnicodeWidthStr;
 
-use super::app::App;
-use super::msg::Cmd;
-
 /// The servers filter's limit, in characters.
 pub const FILTER_MAX_CHARS: usize = 500;
 /// The login screen's URL limit.
@@ -308,25 +305,6 @@ impl TextField {
         let at = caret.saturating_sub(scroll).min(width.saturating_sub(1));
         (out, at as u16)
     }
-}
-
-/// Pasted text: into the focused text field of the topmost layer, or the filter being typed;
-/// anywhere else it does nothing.
-pub(crate) fn on_paste(app: &mut App, text: &str) -> Vec<Cmd> {
-    use crate::tui::layers::{confirm, form, help, login, retention};
-    if let Some(login) = app.layers.get_mut::<login::LoginForm>() {
-        login.paste(text);
-    } else if app.layers.is_open::<help::Help>()
-        || app.layers.is_open::<retention::RetentionDialog>()
-        || app.layers.is_open::<confirm::ConfirmDelete>()
-    {
-        // A dialog above the form has the keys: the paste is not for the form.
-    } else if let Some(form) = app.layers.get_mut::<form::Form>() {
-        form.paste(text);
-    } else if app.layers.is_empty() && app.panes.filter_editing {
-        app.paste_filter(text);
-    }
-    Vec::new()
 }
 
 /// The editing request a key means, the same in every field.

@@ -4,9 +4,11 @@ pub mod app;
 pub mod input;
 pub mod keymap;
 pub mod layers;
+pub mod model;
 pub mod msg;
 mod run;
 pub mod text;
+pub mod theme;
 pub mod ui;
 pub mod worker;
 

@@ -9,6 +9,20 @@ use crate::domain::timing::Zones;
 use crate::domain::{Instance, InstanceId, Schedule, ScheduleId, ScheduleList, ScheduleSpec};
 use crate::journal::Entry;
 
+/// What the tasks run with: the API client and the journal of the account on screen.
+#[derive(Debug, Clone, Default)]
+pub struct Ctx {
+    /// The API handle (None until logged in).
+    pub client: Option<crate::api::Client>,
+    /// Where changes are recorded.
+    pub journal: Option<crate::journal::Journal>,
+    /// Where the account's last-known fleet is kept (None: not kept).
+    pub cache: Option<std::path::PathBuf>,
+    /// The settings the client was built from, credentials included, to build a new one when
+    /// its session ends and cannot be renewed (None: the profile is read again instead).
+    pub login: Option<Box<ClientConfig>>,
+}
+
 /// A request id: the newest request for a view wins, older answers are dropped.
 pub type ReqId = u64;
 
@@ -51,7 +65,7 @@ pub enum Msg {
     /// just before the message that tells the app, so that every command the app sends after
     /// hearing of the new account goes to it, and none before. The loop hands it to the
     /// executor; the app never sees what is inside.
-    Adopt(Box<super::worker::Ctx>),
+    Adopt(Box<Ctx>),
     /// A login finished: the executor holds the new session.
     LoggedIn {
         /// The answer.

@@ -13,7 +13,7 @@ use tokio::sync::mpsc;
 
 use super::app::App;
 use super::msg::{Cmd, Msg};
-use super::ui::{self, Theme};
+use super::ui::Theme;
 use super::worker::Executor;
 use jiff::Timestamp;
 
@@ -234,7 +234,7 @@ async fn event_loop(
                 }
             }
             app.prepare();
-            terminal.draw(|f| ui::render(app, theme, f))?;
+            terminal.draw(|f| app.draw(theme, f))?;
             dirty = false;
             if crash_drill {
                 panic!("crash drill (BSCHED_CRASH_DRILL is set)");

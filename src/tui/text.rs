@@ -162,37 +162,49 @@ pub fn no_longer_listed(km: &Keymap) -> String {
     )
 }
 
-/// The form's hint for the focused field.
-pub fn form_hint(km: &Keymap, field: super::layers::form::Field) -> String {
-    use super::layers::form::Field;
+/// The form's hint while the name is typed.
+pub fn form_hint_name(km: &Keymap) -> String {
     let k = |a| keys(km, a);
-    match field {
-        Field::Name => format!(
-            "type the name · {} next field · {} save · {} cancel",
-            k(Action::NextField),
-            k(Action::Save),
-            k(Action::CancelForm)
-        ),
-        Field::Days => format!(
-            "←/→ move · {} or 1-7 toggle · {} Mon-Fri · {} all · {} none",
-            k(Action::ToggleDay),
-            k(Action::Workdays),
-            k(Action::EveryDay),
-            k(Action::NoDays)
-        ),
-        Field::Time => format!(
-            "type HHMM · ↑/↓ change · ←/→ hour/minute · {} save",
-            k(Action::Save)
-        ),
-        // The spread field's keys are fixed.
-        Field::Spread => "type HHMM to spread starts until then · ↑/↓ ±15 min · x off".into(),
-        Field::Save | Field::Cancel => format!(
-            "{} choose · {} next · {} cancel",
-            k(Action::Save),
-            k(Action::NextField),
-            k(Action::CancelForm)
-        ),
-    }
+    format!(
+        "type the name · {} next field · {} save · {} cancel",
+        k(Action::NextField),
+        k(Action::Save),
+        k(Action::CancelForm)
+    )
+}
+
+/// The form's hint on the weekday checkboxes.
+pub fn form_hint_days(km: &Keymap) -> String {
+    let k = |a| keys(km, a);
+    format!(
+        "←/→ move · {} or 1-7 toggle · {} Mon-Fri · {} all · {} none",
+        k(Action::ToggleDay),
+        k(Action::Workdays),
+        k(Action::EveryDay),
+        k(Action::NoDays)
+    )
+}
+
+/// The form's hint on the time picker.
+pub fn form_hint_time(km: &Keymap) -> String {
+    format!(
+        "type HHMM · ↑/↓ change · ←/→ hour/minute · {} save",
+        keys(km, Action::Save)
+    )
+}
+
+/// The form's hint on the end of the stagger window (its keys are fixed).
+pub const FORM_HINT_SPREAD: &str = "type HHMM to spread starts until then · ↑/↓ ±15 min · x off";
+
+/// The form's hint on the Save and Cancel buttons.
+pub fn form_hint_buttons(km: &Keymap) -> String {
+    let k = |a| keys(km, a);
+    format!(
+        "{} choose · {} next · {} cancel",
+        k(Action::Save),
+        k(Action::NextField),
+        k(Action::CancelForm)
+    )
 }
 
 /// The form's rows in the help.

@@ -5,6 +5,7 @@ use tokio::sync::mpsc::UnboundedSender;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 
+pub use super::msg::Ctx;
 use super::msg::{Cmd, LoggedIn, Msg};
 use crate::api::{ApiError, Client, ClientConfig};
 use crate::journal::Journal;
@@ -12,20 +13,6 @@ use crate::ops::Ops;
 
 mod switch;
 use switch::switch;
-
-/// What the tasks run with: the API client and the journal of the account on screen.
-#[derive(Debug, Clone, Default)]
-pub struct Ctx {
-    /// The API handle (None until logged in).
-    pub client: Option<Client>,
-    /// Where changes are recorded.
-    pub journal: Option<Journal>,
-    /// Where the account's last-known fleet is kept (None: not kept).
-    pub cache: Option<std::path::PathBuf>,
-    /// The settings the client was built from, credentials included, to build a new one when
-    /// its session ends and cannot be renewed (None: the profile is read again instead).
-    pub login: Option<Box<ClientConfig>>,
-}
 
 /// Where the profiles come from, for switching between them.
 #[derive(Debug, Clone, Default)]

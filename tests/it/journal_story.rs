@@ -330,7 +330,7 @@ fn entries_written_before_this_change_still_read_as_well_as_they_can() {
 #[test]
 fn the_tui_journal_view_shows_the_same_parts_as_the_log() {
     use bsched::tui::msg::Msg;
-    use bsched::tui::ui::{self, Theme};
+    use bsched::tui::ui::Theme;
     use ratatui::{Terminal, backend::TestBackend};
 
     let mut app = common::tui::loaded();
@@ -350,7 +350,7 @@ fn the_tui_journal_view_shows_the_same_parts_as_the_log() {
         result: Ok(entries.clone()),
     });
     let mut t = Terminal::new(TestBackend::new(160, 30)).unwrap();
-    t.draw(|f| ui::render(&app, Theme::new(true), f)).unwrap();
+    t.draw(|f| app.draw(Theme::new(true), f)).unwrap();
     let screen = t.backend().to_string();
     for e in &entries {
         let parts = entry_text(e);

@@ -67,7 +67,7 @@ proptest! {
 
 fn drawn(app: &bsched::tui::app::App) -> String {
     let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(140, 30)).unwrap();
-    t.draw(|f| bsched::tui::ui::render(app, bsched::tui::ui::Theme::new(true), f))
+    t.draw(|f| app.draw(bsched::tui::ui::Theme::new(true), f))
         .unwrap();
     t.backend().to_string()
 }

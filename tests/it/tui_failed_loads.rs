@@ -10,7 +10,7 @@ use crate::common::tui::{ch, drive, key, press, test_now, test_zones, typed};
 use bsched::emulator::{Emulator, Fault, Options, Seed, When};
 use bsched::tui::app::{App, Kind};
 use bsched::tui::msg::{Cmd, Msg};
-use bsched::tui::ui::{self, Theme};
+use bsched::tui::ui::Theme;
 use bsched::tui::worker::Executor;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -61,7 +61,7 @@ fn app_for(emu: &Emulator) -> (App, Executor) {
 
 fn screen(app: &App) -> String {
     let mut t = Terminal::new(TestBackend::new(100, 30)).unwrap();
-    t.draw(|f| ui::render(app, Theme::new(true), f)).unwrap();
+    t.draw(|f| app.draw(Theme::new(true), f)).unwrap();
     let buf = t.backend().buffer();
     (0..30)
         .map(|y| (0..100).map(|x| buf[(x, y)].symbol()).collect::<String>())

@@ -10,7 +10,7 @@ use bsched::journal::Entry;
 use bsched::tui::app::App;
 use bsched::tui::layers::plan::PlanScreen;
 use bsched::tui::msg::{Cmd, Msg};
-use bsched::tui::ui::{self, Theme};
+use bsched::tui::ui::Theme;
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -96,7 +96,7 @@ fn clean_screen(app: &mut App, w: u16, h: u16, what: &str) -> String {
     });
     app.prepare();
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| ui::render(app, Theme::new(true), f)).unwrap();
+    t.draw(|f| app.draw(Theme::new(true), f)).unwrap();
     let buffer = t.backend().buffer();
     for (i, cell) in buffer.content.iter().enumerate() {
         if let Some(c) = cell

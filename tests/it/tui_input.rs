@@ -33,7 +33,7 @@ fn form(app: &App) -> &Form {
 /// The screen's text and where the terminal's caret is.
 fn draw(app: &App, w: u16, h: u16) -> (String, Option<Position>) {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| bsched::tui::ui::render(app, bsched::tui::ui::Theme::new(true), f))
+    t.draw(|f| app.draw(bsched::tui::ui::Theme::new(true), f))
         .unwrap();
     let b = t.backend();
     let caret = b.cursor_visible().then(|| b.cursor_position());
@@ -43,7 +43,7 @@ fn draw(app: &App, w: u16, h: u16) -> (String, Option<Position>) {
 /// The character drawn at `pos`.
 fn cell(app: &App, w: u16, h: u16, pos: Position) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| bsched::tui::ui::render(app, bsched::tui::ui::Theme::new(true), f))
+    t.draw(|f| app.draw(bsched::tui::ui::Theme::new(true), f))
         .unwrap();
     t.backend().buffer()[(pos.x, pos.y)].symbol().to_string()
 }

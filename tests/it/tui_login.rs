@@ -96,7 +96,7 @@ fn login(app: &App) -> Option<&LoginForm> {
 
 fn screen(app: &App) -> String {
     let mut t = Terminal::new(TestBackend::new(80, 24)).unwrap();
-    t.draw(|f| bsched::tui::ui::render(app, bsched::tui::ui::Theme::new(true), f))
+    t.draw(|f| app.draw(bsched::tui::ui::Theme::new(true), f))
         .unwrap();
     t.backend().to_string()
 }

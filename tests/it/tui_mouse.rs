@@ -12,7 +12,7 @@ use bsched::tui::layers::form::Form;
 use bsched::tui::layers::help::Help;
 use bsched::tui::layers::upcoming::UpcomingView;
 use bsched::tui::msg::{Cmd, Msg};
-use bsched::tui::ui::{self, Theme};
+use bsched::tui::ui::Theme;
 use common::tui::*;
 use crossterm::event::{KeyCode, KeyModifiers, MouseButton, MouseEvent, MouseEventKind};
 use ratatui::Terminal;
@@ -27,7 +27,7 @@ fn find(app: &mut App, w: u16, h: u16, needle: &str) -> (u16, u16) {
     });
     app.prepare();
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| ui::render(app, Theme::new(true), f)).unwrap();
+    t.draw(|f| app.draw(Theme::new(true), f)).unwrap();
     let buf = t.backend().buffer();
     for y in 0..h {
         let mut line = String::new();

@@ -7,7 +7,7 @@ use crate::common;
 
 use bsched::domain::Weekdays;
 use bsched::tui::app::App;
-use bsched::tui::ui::{self, Theme};
+use bsched::tui::ui::Theme;
 use common::tui::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
@@ -17,7 +17,7 @@ const WIDTHS: [u16; 8] = [60, 64, 70, 76, 80, 100, 120, 200];
 /// The screen as lines of cells (every symbol on these screens is one cell wide).
 fn lines(app: &App, w: u16, h: u16) -> Vec<Vec<String>> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| ui::render(app, Theme::new(true), f)).unwrap();
+    t.draw(|f| app.draw(Theme::new(true), f)).unwrap();
     let buf = t.backend().buffer();
     (0..h)
         .map(|y| (0..w).map(|x| buf[(x, y)].symbol().to_string()).collect())

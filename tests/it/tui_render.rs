@@ -5,7 +5,7 @@ use crate::common;
 use bsched::api::ApiError;
 use bsched::tui::app::App;
 use bsched::tui::msg::Msg;
-use bsched::tui::ui::{self, Theme};
+use bsched::tui::ui::Theme;
 use common::tui::*;
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
@@ -14,7 +14,7 @@ use ratatui::style::{Color, Modifier};
 
 fn draw(app: &App, w: u16, h: u16) -> Terminal<TestBackend> {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| ui::render(app, Theme::new(true), f)).unwrap();
+    t.draw(|f| app.draw(Theme::new(true), f)).unwrap();
     t
 }
 
@@ -159,7 +159,7 @@ fn set_days_are_marked_and_unset_dim() {
 fn no_color_uses_no_colours() {
     let app = loaded();
     let mut t = Terminal::new(TestBackend::new(120, 40)).unwrap();
-    t.draw(|f| ui::render(&app, Theme::new(false), f)).unwrap();
+    t.draw(|f| app.draw(Theme::new(false), f)).unwrap();
     let buf = t.backend().buffer();
     assert!(
         buf.content()

@@ -8,7 +8,7 @@ use bsched::domain::filter::{Ignore, Sort, State};
 use bsched::tui::app::{App, Pane};
 use bsched::tui::layers::form::Form;
 use bsched::tui::msg::{Cmd, Msg};
-use bsched::tui::ui::{self, Theme};
+use bsched::tui::ui::Theme;
 use common::tui::*;
 use crossterm::event::KeyCode;
 use ratatui::Terminal;
@@ -16,7 +16,7 @@ use ratatui::backend::TestBackend;
 
 fn screen(app: &App, w: u16, h: u16) -> String {
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| ui::render(app, Theme::new(true), f)).unwrap();
+    t.draw(|f| app.draw(Theme::new(true), f)).unwrap();
     t.backend().to_string()
 }
 

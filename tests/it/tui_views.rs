@@ -31,7 +31,7 @@ fn screen(app: &mut App, w: u16, h: u16) -> String {
     });
     app.prepare();
     let mut t = Terminal::new(TestBackend::new(w, h)).unwrap();
-    t.draw(|f| ui::render(app, Theme::new(true), f)).unwrap();
+    t.draw(|f| app.draw(Theme::new(true), f)).unwrap();
     t.backend().to_string()
 }
 

@@ -1,11 +1,12 @@
 //! What arrives from the API for the fleet: the server list, each server's schedules and
 //! backups.
 
+use super::login;
 use super::{App, Deferred, Kind};
 use crate::api::ApiError;
 use crate::domain::backups::Backup;
 use crate::domain::{Instance, InstanceId, Schedule, ScheduleList};
-use crate::tui::layers::{login, plan};
+use crate::tui::layers::plan;
 use crate::tui::msg::{Cmd, Msg, ReqId};
 use crate::tui::text;
 
@@ -18,13 +19,13 @@ impl App {
         // A session that cannot be renewed (a two-factor account, a changed password) opens
         // the login screen again, pre-filled, instead of leaving the user with errors.
         let relogin = match &result {
-            Err(e @ ApiError::Auth(_)) => Some(login::login_error(e)),
+            Err(e @ ApiError::Auth(_)) => Some(text::login_error(e)),
             _ => None,
         };
-        let now = self.now;
-        let selected = self.selected_server().map(|s| s.id);
-        let light = self.fleet.light_refresh.take() == Some(req);
-        let Some(arrived) = self.fleet.servers.arrive(req, result, now) else {
+        let now = self.model.now;
+        let selected = self.model.selected_server().map(|s| s.id);
+        let light = self.model.fleet.light_refresh.take() == Some(req);
+        let Some(arrived) = self.model.fleet.servers.arrive(req, result, now) else {
             return Vec::new();
         };
         if let Err(e) = arrived {
@@ -32,30 +33,31 @@ impl App {
             return match relogin {
                 Some(reason) => login::reopen(self, reason),
                 None => {
-                    self.notify(text::could_not_load("servers", &e), true);
+                    self.model.notify(text::could_not_load("servers", &e), true);
                     Vec::new()
                 }
             };
         }
         // The profile switched to works: there is no going back to the one before.
         self.switching.back = None;
-        self.refilter();
-        self.fleet.arrived();
-        let servers = self.fleet.servers();
+        self.model.refilter();
+        self.model.fleet.arrived();
+        let servers = self.model.fleet.servers();
         if let Some(pos) = selected.and_then(|id| {
-            self.fleet
+            self.model
+                .fleet
                 .visible
                 .iter()
                 .position(|i| servers.get(*i).is_some_and(|s| s.id == id))
         }) {
-            self.panes.server_sel = pos;
+            self.model.panes.server_sel = pos;
         }
-        self.upcoming_changed();
+        self.model.upcoming_changed();
         // Every server's schedules and backups, in the background: the queue sends the
         // selected server and the rows around it first.
         if light {
             // The automatic refresh: the rows on screen and servers never loaded.
-            let sel = self.panes.server_sel;
+            let sel = self.model.panes.server_sel;
             let lo = sel.saturating_sub(super::queue::WINDOW);
             let on_screen: Vec<InstanceId> = self
                 .fleet
@@ -63,18 +65,18 @@ impl App {
                 .iter()
                 .skip(lo)
                 .take(2 * super::queue::WINDOW + 1)
-                .filter_map(|i| self.fleet.servers().get(*i).map(|s| s.id))
+                .filter_map(|i| self.model.fleet.servers().get(*i).map(|s| s.id))
                 .collect();
             let new: Vec<InstanceId> = self
                 .fleet
                 .servers()
                 .iter()
                 .map(|s| s.id)
-                .filter(|id| !self.fleet.schedules.contains_key(id))
+                .filter(|id| !self.model.fleet.schedules.contains_key(id))
                 .collect();
             for id in on_screen.into_iter().chain(new) {
-                self.fleet.queue.ask(id, Kind::Schedules, false);
-                self.fleet.queue.ask(id, Kind::Backups, false);
+                self.model.fleet.queue.ask(id, Kind::Schedules, false);
+                self.model.fleet.queue.ask(id, Kind::Backups, false);
             }
             return Vec::new();
         }
@@ -84,7 +86,7 @@ impl App {
             .iter()
             .flat_map(|s| [(s.id, Kind::Schedules), (s.id, Kind::Backups)])
             .collect();
-        self.fleet.queue.start_round(&loads, now);
+        self.model.fleet.queue.start_round(&loads, now);
         Vec::new()
     }
 
@@ -94,8 +96,8 @@ impl App {
         req: ReqId,
         result: Result<ScheduleList, ApiError>,
     ) -> Vec<Cmd> {
-        let now = self.now;
-        self.fleet.queue.answered(req);
+        let now = self.model.now;
+        self.model.fleet.queue.answered(req);
         let passing = result.as_ref().err().is_some_and(may_pass);
         let Some(arrived) = self
             .fleet
@@ -105,18 +107,27 @@ impl App {
         else {
             return Vec::new();
         };
-        self.fleet.arrived();
-        self.upcoming_changed();
-        let mut cmds = plan::recheck(self, instance, arrived.as_ref().err());
+        self.model.fleet.arrived();
+        self.model.upcoming_changed();
+        let mut cmds = plan::recheck(
+            &mut self.model,
+            &mut self.layers,
+            instance,
+            arrived.as_ref().err(),
+        );
         cmds.extend(self.on_fresh(instance, arrived.as_ref().err()));
         match arrived {
             Ok(()) => {
-                self.fleet.queue.succeeded(instance, Kind::Schedules);
-                if self.selected_server().is_some_and(|s| s.id == instance) {
-                    self.panes.sched_sel = self
+                self.model.fleet.queue.succeeded(instance, Kind::Schedules);
+                if self
+                    .model
+                    .selected_server()
+                    .is_some_and(|s| s.id == instance)
+                {
+                    self.model.panes.sched_sel = self
                         .panes
                         .sched_sel
-                        .min(self.current_schedules().len().saturating_sub(1));
+                        .min(self.model.current_schedules().len().saturating_sub(1));
                 }
             }
             Err(e) => self.load_failed(instance, Kind::Schedules, &e, passing),
@@ -131,8 +142,8 @@ impl App {
         req: ReqId,
         result: Result<Vec<Backup>, ApiError>,
     ) -> Vec<Cmd> {
-        let now = self.now;
-        self.fleet.queue.answered(req);
+        let now = self.model.now;
+        self.model.fleet.queue.answered(req);
         let passing = result.as_ref().err().is_some_and(may_pass);
         let arrived = self
             .fleet
@@ -140,10 +151,10 @@ impl App {
             .get_mut(&instance)
             .and_then(|e| e.arrive(req, result, now));
         if arrived.is_some() {
-            self.fleet.arrived();
+            self.model.fleet.arrived();
         }
         match arrived {
-            Some(Ok(())) => self.fleet.queue.succeeded(instance, Kind::Backups),
+            Some(Ok(())) => self.model.fleet.queue.succeeded(instance, Kind::Backups),
             Some(Err(e)) => self.load_failed(instance, Kind::Backups, &e, passing),
             None => {}
         }
@@ -153,20 +164,28 @@ impl App {
     /// A read of a server failed: it is tried again later if the error may pass, and the
     /// status line says so.
     fn load_failed(&mut self, instance: InstanceId, kind: Kind, e: &str, passing: bool) {
-        let retry = self.fleet.queue.failed(instance, kind, self.now, passing);
+        let retry = self
+            .model
+            .fleet
+            .queue
+            .failed(instance, kind, self.model.now, passing);
         let server = self
             .fleet
             .server(instance)
             .map_or_else(|| instance.to_string(), |s| s.name.clone());
-        let wait = retry.at.map(|at| at.duration_since(self.now).as_secs());
+        let wait = retry
+            .at
+            .map(|at| at.duration_since(self.model.now).as_secs());
         let what = match kind {
             Kind::Schedules => "schedules",
             Kind::Backups => "backups",
         };
-        if self.fleet.queue.braked() {
-            self.notify(text::reads_keep_failing(&self.keymap), true);
+        if self.model.fleet.queue.braked() {
+            self.model
+                .notify(text::reads_keep_failing(&self.model.keymap), true);
         } else {
-            self.notify(text::load_failed(what, &server, e, wait), true);
+            self.model
+                .notify(text::load_failed(what, &server, e, wait), true);
         }
     }
 
@@ -174,13 +193,13 @@ impl App {
     /// go now if what the user saw is still so, and are refused with a sentence otherwise.
     fn on_fresh(&mut self, instance: InstanceId, failed: Option<&String>) -> Vec<Cmd> {
         let (mine, others): (Vec<Deferred>, Vec<Deferred>) =
-            std::mem::take(&mut self.fleet.deferred)
+            std::mem::take(&mut self.model.fleet.deferred)
                 .into_iter()
                 .partition(|d| d.instance == instance);
-        self.fleet.deferred = others;
+        self.model.fleet.deferred = others;
         let mut cmds = Vec::new();
         for d in mine {
-            let listed = self.fleet.schedules_of(instance);
+            let listed = self.model.fleet.schedules_of(instance);
             let verdict = match (failed, &d.before) {
                 (Some(e), _) => Err(text::could_not_check(e)),
                 (None, Some(before)) => {

@@ -13,7 +13,7 @@ use crate::tui::layers::help::Help;
 use crate::tui::layers::journal::JournalView;
 use crate::tui::layers::plan::PlanScreen;
 use crate::tui::layers::upcoming::UpcomingView;
-use crate::tui::layers::{Layer, ListPos};
+use crate::tui::layers::{Draw, ListPos};
 use crate::tui::msg::Cmd;
 use crate::tui::ui::{self, layout};
 
@@ -71,17 +71,17 @@ fn on_scrolling(pos: &mut ListPos, g: Gesture, n: usize, h: usize) {
 impl App {
     /// The terminal's size (the lists page by it, and the mouse finds rows with it).
     pub(super) fn resized(&mut self, width: u16, height: u16) -> Vec<Cmd> {
-        self.screen = ratatui::layout::Rect::new(0, 0, width, height);
+        self.model.screen = ratatui::layout::Rect::new(0, 0, width, height);
         Vec::new()
     }
 
     /// A mouse event.
     pub(super) fn on_mouse(&mut self, ev: &MouseEvent) -> Vec<Cmd> {
         if let Some(g) = gesture(ev)
-            && let Some(screen) = layout::screen(self.screen)
+            && let Some(screen) = layout::screen(self.model.screen)
         {
             if self.layers.is_empty() {
-                if !self.panes.filter_editing {
+                if !self.model.panes.filter_editing {
                     self.mouse_on_panes(g, screen);
                 }
             } else {
@@ -92,67 +92,59 @@ impl App {
     }
 
     fn mouse_on_layer(&mut self, g: Gesture, screen: layout::Screen) {
-        let area = self.screen;
+        let area = self.model.screen;
         let rows_of = layout::below_header;
-        match self.layers.top() {
-            Some(Layer::Form(form)) => {
-                let bulk = form.is_bulk();
-                if let Gesture::Click(x, y) = g
-                    && let Some(i) = layout::form_day_at(area, bulk, x, y)
-                    && let Some(day) = crate::domain::Day::from_index(i)
-                    && let Some(form) = self.layers.get_mut::<Form>()
-                {
-                    form.days = form.days.toggled(day);
-                    form.focus = Field::Days;
-                    form.day_cursor = i;
-                }
+        let (m, layers) = (&self.model, &mut self.layers);
+        if layers.top_is::<Form>() {
+            if let Gesture::Click(x, y) = g
+                && let Some(form) = layers.get_mut::<Form>()
+                && let Some(i) = layout::form_day_at(area, form.is_bulk(), x, y)
+                && let Some(day) = crate::domain::Day::from_index(i)
+            {
+                form.days = form.days.toggled(day);
+                form.focus = Field::Days;
+                form.day_cursor = i;
             }
-            Some(Layer::Help(_)) => {
-                let (n, h) = ui::help::extent(self);
-                if let Some(v) = self.layers.get_mut::<Help>() {
-                    on_scrolling(&mut v.pos, g, n, h);
-                }
+        } else if layers.top_is::<Help>() {
+            if let Some(v) = layers.get_mut::<Help>() {
+                let (n, h) = (v.lines(m), v.rows_shown(m));
+                on_scrolling(&mut v.pos, g, n, h);
             }
-            Some(Layer::Plan(p)) => {
-                let (n, h) = (p.rows.len(), ui::plan::rows_shown(self));
-                if let Some(v) = self.layers.get_mut::<PlanScreen>() {
-                    on_scrolling(&mut v.pos, g, n, h);
-                }
+        } else if layers.top_is::<PlanScreen>() {
+            if let Some(v) = layers.get_mut::<PlanScreen>() {
+                let (n, h) = (v.rows.len(), v.rows_shown(m));
+                on_scrolling(&mut v.pos, g, n, h);
             }
-            Some(Layer::Backups(v)) => {
-                let n = v.list(self).map_or(0, |l| l.len());
-                let h = ui::backups::rows_shown(self);
-                if let Some(v) = self.layers.get_mut::<BackupsView>() {
-                    on_scrolling(&mut v.pos, g, n, h);
-                }
+        } else if layers.top_is::<BackupsView>() {
+            if let Some(v) = layers.get_mut::<BackupsView>() {
+                let n = v.list(m).map_or(0, |l| l.len());
+                let h = v.rows_shown(m);
+                on_scrolling(&mut v.pos, g, n, h);
             }
-            Some(Layer::Journal(_)) => {
-                if let Some(v) = self.layers.get_mut::<JournalView>()
-                    && v.confirm.is_none()
-                {
-                    let n = v.entries.as_ref().map_or(0, Vec::len);
-                    on_selecting(
-                        &mut v.pos,
-                        g,
-                        rows_of(ui::journal::areas(screen.body)[0]),
-                        n,
-                    );
-                }
+        } else if layers.top_is::<JournalView>() {
+            if let Some(v) = layers.get_mut::<JournalView>()
+                && v.confirm.is_none()
+            {
+                let n = v.entries.as_ref().map_or(0, Vec::len);
+                on_selecting(
+                    &mut v.pos,
+                    g,
+                    rows_of(ui::journal::areas(screen.body)[0]),
+                    n,
+                );
             }
-            Some(Layer::Upcoming(_)) => {
-                if let Some(v) = self.layers.get_mut::<UpcomingView>() {
-                    let n = v.data.rows.len();
-                    on_selecting(
-                        &mut v.pos,
-                        g,
-                        rows_of(ui::upcoming::areas(screen.body).0),
-                        n,
-                    );
-                }
-            }
-            // The dialogs and the login screen take no clicks.
-            _ => {}
+        } else if layers.top_is::<UpcomingView>()
+            && let Some(v) = layers.get_mut::<UpcomingView>()
+        {
+            let n = v.data.rows.len();
+            on_selecting(
+                &mut v.pos,
+                g,
+                rows_of(ui::upcoming::areas(screen.body).0),
+                n,
+            );
         }
+        // The dialogs and the login screen take no clicks.
     }
 
     fn mouse_on_panes(&mut self, g: Gesture, screen: layout::Screen) {
@@ -164,27 +156,30 @@ impl App {
         } else {
             return;
         };
-        let rows = layout::pane_rows(self, pane);
+        let rows = crate::tui::ui::pane_rows(&self.model, pane);
         let (sel, n) = match pane {
-            Pane::Servers => (self.panes.server_sel, self.fleet.visible.len()),
-            Pane::Schedules => (self.panes.sched_sel, self.current_schedules().len()),
+            Pane::Servers => (self.model.panes.server_sel, self.model.fleet.visible.len()),
+            Pane::Schedules => (
+                self.model.panes.sched_sel,
+                self.model.current_schedules().len(),
+            ),
         };
         let new = match g {
             Gesture::Click(..) => {
-                self.panes.pane = pane;
+                self.model.panes.pane = pane;
                 let first = layout::pane_first(sel, layout::page(rows));
                 layout::row_at(rows, first, x, y).filter(|i| *i < n)
             }
             Gesture::Wheel(dir, ..) => {
-                (0..WHEEL_ROWS).try_fold(sel, |s, _| crate::tui::app::panes::step(dir, s, n, 1))
+                (0..WHEEL_ROWS).try_fold(sel, |s, _| crate::tui::model::panes::step(dir, s, n, 1))
             }
         };
         match (pane, new) {
-            (Pane::Servers, Some(i)) if i != self.panes.server_sel => {
-                self.panes.server_sel = i;
-                self.panes.sched_sel = 0;
+            (Pane::Servers, Some(i)) if i != self.model.panes.server_sel => {
+                self.model.panes.server_sel = i;
+                self.model.panes.sched_sel = 0;
             }
-            (Pane::Schedules, Some(i)) => self.panes.sched_sel = i,
+            (Pane::Schedules, Some(i)) => self.model.panes.sched_sel = i,
             _ => {}
         }
     }

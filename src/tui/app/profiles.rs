@@ -1,8 +1,9 @@
 //! Switching profiles (`P`): which profile comes next, what the screen keeps to go back to,
 //! and the login a profile asks for first (a code, or credentials it does not have).
 
+use super::login;
 use super::{App, Fleet, Panes};
-use crate::tui::layers::login;
+use crate::tui::layers::login::Previous;
 use crate::tui::msg::{Cmd, SessionInfo};
 use crate::tui::text;
 
@@ -17,18 +18,18 @@ pub struct Switching {
     /// The screen before the switch, kept until the new profile's server list first arrives:
     /// when its kept session turns out to have ended, the login screen opens and Esc there goes
     /// back to it.
-    pub(crate) back: Option<Box<login::Previous>>,
+    pub(crate) back: Option<Box<Previous>>,
 }
 
 impl App {
     /// `P`: opens the profile after the current one, or after the one a switch last failed on.
     pub(super) fn next_profile(&mut self) -> Vec<Cmd> {
-        let profiles = &self.session.profiles;
+        let profiles = &self.model.session.profiles;
         if profiles.len() < 2 {
-            self.notify(text::ONLY_ONE_PROFILE, true);
+            self.model.notify(text::ONLY_ONE_PROFILE, true);
             return Vec::new();
         }
-        let current = &self.session.profile;
+        let current = &self.model.session.profile;
         let from = self
             .switching
             .passed
@@ -44,9 +45,9 @@ impl App {
             i = (i + 1) % n;
         }
         let next = profiles[i].clone();
-        self.notify(text::opening_profile(&next), false);
+        self.model.notify(text::opening_profile(&next), false);
         self.switching.target = Some(next.clone());
-        let from = self.session.profile.clone();
+        let from = self.model.session.profile.clone();
         vec![Cmd::SwitchProfile { name: next, from }]
     }
 
@@ -56,7 +57,8 @@ impl App {
             Ok(info) => info,
             Err(e) => {
                 let target = self.switching.target.take();
-                self.notify(text::cannot_switch(target.as_deref(), &e), true);
+                self.model
+                    .notify(text::cannot_switch(target.as_deref(), &e), true);
                 // The next `P` tries the profile after it.
                 self.switching.passed = target;
                 return Vec::new();
@@ -71,7 +73,7 @@ impl App {
         }
         // Its kept session may have ended: the screen before is kept until the servers load.
         self.switching.back = Some(Box::new(previous));
-        vec![self.load_servers()]
+        vec![self.model.load_servers()]
     }
 
     /// A profile without credentials: the login screen asks for them (URL and username from
@@ -84,12 +86,12 @@ impl App {
 
     /// Puts the new profile's labels on screen, with nothing of the old account: its servers,
     /// marks, plans and pending deletes go into what is returned, to go back to.
-    fn enter_profile(&mut self, info: SessionInfo) -> login::Previous {
+    fn enter_profile(&mut self, info: SessionInfo) -> Previous {
         self.switching.target = None;
         self.switching.passed = None;
         self.switching.back = None;
-        let previous = login::Previous::take(self);
-        let session = &mut self.session;
+        let previous = Previous::take(&mut self.model, &mut self.layers);
+        let session = &mut self.model.session;
         session.account = info.account;
         session.host = info.host;
         session.profile = info.profile;
@@ -98,16 +100,16 @@ impl App {
         session.ignore = info.ignore;
         session.cache_key = info.cache_key;
         session.settings = Some(info.settings);
-        self.fleet = Fleet::default();
-        self.panes = Panes::default();
-        self.undo = None;
+        self.model.fleet = Fleet::default();
+        self.model.panes = Panes::default();
+        self.model.undo = None;
         if let Some(cache) = info.cached {
-            self.show_cached(*cache);
+            self.model.show_cached(*cache);
         }
         match info.cache_error {
-            Some(e) => self.notify(e, true),
-            None => self.notify(
-                text::switched(&self.session.profile, &self.session.account),
+            Some(e) => self.model.notify(e, true),
+            None => self.model.notify(
+                text::switched(&self.model.session.profile, &self.model.session.account),
                 false,
             ),
         }

@@ -3,16 +3,14 @@
 //! what is on hand is only the cache's summary, a failure, or nothing.
 
 use crossterm::event::KeyEvent;
-use ratatui::Frame;
 
-use super::{Areas, LayerState, ListPos, Step};
+use super::base::{Draw, Kind, LayerState, Layers, ListPos, Step, closes, nav};
 use crate::domain::InstanceId;
 use crate::domain::backups::Backup;
-use crate::tui::app::App;
 use crate::tui::keymap::Action;
+use crate::tui::model::Model;
 use crate::tui::msg::Cmd;
 use crate::tui::text;
-use crate::tui::ui::{self, Theme};
 
 /// The backups view.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,22 +25,22 @@ pub struct BackupsView {
 
 impl BackupsView {
     /// The server's backups on hand, newest first (None before any arrived).
-    pub fn list(&self, app: &App) -> Option<Vec<Backup>> {
+    pub fn list(&self, app: &Model) -> Option<Vec<Backup>> {
         let mut list = app.fleet.backups.get(&self.instance)?.list.clone()?;
         list.sort_by_key(|b| std::cmp::Reverse(b.created));
         Some(list)
     }
 
     /// Whether a read of the list is on its way.
-    pub fn loading(&self, app: &App) -> bool {
+    pub fn loading(&self, app: &Model) -> bool {
         app.fleet
             .queue
-            .pending(self.instance, crate::tui::app::Kind::Backups)
+            .pending(self.instance, crate::tui::model::Kind::Backups)
     }
 }
 
 /// `b`: opens the selected server's backups, reading them when needed.
-pub(crate) fn open(app: &mut App) -> Vec<Cmd> {
+pub(crate) fn open(app: &mut Model, layers: &mut Layers) -> Vec<Cmd> {
     let Some((id, name)) = app.selected_server().map(|s| (s.id, s.name.clone())) else {
         app.notify(text::NO_SERVER, true);
         return Vec::new();
@@ -56,7 +54,7 @@ pub(crate) fn open(app: &mut App) -> Vec<Cmd> {
     if !whole {
         app.load_backups(id);
     }
-    app.layers.open(BackupsView {
+    layers.open(BackupsView {
         instance: id,
         server: name,
         pos: ListPos::default(),
@@ -65,22 +63,22 @@ pub(crate) fn open(app: &mut App) -> Vec<Cmd> {
 }
 
 impl LayerState for BackupsView {
-    fn on_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
-        if super::closes(app, key, Action::Backups) {
+    fn kind(&self) -> Kind {
+        Kind::Backups
+    }
+
+    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
+        if closes(app, key, Action::Backups) {
             return Step::close();
         }
-        if let Some(action) = super::nav(app, key) {
+        if let Some(action) = nav(app, key) {
             let n = self.list(app).map_or(0, |l| l.len());
-            self.pos.scroll(action, n, ui::backups::rows_shown(app));
+            self.pos.scroll(action, n, self.rows_shown(app));
         }
         Step::stay()
     }
 
-    fn footer(&self, app: &App) -> Vec<(String, String)> {
+    fn footer(&self, app: &Model) -> Vec<(String, String)> {
         text::backups_footer(&app.keymap)
-    }
-
-    fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
-        ui::backups::render(app, self, theme, areas.body, f)
     }
 }

@@ -1,13 +1,11 @@
 //! The delete confirmation: names the schedule and its server; only the confirm key deletes.
 
 use crossterm::event::KeyEvent;
-use ratatui::Frame;
 
-use super::{Areas, LayerState, Step};
+use super::base::{Kind, LayerState, Step};
 use crate::domain::Schedule;
-use crate::tui::app::App;
 use crate::tui::keymap::{Action, Section};
-use crate::tui::ui::{self, Theme};
+use crate::tui::model::Model;
 
 /// The delete waiting for a yes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -19,7 +17,11 @@ pub struct ConfirmDelete {
 }
 
 impl LayerState for ConfirmDelete {
-    fn on_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
+    fn kind(&self) -> Kind {
+        Kind::Confirm
+    }
+
+    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
         match app.keymap.action_in(Section::Confirm, key) {
             Some(Action::Yes) => {
                 Step::Close(app.delete(self.schedule.clone(), self.server_name.clone()))
@@ -27,9 +29,5 @@ impl LayerState for ConfirmDelete {
             Some(Action::No) => Step::close(),
             _ => Step::stay(),
         }
-    }
-
-    fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
-        ui::confirm::render(self, app, theme, areas.screen, f)
     }
 }

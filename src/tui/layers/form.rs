@@ -1,16 +1,14 @@
 //! The schedule form's state: name field, seven weekday checkboxes, a time picker.
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use ratatui::Frame;
 
-use super::plan::plan_bulk;
-use super::{Areas, LayerState, Step};
+use super::base::{Kind, LayerState, Step};
+use super::plan::{PlanScreen, plan_bulk};
 use crate::domain::plan::{Start, stagger_starts};
-use crate::tui::app::App;
 use crate::tui::input::{Edit, TextField};
 use crate::tui::keymap::{Action, Keymap, Section};
+use crate::tui::model::Model;
 use crate::tui::text;
-use crate::tui::ui::{self, Theme};
 
 use crate::domain::{
     DAYS, InstanceId, NAME_MAX_CHARS, Schedule, ScheduleId, ScheduleName, ScheduleSpec, TimeOfDay,
@@ -398,8 +396,8 @@ fn type_digit(typed: &mut String, c: char, field: &str) -> Option<Result<TimeOfD
 }
 
 impl Form {
-    /// A bulk form's plan: opens the plan screen, or says why not.
-    fn plan(&self, app: &mut App, spec: ScheduleSpec) -> Result<(), String> {
+    /// A bulk form's plan screen, or why there is none.
+    fn plan(&self, app: &mut Model, spec: ScheduleSpec) -> Result<PlanScreen, String> {
         let starts = match self.spread {
             // A window may cross midnight: its starts after 00:00 run the next day.
             Some(until) => {
@@ -409,18 +407,34 @@ impl Form {
         };
         let mut plan = plan_bulk(app, &self.targets, starts, &spec)?;
         plan.form = Some(Box::new(self.clone()));
-        app.layers.open(plan);
-        Ok(())
+        Ok(plan)
+    }
+}
+
+impl Form {
+    /// The hint line for the focused field.
+    pub fn hint(&self, km: &crate::tui::keymap::Keymap) -> String {
+        match self.focus {
+            Field::Name => text::form_hint_name(km),
+            Field::Days => text::form_hint_days(km),
+            Field::Time => text::form_hint_time(km),
+            Field::Spread => text::FORM_HINT_SPREAD.to_string(),
+            Field::Save | Field::Cancel => text::form_hint_buttons(km),
+        }
     }
 }
 
 impl LayerState for Form {
-    fn on_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
+    fn kind(&self) -> Kind {
+        Kind::Form
+    }
+
+    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
         match self.on_key(key, &app.keymap) {
             FormOutcome::Stay => Step::stay(),
             FormOutcome::Cancel => Step::close(),
             FormOutcome::Submit(spec) if self.is_bulk() => match self.plan(app, spec) {
-                Ok(()) => Step::close(),
+                Ok(plan) => Step::Replace(Box::new(plan)),
                 Err(e) => {
                     self.error = Some(e);
                     Step::stay()
@@ -445,9 +459,5 @@ impl LayerState for Form {
 
     fn busy(&self) -> bool {
         self.saving
-    }
-
-    fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
-        ui::form::render(self, app, theme, areas.screen, f)
     }
 }

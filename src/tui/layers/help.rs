@@ -2,12 +2,10 @@
 //! fit the screen.
 
 use crossterm::event::KeyEvent;
-use ratatui::Frame;
 
-use super::{Areas, LayerState, ListPos, Step};
-use crate::tui::app::App;
+use super::base::{Draw, Kind, LayerState, ListPos, Step, closes, nav};
 use crate::tui::keymap::Action;
-use crate::tui::ui::{self, Theme};
+use crate::tui::model::Model;
 
 /// The help overlay.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -17,22 +15,22 @@ pub struct Help {
 }
 
 impl LayerState for Help {
-    fn on_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
-        if super::closes(app, key, Action::Help) {
+    fn kind(&self) -> Kind {
+        Kind::Help
+    }
+
+    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
+        if closes(app, key, Action::Help) {
             return Step::close();
         }
-        if let Some(action) = super::nav(app, key) {
-            let (lines, shown) = ui::help::extent(app);
+        if let Some(action) = nav(app, key) {
+            let (lines, shown) = (self.lines(app), self.rows_shown(app));
             self.pos.scroll(action, lines, shown);
         }
         Step::stay()
     }
 
-    fn footer(&self, app: &App) -> Vec<(String, String)> {
+    fn footer(&self, app: &Model) -> Vec<(String, String)> {
         crate::tui::text::help_footer(&app.keymap)
-    }
-
-    fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
-        ui::help::render(app, self.pos, theme, areas.screen, f)
     }
 }

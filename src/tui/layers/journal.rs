@@ -3,16 +3,14 @@
 //! restored already, sends nothing and says so).
 
 use crossterm::event::KeyEvent;
-use ratatui::Frame;
 
-use super::{Areas, LayerState, ListPos, Step};
+use super::base::{Draw, Kind, LayerState, Layers, ListPos, Step, closes, nav};
 use crate::journal::{Action as Did, Entry, Outcome, restored_by};
 use crate::ops::Restored;
-use crate::tui::app::App;
 use crate::tui::keymap::{Action, Section};
+use crate::tui::model::Model;
 use crate::tui::msg::{Cmd, Msg};
 use crate::tui::text;
-use crate::tui::ui::{self, Theme};
 
 /// The journal view.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -36,7 +34,7 @@ impl JournalView {
     }
 
     /// The restore of the selected entry, or why there is none.
-    fn restore_of(&self, app: &App) -> Result<Cmd, String> {
+    fn restore_of(&self, app: &Model) -> Result<Cmd, String> {
         let entries = self.entries.as_deref().unwrap_or_default();
         let Some(e) = self.selected() else {
             return Err(String::new());
@@ -72,7 +70,7 @@ impl JournalView {
     }
 
     /// The question on screen, if one is asked.
-    pub fn question(&self, app: &App) -> Option<String> {
+    pub fn question(&self, app: &Model) -> Option<String> {
         let Some(Cmd::RestoreEntry { server, spec, .. }) = &self.confirm else {
             return None;
         };
@@ -81,7 +79,11 @@ impl JournalView {
 }
 
 impl LayerState for JournalView {
-    fn on_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
+    fn kind(&self) -> Kind {
+        Kind::Journal
+    }
+
+    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
         if let Some(cmd) = self.confirm.take() {
             return match app.keymap.action_in(Section::Confirm, key) {
                 Some(Action::Yes) => {
@@ -97,7 +99,7 @@ impl LayerState for JournalView {
                 }
             };
         }
-        if super::closes(app, key, Action::Journal) {
+        if closes(app, key, Action::Journal) {
             return Step::close();
         }
         if app.keymap.action_in(Section::View, key) == Some(Action::Open) {
@@ -110,9 +112,9 @@ impl LayerState for JournalView {
             }
             return Step::stay();
         }
-        if let Some(action) = super::nav(app, key) {
+        if let Some(action) = nav(app, key) {
             let n = self.entries.as_ref().map_or(0, Vec::len);
-            self.pos.select(action, n, ui::journal::rows_shown(app));
+            self.pos.select(action, n, self.rows_shown(app));
         }
         Step::stay()
     }
@@ -121,23 +123,23 @@ impl LayerState for JournalView {
         (self.entries.is_none() && self.error.is_none()) || self.restoring.is_some()
     }
 
-    fn footer(&self, app: &App) -> Vec<(String, String)> {
+    fn footer(&self, app: &Model) -> Vec<(String, String)> {
         text::journal_footer(
             &app.keymap,
             self.confirm.is_some(),
             self.restoring.is_some(),
         )
     }
-
-    fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
-        ui::journal::render(app, self, theme, areas.body, f)
-    }
 }
 
 /// The journal's entries arrived.
-pub(crate) fn on_read(app: &mut App, result: Result<Vec<Entry>, String>) -> Vec<Cmd> {
-    let shown = ui::journal::rows_shown(app);
-    if let Some(view) = app.layers.get_mut::<JournalView>() {
+pub(crate) fn on_read(
+    app: &mut Model,
+    layers: &mut Layers,
+    result: Result<Vec<Entry>, String>,
+) -> Vec<Cmd> {
+    if let Some(view) = layers.get_mut::<JournalView>() {
+        let shown = view.rows_shown(app);
         match result {
             Ok(entries) => {
                 // A reread (after a restore) adds entries at the top: the selection stays on
@@ -159,7 +161,7 @@ pub(crate) fn on_read(app: &mut App, result: Result<Vec<Entry>, String>) -> Vec<
 }
 
 /// A restore of an entry's delete finished ([`Msg::EntryRestored`]).
-pub(crate) fn on_restored(app: &mut App, msg: Msg) -> Vec<Cmd> {
+pub(crate) fn on_restored(app: &mut Model, layers: &mut Layers, msg: Msg) -> Vec<Cmd> {
     let Msg::EntryRestored {
         entry,
         instance,
@@ -170,7 +172,7 @@ pub(crate) fn on_restored(app: &mut App, msg: Msg) -> Vec<Cmd> {
         return Vec::new();
     };
     let server = server.as_str();
-    let open = match app.layers.get_mut::<JournalView>() {
+    let open = match layers.get_mut::<JournalView>() {
         Some(view) if view.restoring == Some(entry) => {
             view.restoring = None;
             true

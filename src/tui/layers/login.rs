@@ -5,23 +5,12 @@ use std::fmt;
 
 use crossterm::event::{KeyCode, KeyEvent};
 
-use ratatui::Frame;
-
-use super::{Areas, LayerState, Layers, Step};
+use super::base::{Kind, LayerState, Layers, Step};
 use crate::api::{ClientConfig, Secret, checked_url};
-use crate::tui::app::{App, Fleet, Panes, Session, Undo};
 use crate::tui::input::{Edit, TextField};
+use crate::tui::model::{Fleet, Model, Panes, Session, Undo};
 use crate::tui::msg::Cmd;
 use crate::tui::text;
-use crate::tui::ui::{self, Theme};
-
-mod flow;
-
-pub use flow::login_error;
-pub(crate) use flow::{
-    ask_code_after_switch, ask_login_after_switch, on_code_checked, on_logged_in, on_renewed,
-    on_resumed, reopen,
-};
 
 /// Which field has focus.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,12 +56,12 @@ pub struct Previous {
 
 impl Previous {
     /// Takes everything the screen shows, leaving an empty screen.
-    pub(crate) fn take(app: &mut App) -> Previous {
+    pub(crate) fn take(app: &mut Model, layers: &mut Layers) -> Previous {
         Previous {
             session: app.session.clone(),
             fleet: std::mem::take(&mut app.fleet),
             panes: std::mem::take(&mut app.panes),
-            layers: std::mem::take(&mut app.layers),
+            layers: std::mem::take(layers),
             undo: app.undo.take(),
         }
     }
@@ -323,7 +312,11 @@ impl LoginForm {
 }
 
 impl LayerState for LoginForm {
-    fn on_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
+    fn kind(&self) -> Kind {
+        Kind::Login
+    }
+
+    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
         match LoginForm::on_key(self, key) {
             LoginOutcome::Stay => Step::stay(),
             LoginOutcome::Leave => match &self.origin {
@@ -352,9 +345,5 @@ impl LayerState for LoginForm {
 
     fn full_screen(&self) -> bool {
         true
-    }
-
-    fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
-        ui::login::render(self, app, theme, areas.screen, f)
     }
 }

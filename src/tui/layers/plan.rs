@@ -4,18 +4,15 @@
 use std::collections::BTreeSet;
 
 use crossterm::event::KeyEvent;
-use ratatui::Frame;
 
-use super::form::Form;
-use super::{Areas, LayerState, ListPos, Step};
+use super::base::{Draw, Kind, LayerState, Layers, ListPos, Step, nav};
 use crate::api::ApiError;
 use crate::domain::plan::{Change, diff};
 use crate::domain::{InstanceId, ScheduleSpec};
-use crate::tui::app::App;
 use crate::tui::keymap::{Action, Section};
+use crate::tui::model::Model;
 use crate::tui::msg::Cmd;
 use crate::tui::text;
-use crate::tui::ui::{self, Theme};
 
 /// Where one server's change is.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -48,7 +45,7 @@ pub struct PlanRow {
 }
 
 /// The plan screen.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug)]
 pub struct PlanScreen {
     /// Results of this batch carry its number (older answers are ignored).
     pub batch: u64,
@@ -62,7 +59,7 @@ pub struct PlanScreen {
     pub title: String,
     /// The bulk form it was planned from, as typed: closing the plan before applying goes
     /// back to it, to adjust and look again.
-    pub form: Option<Box<Form>>,
+    pub form: Option<Box<dyn LayerState>>,
     /// Ctrl+C was pressed while it runs: the question is on screen.
     pub quit_asked: bool,
 }
@@ -101,7 +98,7 @@ impl PlanScreen {
     }
 
     /// Sends every change; rows that change nothing are done at once.
-    fn start(&mut self, app: &mut App) -> Vec<Cmd> {
+    fn start(&mut self, app: &mut Model) -> Vec<Cmd> {
         self.started = true;
         let mut cmds = Vec::new();
         for (index, row) in self.rows.iter_mut().enumerate() {
@@ -129,7 +126,7 @@ impl PlanScreen {
 
     /// Retry: list the failed servers again and plan them afresh, so a change whose answer was
     /// lost is not sent twice.
-    fn retry(&mut self, app: &mut App) -> Vec<Cmd> {
+    fn retry(&mut self, app: &mut Model) -> Vec<Cmd> {
         let mut servers = Vec::new();
         for row in self.rows.iter_mut() {
             if matches!(row.state, RowState::Failed(_)) {
@@ -147,16 +144,20 @@ impl PlanScreen {
 }
 
 impl LayerState for PlanScreen {
-    fn on_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
+    fn kind(&self) -> Kind {
+        Kind::Plan
+    }
+
+    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
         // Asked about quitting: y quits; any other key goes on, and does what it does.
         if std::mem::take(&mut self.quit_asked)
             && app.keymap.action_in(Section::Confirm, key) == Some(Action::Yes)
         {
             return Step::Keep(app.quit_now());
         }
-        if let Some(action) = super::nav(app, key) {
+        if let Some(action) = nav(app, key) {
             self.pos
-                .scroll(action, self.rows.len(), ui::plan::rows_shown(app));
+                .scroll(action, self.rows.len(), self.rows_shown(app));
             return Step::stay();
         }
         let action = app.keymap.action_in(Section::Plan, key);
@@ -174,11 +175,11 @@ impl LayerState for PlanScreen {
             }
             Some(Action::ClosePlan) if !self.started => {
                 // Back to the form as it was typed, to adjust and look again.
-                if let Some(form) = self.form.take() {
-                    app.layers.open(*form);
-                }
                 app.notify(text::NOTHING_APPLIED, false);
-                Step::close()
+                match self.form.take() {
+                    Some(form) => Step::Replace(form),
+                    None => Step::close(),
+                }
             }
             Some(Action::RetryFailed) if finished && self.progress().1 > 0 => {
                 Step::Keep(self.retry(app))
@@ -206,7 +207,7 @@ impl LayerState for PlanScreen {
         self.started && !self.finished()
     }
 
-    fn footer(&self, app: &App) -> Vec<(String, String)> {
+    fn footer(&self, app: &Model) -> Vec<(String, String)> {
         text::plan_footer(
             &app.keymap,
             self.started,
@@ -214,16 +215,12 @@ impl LayerState for PlanScreen {
             self.progress().1,
         )
     }
-
-    fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
-        ui::plan::render(app, self, theme, areas.body, f)
-    }
 }
 
 /// Ctrl+C: while a bulk apply runs, the first one asks (the plan screen shows the question)
 /// and says so; true when it asked, false when the app may quit.
-pub(crate) fn ask_before_quit(app: &mut App) -> bool {
-    match app.layers.get_mut::<PlanScreen>() {
+pub(crate) fn ask_before_quit(app: &mut Model, layers: &mut Layers) -> bool {
+    match layers.get_mut::<PlanScreen>() {
         Some(plan) if plan.busy() && !plan.quit_asked => {
             plan.quit_asked = true;
             let question = text::quit_while_applying(&app.keymap);
@@ -237,7 +234,7 @@ pub(crate) fn ask_before_quit(app: &mut App) -> bool {
 /// The plan of a bulk form: one row per server, with its staggered time; or why it cannot be
 /// made yet.
 pub(crate) fn plan_bulk(
-    app: &mut App,
+    app: &mut Model,
     targets: &[(InstanceId, String)],
     starts: Vec<crate::domain::plan::Start>,
     spec: &ScheduleSpec,
@@ -288,16 +285,13 @@ pub(crate) fn plan_bulk(
 
 /// One change's answer.
 pub(crate) fn on_applied(
-    app: &mut App,
+    app: &mut Model,
+    layers: &mut Layers,
     batch: u64,
     index: usize,
     result: Result<(), ApiError>,
 ) -> Vec<Cmd> {
-    let Some(plan) = app
-        .layers
-        .get_mut::<PlanScreen>()
-        .filter(|p| p.batch == batch)
-    else {
+    let Some(plan) = layers.get_mut::<PlanScreen>().filter(|p| p.batch == batch) else {
         return Vec::new();
     };
     let Some(row) = plan.rows.get_mut(index) else {
@@ -316,12 +310,17 @@ pub(crate) fn on_applied(
 }
 
 /// After a server's schedules arrive: plan its rechecking rows again and run them.
-pub(crate) fn recheck(app: &mut App, instance: InstanceId, failed: Option<&String>) -> Vec<Cmd> {
+pub(crate) fn recheck(
+    app: &mut Model,
+    layers: &mut Layers,
+    instance: InstanceId,
+    failed: Option<&String>,
+) -> Vec<Cmd> {
     let current = app
         .fleet
         .schedules_of(instance)
         .map(|l| l.schedules.clone());
-    let Some(plan) = app.layers.get_mut::<PlanScreen>() else {
+    let Some(plan) = layers.get_mut::<PlanScreen>() else {
         return Vec::new();
     };
     let batch = plan.batch;

@@ -1,16 +1,14 @@
 //! The retention dialog: how many scheduled backups a server keeps, then a confirmation.
 
 use crossterm::event::{KeyCode, KeyEvent};
-use ratatui::Frame;
 
-use super::{Areas, LayerState, Step};
+use super::base::{Kind, LayerState, Layers, Step};
 use crate::api::ApiError;
 use crate::domain::{InstanceId, RETENTION_RANGE};
-use crate::tui::app::App;
 use crate::tui::keymap::{Action, Section};
+use crate::tui::model::Model;
 use crate::tui::msg::Cmd;
 use crate::tui::text;
-use crate::tui::ui::{self, Theme};
 
 /// What the dialog offers when the server's retention is not known.
 const START: u8 = 5;
@@ -50,7 +48,7 @@ impl RetentionDialog {
         }
     }
 
-    fn confirm_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
+    fn confirm_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
         match app.keymap.action_in(Section::Confirm, key) {
             Some(Action::Yes) => {
                 self.saving = true;
@@ -71,7 +69,11 @@ impl RetentionDialog {
 }
 
 impl LayerState for RetentionDialog {
-    fn on_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
+    fn kind(&self) -> Kind {
+        Kind::Retention
+    }
+
+    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
         if self.saving {
             return Step::stay();
         }
@@ -104,27 +106,24 @@ impl LayerState for RetentionDialog {
     fn busy(&self) -> bool {
         self.saving
     }
-
-    fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
-        ui::retention::render(self, app, theme, areas.screen, f)
-    }
 }
 
 /// The answer to a retention change.
 pub(crate) fn on_set(
-    app: &mut App,
+    app: &mut Model,
+    layers: &mut Layers,
     instance: InstanceId,
     keep: u8,
     result: Result<(), ApiError>,
 ) -> Vec<Cmd> {
-    let Some(dialog) = app.layers.get_mut::<RetentionDialog>() else {
+    let Some(dialog) = layers.get_mut::<RetentionDialog>() else {
         return Vec::new();
     };
     dialog.saving = false;
     match result {
         Ok(()) => {
             let name = dialog.server_name.clone();
-            app.layers.close::<RetentionDialog>();
+            layers.close::<RetentionDialog>();
             app.notify(text::now_keeps(&name, keep), false);
             app.fleet.put_retention(instance, keep);
             Vec::new()

@@ -2,14 +2,12 @@
 //! shows. It scrolls, and Enter goes to the selected run's server and schedule in the panes.
 
 use crossterm::event::KeyEvent;
-use ratatui::Frame;
 
-use super::{Areas, LayerState, ListPos, Step};
+use super::base::{Draw, Kind, LayerState, ListPos, Step, closes, nav};
 use crate::domain::upcoming::{Upcoming, WEEK, upcoming};
-use crate::tui::app::{App, Pane};
 use crate::tui::keymap::{Action, Section};
+use crate::tui::model::{Model, Pane};
 use crate::tui::text;
-use crate::tui::ui::{self, Theme};
 
 /// How many upcoming runs the fleet view lists.
 pub const UPCOMING_ROWS: usize = 200;
@@ -36,7 +34,7 @@ impl UpcomingView {
     }
 
     /// The next week of runs of the servers the filter shows.
-    pub fn compute(app: &App) -> Upcoming {
+    pub fn compute(app: &Model) -> Upcoming {
         let fleet = &app.fleet;
         let servers = fleet
             .shown()
@@ -65,11 +63,11 @@ impl UpcomingView {
     }
 
     /// Closes the view and selects the run's server and schedule in the panes.
-    fn open(&self, app: &mut App) -> Step {
+    fn open(&self, app: &mut Model) -> Step {
         let Some(row) = self.data.rows.get(self.pos.sel) else {
             return Step::stay();
         };
-        let find = |app: &App| {
+        let find = |app: &Model| {
             app.fleet
                 .visible
                 .iter()
@@ -106,25 +104,25 @@ impl UpcomingView {
 }
 
 impl LayerState for UpcomingView {
-    fn on_key(&mut self, app: &mut App, key: &KeyEvent) -> Step {
-        if super::closes(app, key, Action::Upcoming) {
+    fn kind(&self) -> Kind {
+        Kind::Upcoming
+    }
+
+    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
+        if closes(app, key, Action::Upcoming) {
             return Step::close();
         }
         if app.keymap.action_in(Section::View, key) == Some(Action::Open) {
             return self.open(app);
         }
-        if let Some(action) = super::nav(app, key) {
-            let h = ui::upcoming::rows_shown(app);
+        if let Some(action) = nav(app, key) {
+            let h = self.rows_shown(app);
             self.pos.select(action, self.data.rows.len(), h);
         }
         Step::stay()
     }
 
-    fn footer(&self, app: &App) -> Vec<(String, String)> {
+    fn footer(&self, app: &Model) -> Vec<(String, String)> {
         text::upcoming_footer(&app.keymap)
-    }
-
-    fn draw(&self, app: &App, theme: Theme, areas: Areas, f: &mut Frame) {
-        ui::upcoming::render(app, &self.data, self.pos, theme, areas.body, f)
     }
 }

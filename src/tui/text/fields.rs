@@ -7,8 +7,6 @@ use crate::tui::keymap::{Action, Keymap};
 pub const LOGIN_FAILED: &str = "Login failed.";
 
 /// The session could not be renewed (`reason` as [`login_error`] words it).
-///
-/// [`login_error`]: crate::tui::layers::login::login_error
 pub fn log_in_again(reason: &str) -> String {
     let reason = reason.trim().trim_end_matches('.');
     // "The session expired" reads on after the colon in lower case; "API ..." stays.
@@ -114,4 +112,21 @@ pub fn fields_help() -> Vec<(String, &'static str)> {
     .into_iter()
     .map(|(k, d)| (k.to_string(), d))
     .collect()
+}
+
+/// A failed login as the screen shows it: one sentence, starting with a capital and ending
+/// with a full stop, without the command-line advice the error carries for the CLI.
+pub fn login_error(e: &crate::api::ApiError) -> String {
+    let text = match e {
+        crate::api::ApiError::Auth(m) => m.clone(),
+        crate::api::ApiError::Refused { message, .. } => message.clone(),
+        other => other.to_string(),
+    };
+    let text = without_cli_advice(&text);
+    let text = text.trim_end_matches('.');
+    let mut chars = text.chars();
+    match chars.next() {
+        Some(c) => format!("{}{}.", c.to_uppercase(), chars.as_str()),
+        None => LOGIN_FAILED.to_string(),
+    }
 }

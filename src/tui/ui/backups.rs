@@ -7,8 +7,9 @@ use ratatui::widgets::{Block, Cell, Paragraph, Row, Table};
 
 use super::{Theme, popup, spinner, truncate};
 use crate::domain::backups::BackupKind;
-use crate::tui::app::App;
 use crate::tui::layers::backups::BackupsView;
+use crate::tui::layers::{Areas, Draw};
+use crate::tui::model::Model;
 use crate::tui::text;
 
 fn safe(s: &str) -> String {
@@ -16,14 +17,14 @@ fn safe(s: &str) -> String {
 }
 
 /// How many backups the view shows at once on the app's screen.
-pub fn rows_shown(app: &App) -> usize {
+pub fn rows_shown(app: &Model) -> usize {
     super::layout::screen(app.screen).map_or(1, |s| {
         super::layout::page(super::layout::below_header(super::layout::inner(s.body)))
     })
 }
 
 /// Draws the view over `area`.
-pub fn render(app: &App, view: &BackupsView, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn render(app: &Model, view: &BackupsView, theme: Theme, area: Rect, f: &mut Frame) {
     let list = view.list(app);
     let n = list.as_ref().map_or(0, Vec::len);
     let inner = super::layout::inner(area);
@@ -98,4 +99,14 @@ pub fn render(app: &App, view: &BackupsView, theme: Theme, area: Rect, f: &mut F
         Row::new(vec!["ID", "NAME", "TYPE", "CREATED", "STATUS", "SIZE"]).style(theme.accent()),
     );
     f.render_widget(table, inner);
+}
+
+impl Draw for BackupsView {
+    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(app, self, theme, areas.body, f)
+    }
+
+    fn rows_shown(&self, app: &Model) -> usize {
+        rows_shown(app)
+    }
 }

@@ -9,12 +9,13 @@ use ratatui::widgets::Paragraph;
 use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, spinner, truncate};
-use crate::tui::app::App;
 use crate::tui::keymap::Action;
+use crate::tui::layers::Layers;
+use crate::tui::model::Model;
 use crate::tui::text;
 
 /// The header: the account, a spinner while anything loads, and the zones.
-pub fn header(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn header(app: &Model, layers: &Layers, theme: Theme, area: Rect, f: &mut Frame) {
     let mut spans = vec![
         Span::styled(" bsched ", theme.accent()),
         // From the config file and the environment: shown escaped, like every name.
@@ -40,7 +41,7 @@ pub fn header(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
             ),
             theme.warn(),
         ));
-    } else if app.busy() {
+    } else if app.busy() || layers.busy() {
         spans.push(Span::styled(
             format!("  {} loading", spinner(app)),
             theme.warn(),
@@ -66,7 +67,7 @@ pub fn header(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
 /// The status line: the filter being typed, a notice, the marks, or the filter. A notice or
 /// filter longer than the line ends in `…` (never cut silently), and a name from the API in
 /// it is shown escaped (see [`super::fit`]).
-pub fn status(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn status(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
     let fleet = &app.fleet;
     let width = area.width as usize;
     let line = if app.panes.filter_editing {
@@ -113,8 +114,8 @@ pub fn status(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
 
 /// The footer: the keys of the topmost layer (a view's, the plan's; none under a dialog or
 /// the form, which show theirs), or else the main screen's that fit, all from the keymap.
-pub fn footer(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
-    if let Some(hints) = app.layers.footer(app) {
+pub fn footer(app: &Model, layers: &Layers, theme: Theme, area: Rect, f: &mut Frame) {
+    if let Some(hints) = layers.footer(app) {
         let mut spans = Vec::new();
         let mut used = 0;
         for (keys, label) in hints {

@@ -9,8 +9,9 @@ use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::{Theme, centered, popup, truncate};
 use crate::domain::timing::describe;
-use crate::tui::app::App;
 use crate::tui::layers::confirm::ConfirmDelete;
+use crate::tui::layers::{Areas, Draw};
+use crate::tui::model::Model;
 use crate::tui::text;
 
 /// The label column: `Schedule `.
@@ -22,7 +23,7 @@ const MOST_LINES: usize = 4;
 
 /// The delete dialog: names the schedule, its server, its days and time. Every value wraps
 /// inside the dialog under its own column, and the dialog grows to hold it.
-pub fn render(c: &ConfirmDelete, app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn render(c: &ConfirmDelete, app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
     let (yes, no) = text::yes_no(&app.keymap);
     let width = WIDTH.min(area.width);
     let w = (width as usize).saturating_sub(2 + LABEL).max(1);
@@ -99,6 +100,12 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
         }
     }
     out
+}
+
+impl Draw for ConfirmDelete {
+    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(self, app, theme, areas.screen, f)
+    }
 }
 
 #[cfg(test)]

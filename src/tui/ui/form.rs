@@ -9,12 +9,13 @@ use super::{Theme, popup, truncate};
 use crate::domain::DAYS;
 use crate::domain::plan::window_minutes;
 use crate::domain::timing::in_zone;
-use crate::tui::app::App;
 use crate::tui::layers::form::{Field, Form};
+use crate::tui::layers::{Areas, Draw};
+use crate::tui::model::Model;
 use crate::tui::text;
 
 /// Draws the form over `area`.
-pub fn render(form: &Form, app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn render(form: &Form, app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
     let (zones, now, keymap) = (&app.session.zones, app.now, &app.keymap);
     let title = match form.editing {
         Some(_) => format!(" Edit schedule · {} ", truncate(&form.server_name, 30)),
@@ -183,7 +184,7 @@ pub fn render(form: &Form, app: &App, theme: Theme, area: Rect, f: &mut Frame) {
         }
         None => lines.push(Line::raw("")),
     }
-    let hint = text::form_hint(keymap, form.focus);
+    let hint = form.hint(keymap);
     lines.push(Line::styled(hint, theme.dim()));
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
@@ -195,4 +196,10 @@ fn partial_time(typed: &str) -> String {
         t.push('_');
     }
     format!("{}:{}", &t[..2], &t[2..])
+}
+
+impl Draw for Form {
+    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(self, app, theme, areas.screen, f)
+    }
 }

@@ -7,12 +7,14 @@ use ratatui::widgets::{Block, Paragraph};
 use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, centered, popup, truncate};
-use crate::tui::app::App;
 use crate::tui::layers::ListPos;
+use crate::tui::layers::help::Help;
+use crate::tui::layers::{Areas, Draw};
+use crate::tui::model::Model;
 use crate::tui::text;
 
 /// The help's lines for a screen of `area`, and the box they go in.
-fn content(app: &App, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) {
+fn content(app: &Model, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) {
     let line = |k: &str, d: &str, kw: usize| {
         Line::from(vec![
             Span::styled(format!("{k:>kw$}  "), theme.key()),
@@ -99,13 +101,13 @@ fn content(app: &App, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) {
 }
 
 /// How many lines the help has, and how many it shows at once, on the app's screen.
-pub fn extent(app: &App) -> (usize, usize) {
+pub fn extent(app: &Model) -> (usize, usize) {
     let (lines, rect) = content(app, Theme::new(true), app.screen);
     (lines.len(), super::layout::page(super::layout::inner(rect)))
 }
 
 /// Draws the help over `area`, scrolled to `pos`.
-pub fn render(app: &App, pos: ListPos, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn render(app: &Model, pos: ListPos, theme: Theme, area: Rect, f: &mut Frame) {
     let (lines, rect) = content(app, theme, area);
     let shown = super::layout::page(super::layout::inner(rect));
     let first = pos.top(lines.len(), shown);
@@ -120,4 +122,18 @@ pub fn render(app: &App, pos: ListPos, theme: Theme, area: Rect, f: &mut Frame) 
     let inner = popup(f, rect, b);
     let lines: Vec<Line> = lines.into_iter().skip(first).collect();
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+impl Draw for Help {
+    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(app, self.pos, theme, areas.screen, f)
+    }
+
+    fn rows_shown(&self, app: &Model) -> usize {
+        extent(app).1
+    }
+
+    fn lines(&self, app: &Model) -> usize {
+        extent(app).0
+    }
 }

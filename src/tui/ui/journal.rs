@@ -10,8 +10,9 @@ use unicode_width::UnicodeWidthStr;
 use super::{Theme, centered, popup, spinner, truncate};
 use crate::domain::timing::local_stamp;
 use crate::journal::{Entry, Outcome, entry_text};
-use crate::tui::app::App;
 use crate::tui::layers::journal::JournalView;
+use crate::tui::layers::{Areas, Draw};
+use crate::tui::model::Model;
 use crate::tui::text;
 
 /// Lines under the table for the selected entry in full (a rule, who and when, and what in
@@ -27,7 +28,7 @@ pub fn areas(area: Rect) -> [Rect; 2] {
 }
 
 /// How many entries the table shows at once on the app's screen.
-pub fn rows_shown(app: &App) -> usize {
+pub fn rows_shown(app: &Model) -> usize {
     super::layout::screen(app.screen).map_or(1, |s| {
         super::layout::page(super::layout::below_header(areas(s.body)[0]))
     })
@@ -75,7 +76,7 @@ fn widths(width: usize, rows: &[(String, String, String, String)]) -> [usize; 6]
 }
 
 /// Draws the journal view over `area`.
-pub fn render(app: &App, view: &JournalView, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn render(app: &Model, view: &JournalView, theme: Theme, area: Rect, f: &mut Frame) {
     let [table_area, detail_area] = areas(area);
     let rows_area = super::layout::below_header(table_area);
     let shown = super::layout::page(rows_area);
@@ -203,5 +204,15 @@ pub fn render(app: &App, view: &JournalView, theme: Theme, area: Rect, f: &mut F
                 ..detail_area
             },
         );
+    }
+}
+
+impl Draw for JournalView {
+    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(app, self, theme, areas.body, f)
+    }
+
+    fn rows_shown(&self, app: &Model) -> usize {
+        rows_shown(app)
     }
 }

@@ -6,7 +6,6 @@ use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Block;
 
 use super::{MIN_HEIGHT, MIN_WIDTH};
-use crate::tui::app::App;
 
 /// The main screen's parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -67,31 +66,6 @@ pub fn below_header(area: Rect) -> Rect {
 /// The servers pane's rows (inside its border, below the table's header).
 pub fn server_rows(left: Rect) -> Rect {
     below_header(inner(left))
-}
-
-/// The schedules pane inside its border: the table, and the details below it (empty when the
-/// pane is too short for them).
-pub fn schedules_split(app: &App, inner: Rect) -> [Rect; 2] {
-    super::schedules::split(app, inner)
-}
-
-/// The schedules pane's rows (inside its border, above the details, below the header).
-pub fn schedule_rows(app: &App, right: Rect) -> Rect {
-    below_header(schedules_split(app, inner(right))[0])
-}
-
-/// The rows of a pane on a terminal of `screen` (empty below the minimum size).
-pub fn pane_rows(app: &App, pane: crate::tui::app::Pane) -> Rect {
-    match (screen(app.screen), pane) {
-        (Some(s), crate::tui::app::Pane::Servers) => server_rows(s.left),
-        (Some(s), crate::tui::app::Pane::Schedules) => schedule_rows(app, s.right),
-        (None, _) => Rect::default(),
-    }
-}
-
-/// How many rows a page of a pane moves on a terminal of `screen`: as many as it shows.
-pub fn pane_page(app: &App, pane: crate::tui::app::Pane) -> usize {
-    page(pane_rows(app, pane))
 }
 
 /// The first row a pane shows so that its selection `sel` is visible in `height` rows (the

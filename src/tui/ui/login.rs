@@ -8,16 +8,17 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 
 use super::{Theme, centered, popup, spinner};
-use crate::tui::app::App;
 use crate::tui::input::TextField;
 use crate::tui::layers::login::{LoginField, LoginForm, Origin};
+use crate::tui::layers::{Areas, Draw};
+use crate::tui::model::Model;
 use crate::tui::text;
 
 /// The label column's width.
 const LABEL: u16 = 12;
 
 /// Draws the login screen over `area`, the caret in the focused field.
-pub fn render(login: &LoginForm, app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn render(login: &LoginForm, app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
     f.render_widget(Clear, area);
     let rect = centered(area, 64, 13);
     let b = Block::bordered()
@@ -107,5 +108,11 @@ pub fn render(login: &LoginForm, app: &App, theme: Theme, area: Rect, f: &mut Fr
         if inner.contains(pos) {
             f.set_cursor_position(pos);
         }
+    }
+}
+
+impl Draw for LoginForm {
+    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(self, app, theme, areas.screen, f)
     }
 }

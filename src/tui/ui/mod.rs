@@ -1,4 +1,5 @@
-//! Rendering: `render(&App, &mut Frame)` only reads state.
+//! Rendering: `render(&Model, &Layers, &mut Frame)` only reads state. Each layer's drawing is
+//! here under the layer's name, as its [`Draw`](super::layers::Draw).
 
 pub mod backups;
 mod bars;
@@ -13,7 +14,6 @@ mod panes;
 pub mod plan;
 pub mod retention;
 mod schedules;
-pub mod theme;
 mod triage;
 pub mod upcoming;
 
@@ -23,10 +23,10 @@ use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
-use super::app::App;
-use super::layers::Areas;
+use super::layers::{Areas, Layers};
+use super::model::Model;
 use super::text;
-pub use theme::Theme;
+pub use super::theme::Theme;
 
 /// The smallest terminal the layout works in.
 pub const MIN_WIDTH: u16 = 60;
@@ -37,28 +37,53 @@ const SPINNER: [&str; 8] = ["⣾", "⣽", "⣻", "⢿", "⡿", "⣟", "⣯", "�
 
 /// Draws the whole screen: the panes and their bars, then every open layer, bottom first
 /// (from the topmost full-screen one, if any).
-pub fn render(app: &App, theme: Theme, f: &mut Frame) {
+pub fn render(app: &Model, layers: &Layers, theme: Theme, f: &mut Frame) {
     let area = f.area();
     let Some(screen) = layout::screen(area) else {
         too_small(app, area, theme, f);
         return;
     };
     let body = screen.body;
-    let (panes_show, layers) = app.layers.to_draw();
+    let (panes_show, on_top) = layers.to_draw();
     if panes_show {
-        bars::header(app, theme, screen.header, f);
+        bars::header(app, layers, theme, screen.header, f);
         panes::servers(app, theme, screen.left, f);
         schedules::schedules(app, theme, screen.right, f);
         bars::status(app, theme, screen.status, f);
-        bars::footer(app, theme, screen.footer, f);
+        bars::footer(app, layers, theme, screen.footer, f);
     }
     let areas = Areas { screen: area, body };
-    for layer in layers {
+    for layer in on_top {
         layer.draw(app, theme, areas, f);
     }
 }
 
-fn too_small(app: &App, area: Rect, theme: Theme, f: &mut Frame) {
+/// The schedules pane inside its border: the table, and the details below it (empty when the
+/// pane is too short for them).
+pub fn schedules_split(app: &Model, inner: Rect) -> [Rect; 2] {
+    schedules::split(app, inner)
+}
+
+/// The schedules pane's rows (inside its border, above the details, below the header).
+pub fn schedule_rows(app: &Model, right: Rect) -> Rect {
+    layout::below_header(schedules_split(app, layout::inner(right))[0])
+}
+
+/// The rows of a pane on a terminal of `screen` (empty below the minimum size).
+pub fn pane_rows(app: &Model, pane: crate::tui::model::Pane) -> Rect {
+    match (layout::screen(app.screen), pane) {
+        (Some(s), crate::tui::model::Pane::Servers) => layout::server_rows(s.left),
+        (Some(s), crate::tui::model::Pane::Schedules) => schedule_rows(app, s.right),
+        (None, _) => Rect::default(),
+    }
+}
+
+/// How many rows a page of a pane moves on a terminal of `screen`: as many as it shows.
+pub fn pane_page(app: &Model, pane: crate::tui::model::Pane) -> usize {
+    layout::page(pane_rows(app, pane))
+}
+
+fn too_small(app: &Model, area: Rect, theme: Theme, f: &mut Frame) {
     let text = vec![
         Line::styled("Terminal too small", theme.error()),
         Line::raw(format!(
@@ -72,7 +97,7 @@ fn too_small(app: &App, area: Rect, theme: Theme, f: &mut Frame) {
 }
 
 /// The spinner's current frame.
-pub fn spinner(app: &App) -> &'static str {
+pub fn spinner(app: &Model) -> &'static str {
     SPINNER[app.spinner() % SPINNER.len()]
 }
 

@@ -12,7 +12,7 @@ use super::triage::{hidden_field, ignored_cell, name_cell, note_fits, sort_mark,
 use super::{Theme, fit, spinner, truncate};
 use crate::domain::backups::Protection;
 use crate::domain::timing::{age, countdown};
-use crate::tui::app::{App, Pane};
+use crate::tui::model::{Model, Pane};
 
 pub(super) fn block(title: String, focused: bool, theme: Theme) -> Block<'static> {
     let b = Block::bordered().title(Line::from(title));
@@ -27,7 +27,7 @@ pub(super) fn block(title: String, focused: bool, theme: Theme) -> Block<'static
 /// long ago the data on screen arrived; in `room` cells (the border left of the title), in a
 /// shorter form when the long one would run into the title, or not at all.
 pub(super) fn freshness(
-    app: &App,
+    app: &Model,
     updated: Option<jiff::Timestamp>,
     cached: bool,
     loading: bool,
@@ -66,7 +66,7 @@ pub(super) fn freshness(
 /// The mark on every view of the server list while the panel's server filter is on (it hides
 /// servers from bsched too): the longest wording that fits a border `width` cells wide. The
 /// status line's notice says how to clear it.
-pub(super) fn panel_filter_mark(app: &App, width: u16, theme: Theme) -> Option<Line<'static>> {
+pub(super) fn panel_filter_mark(app: &Model, width: u16, theme: Theme) -> Option<Line<'static>> {
     if app.fleet.panel_filter.is_empty() {
         return None;
     }
@@ -98,7 +98,7 @@ pub(super) fn offset(sel: usize, height: usize) -> usize {
 }
 
 /// The server list.
-pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn servers(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
     let focused = app.panes.pane == Pane::Servers;
     let count = if app.fleet.filter.is_empty() {
         format!("{}", app.fleet.servers().len())
@@ -257,7 +257,7 @@ pub fn servers(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
 
 /// A server's schedule count: `…` until they arrive, `!` when they could not be loaded (the
 /// schedules pane says why), and `2!` when the list on screen could not be read again.
-fn count_cell(app: &App, id: u64, theme: Theme) -> Span<'static> {
+fn count_cell(app: &Model, id: u64, theme: Theme) -> Span<'static> {
     let entry = app.fleet.schedules.get(&id);
     let failed = entry.is_some_and(|e| e.error.is_some());
     match entry.and_then(|e| e.list.as_ref()) {
@@ -275,7 +275,7 @@ pub(super) const FAILED_MARK: &str = "!";
 /// A server's backup state in one cell: the age of its last scheduled backup, or a flag, in
 /// its long form or its short one (never cut).
 fn backup_cell(
-    app: &App,
+    app: &Model,
     id: u64,
     protection: Option<Protection>,
     long: bool,

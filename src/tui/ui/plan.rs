@@ -8,8 +8,9 @@ use ratatui::widgets::{Block, Cell, Gauge, Paragraph, Row, Table};
 use super::{Theme, popup, spinner, truncate};
 use crate::domain::Weekdays;
 use crate::domain::plan::Change;
-use crate::tui::app::App;
 use crate::tui::layers::plan::{PlanScreen, RowState};
+use crate::tui::layers::{Areas, Draw};
+use crate::tui::model::Model;
 use crate::tui::text;
 use unicode_width::UnicodeWidthStr;
 
@@ -52,7 +53,7 @@ pub fn areas(area: Rect) -> [Rect; 3] {
 }
 
 /// How many rows the plan shows at once on the app's screen.
-pub fn rows_shown(app: &App) -> usize {
+pub fn rows_shown(app: &Model) -> usize {
     super::layout::screen(app.screen).map_or(1, |s| {
         super::layout::page(super::layout::below_header(areas(s.body)[0]))
     })
@@ -78,7 +79,7 @@ fn widths(width: usize, rows: &[(&str, String, String)]) -> [usize; 3] {
 }
 
 /// Draws the plan screen over `area`.
-pub fn render(app: &App, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn render(app: &Model, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut Frame) {
     let total = plan.changes();
     let (done, failed, running) = plan.progress();
     let title = format!(
@@ -162,4 +163,14 @@ pub fn render(app: &App, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut Fr
         Line::styled(text, theme.dim())
     };
     f.render_widget(Paragraph::new(line), hint);
+}
+
+impl Draw for PlanScreen {
+    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(app, self, theme, areas.body, f)
+    }
+
+    fn rows_shown(&self, app: &Model) -> usize {
+        rows_shown(app)
+    }
 }

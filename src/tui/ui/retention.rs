@@ -6,12 +6,13 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Paragraph, Wrap};
 
 use super::{Theme, centered, popup, spinner, truncate};
-use crate::tui::app::App;
 use crate::tui::layers::retention::RetentionDialog;
+use crate::tui::layers::{Areas, Draw};
+use crate::tui::model::Model;
 use crate::tui::text;
 
 /// The retention dialog: choose 1-10, then confirm.
-pub fn render(d: &RetentionDialog, app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn render(d: &RetentionDialog, app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
     let spinner = spinner(app);
     let b = Block::bordered()
         .title(format!(" Backups kept · {} ", truncate(&d.server_name, 30)))
@@ -60,4 +61,10 @@ pub fn render(d: &RetentionDialog, app: &App, theme: Theme, area: Rect, f: &mut 
         lines.push(Line::styled(text::retention_hint(&app.keymap), theme.dim()));
     }
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
+}
+
+impl Draw for RetentionDialog {
+    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(self, app, theme, areas.screen, f)
+    }
 }

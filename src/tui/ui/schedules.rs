@@ -14,8 +14,8 @@ use super::{Theme, spinner, truncate};
 use crate::domain::backups::Protection;
 use crate::domain::timing::{Zones, age, countdown, describe, dst_warning, local_stamp};
 use crate::domain::{DAYS, Schedule, Weekdays};
-use crate::tui::app::queue::BACKOFF;
-use crate::tui::app::{App, Kind, Pane};
+use crate::tui::model::queue::BACKOFF;
+use crate::tui::model::{Kind, Model, Pane};
 use crate::tui::text;
 
 /// The mark after a schedule's time that falls in a daylight-saving change (the details say
@@ -53,7 +53,7 @@ pub fn week(days: Weekdays, theme: Theme) -> Line<'static> {
 /// Why a server's list is not on screen: the reason it failed and what comes next, or the
 /// loading glyph while it is on its way.
 fn not_loaded(
-    app: &App,
+    app: &Model,
     id: u64,
     kind: Kind,
     error: Option<&String>,
@@ -93,7 +93,7 @@ fn not_loaded(
 }
 
 /// The selected server's schedules.
-pub fn schedules(app: &App, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn schedules(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
     let focused = app.panes.pane == Pane::Schedules;
     let Some(server) = app.selected_server() else {
         let b = block(" Schedules ".into(), focused, theme);
@@ -297,7 +297,7 @@ fn wrapped_height(line: &Line, width: usize) -> usize {
 }
 
 /// The selected schedule in both zones, its next run in the user's time, and any DST warning.
-fn schedule_details(app: &App, s: &Schedule, theme: Theme) -> Vec<Line<'static>> {
+fn schedule_details(app: &Model, s: &Schedule, theme: Theme) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(
         describe(s.days, s.time, &app.session.zones, app.now),
         theme.text(),
@@ -323,7 +323,7 @@ fn schedule_details(app: &App, s: &Schedule, theme: Theme) -> Vec<Line<'static>>
 }
 
 /// The server's last scheduled backup, or why it is missing.
-fn protection_lines(app: &App, id: u64, theme: Theme) -> Vec<Line<'static>> {
+fn protection_lines(app: &Model, id: u64, theme: Theme) -> Vec<Line<'static>> {
     let zone = &app.session.zones.local;
     let last = |t: Option<jiff::Timestamp>| match t {
         Some(t) => format!("{} ({})", age(app.now, t), local_stamp(zone, t)),
@@ -366,14 +366,14 @@ fn protection_lines(app: &App, id: u64, theme: Theme) -> Vec<Line<'static>> {
 }
 
 /// The ids line, and whether it fits in the rule above the details.
-fn ids_of(app: &App, server: u64, width: usize) -> (String, bool) {
+fn ids_of(app: &Model, server: u64, width: usize) -> (String, bool) {
     let ids = text::ids(server, app.selected_schedule().map(|s| s.id));
     let fits = ids.width() + 4 <= width;
     (ids, fits)
 }
 
 /// The selected schedule's details and the server's backups.
-fn details(app: &App, server: u64, width: usize, theme: Theme) -> Vec<Line<'static>> {
+fn details(app: &Model, server: u64, width: usize, theme: Theme) -> Vec<Line<'static>> {
     let (ids, ids_in_rule) = ids_of(app, server, width);
     let mut lines = Vec::new();
     if !ids_in_rule {
@@ -410,7 +410,7 @@ fn split_for(inner: Rect, details: &[Line<'static>], schedules: usize) -> [Rect;
 
 /// The schedules pane's table and details areas inside its border `inner`, as drawn (the
 /// mouse and the page keys use it too).
-pub fn split(app: &App, inner: Rect) -> [Rect; 2] {
+pub fn split(app: &Model, inner: Rect) -> [Rect; 2] {
     let Some(server) = app.selected_server() else {
         return [inner, Rect::default()];
     };

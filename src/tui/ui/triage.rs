@@ -6,10 +6,10 @@ use unicode_width::UnicodeWidthStr;
 
 use super::{Theme, fit, truncate};
 use crate::domain::filter::Field;
-use crate::tui::app::App;
+use crate::tui::model::Model;
 
 /// The servers pane title's mark of the list's order (empty in the API's order).
-pub(super) fn sort_mark(app: &App) -> String {
+pub(super) fn sort_mark(app: &Model) -> String {
     app.fleet
         .sort
         .label()
@@ -32,7 +32,7 @@ pub(super) fn hidden_field(f: Field, cols: &super::columns::ServerCols) -> bool 
 /// The name cell: the mark of a marked server, the name, and, dim after it, why the server
 /// matched the filter when no column shows it (`dc:Poland`); the name gives up room first.
 pub(super) fn name_cell(
-    app: &App,
+    app: &Model,
     s: &crate::domain::Instance,
     note: Option<&str>,
     width: usize,
@@ -78,7 +78,7 @@ pub(super) fn untold_note(notes: &[String], width: u16, theme: Theme) -> Option<
 
 /// The detail pane's line for a server in the profile's `ignore` list.
 pub(super) fn ignored_line(
-    app: &App,
+    app: &Model,
     s: &crate::domain::Instance,
     theme: Theme,
 ) -> Option<Line<'static>> {

@@ -9,8 +9,9 @@ use super::{Theme, popup, truncate};
 use crate::domain::DAYS;
 use crate::domain::timing::{countdown, local_stamp};
 use crate::domain::upcoming::Upcoming;
-use crate::tui::app::App;
-use crate::tui::layers::ListPos;
+use crate::tui::layers::upcoming::UpcomingView;
+use crate::tui::layers::{Areas, Draw, ListPos};
+use crate::tui::model::Model;
 use crate::tui::text;
 
 /// Width of the heat map: day label, 24 two-cell hours, borders.
@@ -42,12 +43,12 @@ pub fn rows_area(screen: Rect) -> Option<Rect> {
 }
 
 /// How many runs the list shows at once on the app's screen.
-pub fn rows_shown(app: &App) -> usize {
+pub fn rows_shown(app: &Model) -> usize {
     rows_area(app.screen).map_or(1, super::layout::page)
 }
 
 /// Draws the view over `area`, its list at `pos`.
-pub fn render(app: &App, up: &Upcoming, pos: ListPos, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn render(app: &Model, up: &Upcoming, pos: ListPos, theme: Theme, area: Rect, f: &mut Frame) {
     let title = text::upcoming_title(
         &app.keymap,
         &app.session.zones.local_label(),
@@ -74,7 +75,7 @@ pub fn render(app: &App, up: &Upcoming, pos: ListPos, theme: Theme, area: Rect, 
 }
 
 fn list(
-    app: &App,
+    app: &Model,
     up: &Upcoming,
     first: usize,
     sel: usize,
@@ -216,7 +217,7 @@ fn legend(max: u32) -> String {
 }
 
 /// How much of the shown fleet the view covers, while schedules load or come from the cache.
-fn coverage(app: &App) -> Option<String> {
+fn coverage(app: &Model) -> Option<String> {
     let (mut known, mut cached, mut total) = (0, 0, 0);
     for s in app.fleet.shown() {
         total += 1;
@@ -226,4 +227,14 @@ fn coverage(app: &App) -> Option<String> {
         }
     }
     text::coverage(known, total, cached)
+}
+
+impl Draw for UpcomingView {
+    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(app, &self.data, self.pos, theme, areas.body, f)
+    }
+
+    fn rows_shown(&self, app: &Model) -> usize {
+        rows_shown(app)
+    }
 }

@@ -4,8 +4,8 @@
 use super::Form;
 use crate::api::ApiError;
 use crate::domain::{InstanceId, Schedule, ScheduleSpec};
-use crate::tui::app::{App, Pane};
-use crate::tui::layers::login;
+use crate::tui::layers::base::Layers;
+use crate::tui::model::{Model, Pane};
 use crate::tui::msg::Cmd;
 use crate::tui::text;
 
@@ -19,7 +19,7 @@ pub(super) enum Save {
 
 impl Form {
     /// The command that saves a valid spec, or why there is none.
-    pub(super) fn save(&self, app: &App, spec: ScheduleSpec) -> Result<Save, String> {
+    pub(super) fn save(&self, app: &Model, spec: ScheduleSpec) -> Result<Save, String> {
         let instance = self.instance;
         let Some(id) = self.editing else {
             return Ok(Save::Send(Cmd::Create { instance, spec }));
@@ -42,7 +42,7 @@ impl Form {
 
     /// Another schedule of the same server with the name as typed (a warning, not a
     /// refusal: the API takes two schedules with one name, but they are easy to confuse).
-    pub fn same_name(&self, app: &App) -> bool {
+    pub fn same_name(&self, app: &Model) -> bool {
         let name = self.name.value().trim();
         if self.is_bulk() || name.is_empty() {
             return false;
@@ -55,34 +55,33 @@ impl Form {
     }
 }
 
-/// The answer to a save.
+/// The answer to a save. Some(reason) when the session ended and cannot be renewed (a
+/// two-factor account): the app opens the login screen above the form, which is there again
+/// after the login.
 pub(crate) fn on_saved(
-    app: &mut App,
+    app: &mut Model,
+    layers: &mut Layers,
     instance: InstanceId,
     result: Result<Schedule, ApiError>,
-) -> Vec<Cmd> {
-    let Some(form) = app.layers.get_mut::<Form>() else {
-        return Vec::new();
-    };
+) -> Option<String> {
+    let form = layers.get_mut::<Form>()?;
     form.saving = false;
     match result {
         Ok(s) => {
             let created = form.editing.is_none();
-            app.layers.close::<Form>();
+            layers.close::<Form>();
             app.notify(text::saved(created, &s.name), false);
             app.panes.pane = Pane::Schedules;
             // The write's answer (or the listing that confirmed it) is what the server holds.
             app.show_written(instance, s);
-            Vec::new()
+            None
         }
         Err(e) => {
             // The form stays open with everything typed, and the API's reason.
             form.error = Some(e.to_string());
-            // A session that ended and cannot be renewed (a two-factor account): the login
-            // screen opens above the form, which is there again after the login.
             match e {
-                ApiError::Auth(_) => login::reopen(app, login::login_error(&e)),
-                _ => Vec::new(),
+                ApiError::Auth(_) => Some(text::login_error(&e)),
+                _ => None,
             }
         }
     }

@@ -1,28 +1,11 @@
 //! What the app does with the login screen's answers: a login, a code, a renewal with the
 //! profile's own password, going back to the profile before a switch.
 
-use super::{LoginForm, Origin, Previous};
 use crate::api::ApiError;
 use crate::tui::app::App;
+use crate::tui::layers::login::{LoginForm, Origin, Previous};
 use crate::tui::msg::{Cmd, LoggedIn};
 use crate::tui::text;
-
-/// A failed login as the screen shows it: one sentence, starting with a capital and ending
-/// with a full stop, without the command-line advice the error carries for the CLI.
-pub fn login_error(e: &ApiError) -> String {
-    let text = match e {
-        ApiError::Auth(m) => m.clone(),
-        ApiError::Refused { message, .. } => message.clone(),
-        other => other.to_string(),
-    };
-    let text = text::without_cli_advice(&text);
-    let text = text.trim_end_matches('.');
-    let mut chars = text.chars();
-    match chars.next() {
-        Some(c) => format!("{}{}.", c.to_uppercase(), chars.as_str()),
-        None => text::LOGIN_FAILED.to_string(),
-    }
-}
 
 /// Opens the login screen again after the session could not be renewed, above whatever is
 /// open (a form keeps what was typed). The executor first tries the profile's own password
@@ -32,14 +15,14 @@ pub(crate) fn reopen(app: &mut App, reason: String) -> Vec<Cmd> {
     if app.layers.is_open::<LoginForm>() {
         return Vec::new();
     }
-    let Some(settings) = app.session.settings.clone() else {
+    let Some(settings) = app.model.session.settings.clone() else {
         return Vec::new();
     };
     let mut form = LoginForm::new(settings);
     // Right after a profile switch (a kept session that has ended): Esc goes back to the
     // profile before. Else, with nothing fresh ever shown, there is nothing to go back to, so
     // Esc quits as at start.
-    let fresh = app.fleet.servers_loaded() && !app.fleet.servers.cached;
+    let fresh = app.model.fleet.servers_loaded() && !app.model.fleet.servers.cached;
     form.origin = match app.switching.back.take() {
         Some(previous) => Origin::Switched(previous),
         None if fresh => Origin::Expired,
@@ -49,7 +32,7 @@ pub(crate) fn reopen(app: &mut App, reason: String) -> Vec<Cmd> {
     form.busy = true;
     app.layers.open(form);
     vec![Cmd::Renew {
-        profile: app.session.profile.clone(),
+        profile: app.model.session.profile.clone(),
     }]
 }
 
@@ -61,7 +44,7 @@ pub(crate) fn on_renewed(app: &mut App, result: Option<Result<LoggedIn, ApiError
     };
     match result {
         Some(Ok(done)) => {
-            app.session.settings = Some(done.settings);
+            app.model.session.settings = Some(done.settings);
             if done.needs_code {
                 login.code_only = true;
                 login.ask_code();
@@ -71,7 +54,7 @@ pub(crate) fn on_renewed(app: &mut App, result: Option<Result<LoggedIn, ApiError
             }
         }
         Some(Err(e)) => {
-            login.failed(login_error(&e));
+            login.failed(text::login_error(&e));
             Vec::new()
         }
         // Nothing to log in with: the password is asked (the reason stays on screen).
@@ -85,7 +68,7 @@ pub(crate) fn on_renewed(app: &mut App, result: Option<Result<LoggedIn, ApiError
 /// A profile switch reached an account that asks for a one-time code: the screen before is
 /// kept whole in the login screen, which asks for the code only.
 pub(crate) fn ask_code_after_switch(app: &mut App, previous: Previous) {
-    let Some(settings) = app.session.settings.clone() else {
+    let Some(settings) = app.model.session.settings.clone() else {
         return;
     };
     let form = LoginForm::code_only(settings, Origin::Switched(Box::new(previous)));
@@ -95,7 +78,7 @@ pub(crate) fn ask_code_after_switch(app: &mut App, previous: Previous) {
 /// A profile switch reached a profile without credentials: the login screen asks for them
 /// (URL and username from the profile), and the screen before is kept whole in it.
 pub(crate) fn ask_login_after_switch(app: &mut App, previous: Previous) {
-    let Some(settings) = app.session.settings.clone() else {
+    let Some(settings) = app.model.session.settings.clone() else {
         return;
     };
     let mut form = LoginForm::new(settings);
@@ -125,14 +108,14 @@ pub(crate) fn on_resumed(app: &mut App, result: Result<(), String>) -> Vec<Cmd> 
         return Vec::new();
     };
     let prev = *prev;
-    app.switching.passed = Some(app.session.profile.clone());
-    app.session = prev.session;
-    app.fleet = prev.fleet;
-    app.panes = prev.panes;
+    app.switching.passed = Some(app.model.session.profile.clone());
+    app.model.session = prev.session;
+    app.model.fleet = prev.fleet;
+    app.model.panes = prev.panes;
     app.layers = prev.layers;
-    app.undo = prev.undo;
-    app.notify(
-        text::switched(&app.session.profile, &app.session.account),
+    app.model.undo = prev.undo;
+    app.model.notify(
+        text::switched(&app.model.session.profile, &app.model.session.account),
         false,
     );
     Vec::new()
@@ -146,9 +129,9 @@ pub(crate) fn on_logged_in(app: &mut App, result: Result<LoggedIn, ApiError>) ->
     match result {
         Ok(done) => {
             let needs_code = done.needs_code;
-            app.session.host = done.host;
-            app.session.account = done.account;
-            app.session.settings = Some(done.settings);
+            app.model.session.host = done.host;
+            app.model.session.account = done.account;
+            app.model.session.settings = Some(done.settings);
             if needs_code {
                 login.ask_code();
                 Vec::new()
@@ -157,7 +140,7 @@ pub(crate) fn on_logged_in(app: &mut App, result: Result<LoggedIn, ApiError>) ->
             }
         }
         Err(e) => {
-            login.failed(login_error(&e));
+            login.failed(text::login_error(&e));
             Vec::new()
         }
     }
@@ -171,7 +154,7 @@ pub(crate) fn on_code_checked(app: &mut App, result: Result<(), ApiError>) -> Ve
     match result {
         Ok(()) => enter(app),
         Err(e) => {
-            login.failed(login_error(&e));
+            login.failed(text::login_error(&e));
             Vec::new()
         }
     }
@@ -185,7 +168,8 @@ fn enter(app: &mut App) -> Vec<Cmd> {
     if let Some(form) = app.layers.get_mut::<crate::tui::layers::form::Form>() {
         form.error = None;
     }
-    app.notify(text::logged_in(&app.session.account), false);
+    app.model
+        .notify(text::logged_in(&app.model.session.account), false);
     app.init()
 }
 
@@ -216,7 +200,7 @@ mod tests {
             ("run `bsched login`", "Login failed."),
         ];
         for (error, shown) in cases {
-            assert_eq!(login_error(&ApiError::Auth(error.into())), shown);
+            assert_eq!(text::login_error(&ApiError::Auth(error.into())), shown);
         }
         assert_eq!(
             text::log_in_again("The session expired."),

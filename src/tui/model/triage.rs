@@ -1,13 +1,13 @@
 //! Triage on the main screen: the filter's words and their Tab completion, the sort, the
 //! profile's ignored servers, and copying an id (see [`crate::domain::filter`]).
 
-use super::{App, Pane};
+use super::{Model, Pane};
 use crate::domain::Instance;
 use crate::domain::filter::{Facts, Field, PRESET, State, complete};
 use crate::tui::msg::Cmd;
 use crate::tui::text;
 
-impl App {
+impl Model {
     /// Recomputes the filtered rows, keeping the selection on the same server when it is still
     /// shown.
     pub(crate) fn refilter_keeping_selection(&mut self) {
@@ -35,7 +35,7 @@ impl App {
     }
 
     /// `s`: the next order of the server list.
-    pub(super) fn cycle_sort(&mut self) {
+    pub(crate) fn cycle_sort(&mut self) {
         self.fleet.sort = self.fleet.sort.next();
         self.refilter_keeping_selection();
         self.notify(text::sorted(self.fleet.sort.label()), false);
@@ -44,7 +44,7 @@ impl App {
     /// Tab while the filter is typed: an empty filter becomes [`PRESET`] (the servers without
     /// a schedule) and is kept at once, so `/`, Tab, `*`, `A` mark them all for a schedule;
     /// otherwise the last word is completed (see [`complete`]) and typing goes on.
-    pub(super) fn complete_filter(&mut self) {
+    pub(crate) fn complete_filter(&mut self) {
         if self.fleet.filter.trim().is_empty() {
             self.fleet.filter = PRESET.to_string();
             self.panes.filter_editing = false;
@@ -98,7 +98,7 @@ impl App {
 
     /// `y`: the selected server's id (servers pane) or schedule's id (schedules pane) to the
     /// clipboard; the loop writes it to the terminal (OSC 52).
-    pub(super) fn copy_id(&mut self) -> Vec<Cmd> {
+    pub(crate) fn copy_id(&mut self) -> Vec<Cmd> {
         let copied = match self.panes.pane {
             Pane::Servers => self
                 .selected_server()

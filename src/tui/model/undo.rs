@@ -1,6 +1,6 @@
 //! Deletes and their undo: `u` brings the last deleted schedule back for a while.
 
-use super::App;
+use super::Model;
 use crate::api::ApiError;
 use crate::domain::{InstanceId, Schedule, ScheduleId};
 use crate::tui::msg::Cmd;
@@ -22,7 +22,7 @@ pub struct Undo {
     pub running: bool,
 }
 
-impl App {
+impl Model {
     /// Sends a confirmed delete.
     pub(crate) fn delete(&mut self, schedule: Schedule, server: String) -> Vec<Cmd> {
         self.fleet
@@ -35,7 +35,7 @@ impl App {
         })
     }
 
-    pub(super) fn on_deleted(
+    pub(crate) fn on_deleted(
         &mut self,
         instance: InstanceId,
         id: ScheduleId,
@@ -66,7 +66,7 @@ impl App {
         Vec::new()
     }
 
-    pub(super) fn undo_delete(&mut self) -> Vec<Cmd> {
+    pub(crate) fn undo_delete(&mut self) -> Vec<Cmd> {
         let Some(undo) = self.undo.as_mut() else {
             self.notify(text::NOTHING_TO_UNDO, true);
             return Vec::new();
@@ -97,7 +97,7 @@ impl App {
         }
     }
 
-    pub(super) fn on_restored(
+    pub(crate) fn on_restored(
         &mut self,
         instance: InstanceId,
         result: Result<Schedule, ApiError>,

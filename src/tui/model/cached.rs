@@ -1,10 +1,10 @@
 //! The last-known fleet: shown at start from the cache, and kept in it when new answers
 //! arrived.
 
-use super::App;
+use super::Model;
 use crate::tui::msg::Cmd;
 
-impl App {
+impl Model {
     /// Shows the last-known fleet at once, marked as cached with its age; the loads that
     /// follow correct every row as its answer arrives.
     /// Anything read afresh already stays: the cache only fills what is not there yet.

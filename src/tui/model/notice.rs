@@ -2,7 +2,7 @@
 //! would stop while answers stream in). An error stays longer, to be read; a newer notice
 //! replaces any notice at once.
 
-use super::App;
+use super::Model;
 
 /// How long a notice stays on the status line.
 pub const NOTICE_FOR: jiff::SignedDuration = jiff::SignedDuration::from_secs(6);
@@ -21,7 +21,7 @@ pub struct Notice {
     pub until: jiff::Timestamp,
 }
 
-impl App {
+impl Model {
     /// Puts a timed message on the status line.
     pub(crate) fn notify(&mut self, text: impl Into<String>, error: bool) {
         let for_ = if error { ERROR_NOTICE_FOR } else { NOTICE_FOR };
@@ -33,7 +33,7 @@ impl App {
     }
 
     /// Takes a notice down once its time is up (before each message is handled).
-    pub(super) fn expire_notice(&mut self) {
+    pub(crate) fn expire_notice(&mut self) {
         if self.notice.as_ref().is_some_and(|n| n.until <= self.now) {
             self.notice = None;
         }
