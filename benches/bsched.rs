@@ -8,7 +8,7 @@ use std::hint::black_box;
 
 use bsched::api::decode_schedule_page;
 use bsched::tui::msg::Msg;
-use bsched::tui::ui::{self, Theme};
+use bsched::tui::ui::Theme;
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 use divan::Bencher;
 use ratatui::Terminal;
