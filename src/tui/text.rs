@@ -2,6 +2,7 @@
 //! and names the key bound now, so that no hint can disagree with what the keys do.
 
 mod fields;
+mod form;
 mod hints;
 mod retention;
 mod rows;
@@ -9,6 +10,7 @@ mod triage;
 mod views;
 
 pub use fields::*;
+pub use form::*;
 pub use hints::*;
 pub use retention::*;
 pub use rows::*;
@@ -160,83 +162,6 @@ pub fn no_longer_listed(km: &Keymap) -> String {
         "this schedule is no longer listed; refresh with {}",
         keys(km, Action::Refresh)
     )
-}
-
-/// The form's hint while the name is typed.
-pub fn form_hint_name(km: &Keymap) -> String {
-    let k = |a| keys(km, a);
-    format!(
-        "type the name · {} next field · {} save · {} cancel",
-        k(Action::NextField),
-        k(Action::Save),
-        k(Action::CancelForm)
-    )
-}
-
-/// The form's hint on the weekday checkboxes.
-pub fn form_hint_days(km: &Keymap) -> String {
-    let k = |a| keys(km, a);
-    format!(
-        "←/→ move · {} or 1-7 toggle · {} Mon-Fri · {} all · {} none",
-        k(Action::ToggleDay),
-        k(Action::Workdays),
-        k(Action::EveryDay),
-        k(Action::NoDays)
-    )
-}
-
-/// The form's hint on the time picker.
-pub fn form_hint_time(km: &Keymap) -> String {
-    format!(
-        "type HHMM · ↑/↓ change · ←/→ hour/minute · {} save",
-        keys(km, Action::Save)
-    )
-}
-
-/// The form's hint on the end of the stagger window (its keys are fixed).
-pub const FORM_HINT_SPREAD: &str = "type HHMM to spread starts until then · ↑/↓ ±15 min · x off";
-
-/// The form's hint on the Save and Cancel buttons.
-pub fn form_hint_buttons(km: &Keymap) -> String {
-    let k = |a| keys(km, a);
-    format!(
-        "{} choose · {} next · {} cancel",
-        k(Action::Save),
-        k(Action::NextField),
-        k(Action::CancelForm)
-    )
-}
-
-/// The form's rows in the help.
-pub fn form_help(km: &Keymap) -> Vec<(String, &'static str)> {
-    let k = |a| keys(km, a);
-    vec![
-        (
-            format!("{}/{}", k(Action::NextField), k(Action::PrevField)),
-            "next / previous field",
-        ),
-        (
-            format!("{}, 1-7", k(Action::ToggleDay)),
-            "toggle a day (1 = Monday)",
-        ),
-        (
-            format!(
-                "{} / {} / {}",
-                k(Action::Workdays),
-                k(Action::EveryDay),
-                k(Action::NoDays)
-            ),
-            "Mon-Fri / every day / none",
-        ),
-        (
-            "HHMM, ↑/↓".to_string(),
-            "type the time, or change hour/minute",
-        ),
-        (
-            format!("{} / {}", k(Action::Save), k(Action::CancelForm)),
-            "save / cancel",
-        ),
-    ]
 }
 
 /// The keys of a yes/no question: (yes, no).

@@ -3,6 +3,7 @@
 //! in `support`. Run one area with `cargo test --test it NAME`, e.g. `cargo test --test it cli::`.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+mod architecture;
 mod common;
 mod support;
 
