@@ -400,13 +400,16 @@ fn the_help_never_cuts_a_line_when_the_screen_has_room() {
     rows.push(("Ctrl+C".into(), "quit, always".into()));
     for (k, d) in bsched::tui::text::form_help(&km)
         .into_iter()
+        .chain(bsched::tui::text::confirm_help(&km))
+        .chain(bsched::tui::text::retention_help(&km))
+        .chain(bsched::tui::text::plan_help(&km))
         .chain(bsched::tui::text::views_help(&km))
         .chain(bsched::tui::text::fields_help())
     {
         rows.push((k, d.to_string()));
     }
-    // One column (200x80) and two (120x40): every key and its whole text, on one line.
-    for (w, h) in [(200, 80), (120, 40)] {
+    // One column (200x80) and two (120x60): every key and its whole text, on one line.
+    for (w, h) in [(200, 80), (120, 60)] {
         let text = screen(&app, w, h);
         for (k, d) in &rows {
             assert!(

@@ -373,11 +373,11 @@ fn the_help_scrolls_to_its_last_line_at_80x24() {
     sized(&mut app, 80, 24);
     press(&mut app, [ch('?')]);
     let top = screen(&mut app, 80, 24);
-    assert!(!top.contains("back to the form as typed"), "{top}");
+    assert!(!top.contains("toggle a form day"), "{top}");
     assert!(top.contains(" of "), "a position mark: {top}");
     press(&mut app, [ch('G')]);
     let bottom = screen(&mut app, 80, 24);
-    assert!(bottom.contains("back to the form as typed"), "{bottom}");
+    assert!(bottom.contains("toggle a form day"), "{bottom}");
     assert!(app.layers.get::<Help>().unwrap().pos.offset > 0);
     press(&mut app, [ch('k'), ch('g')]);
     assert_eq!(app.layers.get::<Help>().unwrap().pos.offset, 0);
@@ -829,8 +829,8 @@ fn the_footer_shows_the_keys_of_the_topmost_layer() {
     assert!(!f.contains("Enter"), "Enter does nothing there: {f}");
     assert!(!main_keys.iter().any(|k| f.contains(k)), "{f}");
     press(&mut app, [ch('b'), ch('?')]);
-    // (At 120x40 the help leaves the footer's row free.)
-    let f = footer(&mut app, 120, 40);
+    // (At 120x60 the help leaves the footer's row free.)
+    let f = footer(&mut app, 120, 60);
     assert!(f.contains("?/Esc close"), "the help's: {f}");
     press(&mut app, [ch('?')]);
     assert_eq!(footer(&mut app, 100, 30), main, "the main screen's again");

@@ -239,9 +239,14 @@ impl Keymap {
 
     /// `(keys, description)` for every action of the main screen, in help order.
     pub fn help_rows(&self) -> Vec<(String, &'static str)> {
+        self.help_rows_in(Section::Main)
+    }
+
+    /// `(keys, description)` for every action of `section`, in help order.
+    pub fn help_rows_in(&self, section: Section) -> Vec<(String, &'static str)> {
         ACTIONS
             .iter()
-            .filter(|i| i.section == Section::Main)
+            .filter(|i| i.section == section)
             .map(|i| (self.keys_for(i.action), i.help))
             .collect()
     }

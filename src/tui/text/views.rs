@@ -4,7 +4,7 @@
 
 use super::{closes, keys};
 use crate::domain::ScheduleId;
-use crate::tui::keymap::{Action, Keymap};
+use crate::tui::keymap::{Action, Keymap, Section};
 
 /// The help's lines for the views (upcoming, journal, backups, the plan).
 pub fn views_help(km: &Keymap) -> Vec<(String, &'static str)> {
@@ -18,11 +18,24 @@ pub fn views_help(km: &Keymap) -> Vec<(String, &'static str)> {
             k(Action::Close),
             "close the view (or the key that opened it)",
         ),
-        (
-            k(Action::ClosePlan),
-            "plan, before applying: back to the form as typed",
-        ),
     ]
+}
+
+/// The delete confirmation's rows in the help.
+pub fn confirm_help(km: &Keymap) -> Vec<(String, &'static str)> {
+    km.help_rows_in(Section::Confirm)
+}
+
+/// The retention dialog's rows in the help: its keys, and the digits.
+pub fn retention_help(km: &Keymap) -> Vec<(String, &'static str)> {
+    let mut rows = km.help_rows_in(Section::Retention);
+    rows.insert(0, ("1-9, 0".to_string(), "keep that many (0 = 10)"));
+    rows
+}
+
+/// The plan screen's rows in the help.
+pub fn plan_help(km: &Keymap) -> Vec<(String, &'static str)> {
+    km.help_rows_in(Section::Plan)
 }
 
 /// Enter in the upcoming view on a server the filter hides now.

@@ -29,10 +29,16 @@ fn content(app: &Model, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) 
         .collect();
     keys.push(("Ctrl+C".into(), "quit, always".into()));
     keys.push(("Ctrl+Z".into(), "suspend (fg comes back)".into()));
-    let form = text::form_help(&app.keymap);
-    let views = text::views_help(&app.keymap);
-    let fields = text::fields_help();
-    let extra = form.len() + views.len() + fields.len() + 6;
+    let km = &app.keymap;
+    let sections = [
+        ("In the form", text::form_help(km)),
+        ("In the delete confirmation", text::confirm_help(km)),
+        ("In the retention dialog", text::retention_help(km)),
+        ("In the plan", text::plan_help(km)),
+        ("In the views", text::views_help(km)),
+        ("In text fields, and the mouse", text::fields_help()),
+    ];
+    let extra: usize = sections.iter().map(|(_, rows)| rows.len() + 2).sum();
     // The sections below the bindings are one column: key, two spaces, text.
     let row_w = |rows: &[(String, &str)], kw: usize| {
         rows.iter()
@@ -40,10 +46,11 @@ fn content(app: &Model, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) 
             .max()
             .unwrap_or(0)
     };
-    let sections = row_w(&form, 17)
-        .max(row_w(&views, 17))
-        .max(row_w(&fields, 17))
-        .max("In text fields, and the mouse".width());
+    let sections_w = sections
+        .iter()
+        .map(|(title, rows)| row_w(rows, 17).max(title.width()))
+        .max()
+        .unwrap_or(0);
     // One column when it fits the height, else the bindings in two columns (and the whole
     // scrolls when even that does not fit). The box is as wide as its longest line (and the
     // screen allows): descriptions are cut only when the screen is too narrow for them.
@@ -63,7 +70,7 @@ fn content(app: &Model, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) 
     } else {
         2 * (kw2 + 2 + dw + 2)
     };
-    let longest = bindings.max(sections);
+    let longest = bindings.max(sections_w);
     let w = area
         .width
         .min(u16::try_from(longest + 4).unwrap_or(u16::MAX));
@@ -85,13 +92,9 @@ fn content(app: &Model, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) 
             lines.push(Line::from(spans));
         }
     }
-    for (title, rows) in [
-        ("In the form", &form),
-        ("In the views", &views),
-        ("In text fields, and the mouse", &fields),
-    ] {
+    for (title, rows) in &sections {
         lines.push(Line::raw(""));
-        lines.push(Line::styled(title, theme.accent()));
+        lines.push(Line::styled(*title, theme.accent()));
         for (k, d) in rows {
             lines.push(line(k, d, 17));
         }
