@@ -25,34 +25,35 @@ pub struct BackupsView {
 
 impl BackupsView {
     /// The server's backups on hand, newest first (None before any arrived).
-    pub fn list(&self, app: &Model) -> Option<Vec<Backup>> {
-        let mut list = app.fleet.backups.get(&self.instance)?.list.clone()?;
+    pub fn list(&self, model: &Model) -> Option<Vec<Backup>> {
+        let mut list = model.fleet.backups.get(&self.instance)?.list.clone()?;
         list.sort_by_key(|b| std::cmp::Reverse(b.created));
         Some(list)
     }
 
     /// Whether a read of the list is on its way.
-    pub fn loading(&self, app: &Model) -> bool {
-        app.fleet
+    pub fn loading(&self, model: &Model) -> bool {
+        model
+            .fleet
             .queue
             .pending(self.instance, crate::tui::model::Kind::Backups)
     }
 }
 
 /// `b`: opens the selected server's backups, reading them when needed.
-pub(crate) fn open(app: &mut Model, layers: &mut Layers) -> Vec<Cmd> {
-    let Some((id, name)) = app.selected_server().map(|s| (s.id, s.name.clone())) else {
-        app.notify(text::NO_SERVER, true);
+pub(crate) fn open(model: &mut Model, layers: &mut Layers) -> Vec<Cmd> {
+    let Some((id, name)) = model.selected_server().map(|s| (s.id, s.name.clone())) else {
+        model.notify(text::NO_SERVER, true);
         return Vec::new();
     };
     // The cache keeps only the newest backup of each kind, so a cached list is read again.
-    let whole = app
+    let whole = model
         .fleet
         .backups
         .get(&id)
         .is_some_and(|l| l.list.is_some() && !l.cached && l.error.is_none());
     if !whole {
-        app.load_backups(id);
+        model.load_backups(id);
     }
     layers.open(BackupsView {
         instance: id,
@@ -67,18 +68,18 @@ impl LayerState for BackupsView {
         Kind::Backups
     }
 
-    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
-        if closes(app, key, Action::Backups) {
+    fn on_key(&mut self, model: &mut Model, key: &KeyEvent) -> Step {
+        if closes(model, key, Action::Backups) {
             return Step::close();
         }
-        if let Some(action) = nav(app, key) {
-            let n = self.list(app).map_or(0, |l| l.len());
-            self.pos.scroll(action, n, self.rows_shown(app));
+        if let Some(action) = nav(model, key) {
+            let n = self.list(model).map_or(0, |l| l.len());
+            self.pos.scroll(action, n, self.rows_shown(model));
         }
         Step::stay()
     }
 
-    fn footer(&self, app: &Model) -> Vec<(String, String)> {
-        text::backups_footer(&app.keymap)
+    fn footer(&self, model: &Model) -> Vec<(String, String)> {
+        text::backups_footer(&model.keymap)
     }
 }

@@ -70,7 +70,7 @@ pub struct Areas {
 /// layer never imports the drawing code.
 pub trait Draw {
     /// Draws it.
-    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame);
+    fn draw(&self, model: &Model, theme: Theme, areas: Areas, f: &mut Frame);
     /// How many rows of its list show at once on the model's screen (a page moves by it).
     fn rows_shown(&self, _app: &Model) -> usize {
         1
@@ -88,7 +88,7 @@ pub trait LayerState: Draw + Any + std::fmt::Debug {
     fn kind(&self) -> Kind;
     /// Handles a key while this layer is the topmost. The layer is out of the stack while it
     /// runs; `Step::Keep` puts it back.
-    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step;
+    fn on_key(&mut self, model: &mut Model, key: &KeyEvent) -> Step;
     /// Whether a request of this layer is in flight (the header's spinner, ticks).
     fn busy(&self) -> bool {
         false
@@ -202,8 +202,8 @@ impl Layers {
 
     /// The topmost layer's footer hints (None: no layer is open, the main screen's footer
     /// shows).
-    pub fn footer(&self, app: &Model) -> Option<Vec<(String, String)>> {
-        self.top().map(|l| l.footer(app))
+    pub fn footer(&self, model: &Model) -> Option<Vec<(String, String)>> {
+        self.top().map(|l| l.footer(model))
     }
 
     /// Whether a request of any layer is in flight.
@@ -219,10 +219,12 @@ impl Layers {
 
 /// Whether `key` closes a full-screen view opened by `opener`: the view's close keys, or the
 /// key that opened it.
-pub fn closes(app: &Model, key: &KeyEvent, opener: crate::tui::keymap::Action) -> bool {
-    app.keymap.action_in(crate::tui::keymap::Section::View, key)
+pub fn closes(model: &Model, key: &KeyEvent, opener: crate::tui::keymap::Action) -> bool {
+    model
+        .keymap
+        .action_in(crate::tui::keymap::Section::View, key)
         == Some(crate::tui::keymap::Action::Close)
-        || app.keymap.action(key) == Some(opener)
+        || model.keymap.action(key) == Some(opener)
 }
 
 /// Where a scrolled list is: its selected row (lists with a selection) and the first row
@@ -309,6 +311,6 @@ fn is_nav(action: Action) -> bool {
 }
 
 /// The main screen's navigation action of `key`, if it is one.
-pub fn nav(app: &Model, key: &KeyEvent) -> Option<Action> {
-    app.keymap.action(key).filter(|a| is_nav(*a))
+pub fn nav(model: &Model, key: &KeyEvent) -> Option<Action> {
+    model.keymap.action(key).filter(|a| is_nav(*a))
 }

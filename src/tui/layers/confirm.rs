@@ -21,10 +21,10 @@ impl LayerState for ConfirmDelete {
         Kind::Confirm
     }
 
-    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
-        match app.keymap.action_in(Section::Confirm, key) {
+    fn on_key(&mut self, model: &mut Model, key: &KeyEvent) -> Step {
+        match model.keymap.action_in(Section::Confirm, key) {
             Some(Action::Yes) => {
-                Step::Close(app.delete(self.schedule.clone(), self.server_name.clone()))
+                Step::Close(model.delete(self.schedule.clone(), self.server_name.clone()))
             }
             Some(Action::No) => Step::close(),
             _ => Step::stay(),

@@ -397,7 +397,7 @@ fn type_digit(typed: &mut String, c: char, field: &str) -> Option<Result<TimeOfD
 
 impl Form {
     /// A bulk form's plan screen, or why there is none.
-    fn plan(&self, app: &mut Model, spec: ScheduleSpec) -> Result<PlanScreen, String> {
+    fn plan(&self, model: &mut Model, spec: ScheduleSpec) -> Result<PlanScreen, String> {
         let starts = match self.spread {
             // A window may cross midnight: its starts after 00:00 run the next day.
             Some(until) => {
@@ -405,7 +405,7 @@ impl Form {
             }
             None => vec![Start::at(spec.time()); self.targets.len()],
         };
-        let mut plan = plan_bulk(app, &self.targets, starts, &spec)?;
+        let mut plan = plan_bulk(model, &self.targets, starts, &spec)?;
         plan.form = Some(Box::new(self.clone()));
         Ok(plan)
     }
@@ -429,24 +429,24 @@ impl LayerState for Form {
         Kind::Form
     }
 
-    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
-        match self.on_key(key, &app.keymap) {
+    fn on_key(&mut self, model: &mut Model, key: &KeyEvent) -> Step {
+        match self.on_key(key, &model.keymap) {
             FormOutcome::Stay => Step::stay(),
             FormOutcome::Cancel => Step::close(),
-            FormOutcome::Submit(spec) if self.is_bulk() => match self.plan(app, spec) {
+            FormOutcome::Submit(spec) if self.is_bulk() => match self.plan(model, spec) {
                 Ok(plan) => Step::Replace(Box::new(plan)),
                 Err(e) => {
                     self.error = Some(e);
                     Step::stay()
                 }
             },
-            FormOutcome::Submit(spec) => match self.save(app, spec) {
+            FormOutcome::Submit(spec) => match self.save(model, spec) {
                 Ok(Save::Send(cmd)) => {
                     self.saving = true;
-                    Step::Keep(app.write(cmd))
+                    Step::Keep(model.write(cmd))
                 }
                 Ok(Save::Unchanged(name)) => {
-                    app.notify(text::nothing_changed(&name), false);
+                    model.notify(text::nothing_changed(&name), false);
                     Step::close()
                 }
                 Err(e) => {

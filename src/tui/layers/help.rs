@@ -19,18 +19,18 @@ impl LayerState for Help {
         Kind::Help
     }
 
-    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
-        if closes(app, key, Action::Help) {
+    fn on_key(&mut self, model: &mut Model, key: &KeyEvent) -> Step {
+        if closes(model, key, Action::Help) {
             return Step::close();
         }
-        if let Some(action) = nav(app, key) {
-            let (lines, shown) = (self.lines(app), self.rows_shown(app));
+        if let Some(action) = nav(model, key) {
+            let (lines, shown) = (self.lines(model), self.rows_shown(model));
             self.pos.scroll(action, lines, shown);
         }
         Step::stay()
     }
 
-    fn footer(&self, app: &Model) -> Vec<(String, String)> {
-        crate::tui::text::help_footer(&app.keymap)
+    fn footer(&self, model: &Model) -> Vec<(String, String)> {
+        crate::tui::text::help_footer(&model.keymap)
     }
 }

@@ -34,7 +34,7 @@ impl JournalView {
     }
 
     /// The restore of the selected entry, or why there is none.
-    fn restore_of(&self, app: &Model) -> Result<Cmd, String> {
+    fn restore_of(&self, model: &Model) -> Result<Cmd, String> {
         let entries = self.entries.as_deref().unwrap_or_default();
         let Some(e) = self.selected() else {
             return Err(String::new());
@@ -45,8 +45,8 @@ impl JournalView {
         if e.outcome == Outcome::Failed {
             return Err(text::delete_failed_nothing_to_restore(e.id));
         }
-        if e.profile != app.session.profile {
-            return Err(text::other_profile(e.id, &e.profile, &app.keymap));
+        if e.profile != model.session.profile {
+            return Err(text::other_profile(e.id, &e.profile, &model.keymap));
         }
         if let Some(by) = restored_by(entries, e.id) {
             return Err(text::restored_already(e.id, by.id));
@@ -70,11 +70,11 @@ impl JournalView {
     }
 
     /// The question on screen, if one is asked.
-    pub fn question(&self, app: &Model) -> Option<String> {
+    pub fn question(&self, model: &Model) -> Option<String> {
         let Some(Cmd::RestoreEntry { server, spec, .. }) = &self.confirm else {
             return None;
         };
-        Some(text::restore_question(spec, server, &app.keymap))
+        Some(text::restore_question(spec, server, &model.keymap))
     }
 }
 
@@ -83,9 +83,9 @@ impl LayerState for JournalView {
         Kind::Journal
     }
 
-    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
+    fn on_key(&mut self, model: &mut Model, key: &KeyEvent) -> Step {
         if let Some(cmd) = self.confirm.take() {
-            return match app.keymap.action_in(Section::Confirm, key) {
+            return match model.keymap.action_in(Section::Confirm, key) {
                 Some(Action::Yes) => {
                     if let Cmd::RestoreEntry { entry, .. } = &cmd {
                         self.restoring = Some(*entry);
@@ -99,22 +99,22 @@ impl LayerState for JournalView {
                 }
             };
         }
-        if closes(app, key, Action::Journal) {
+        if closes(model, key, Action::Journal) {
             return Step::close();
         }
-        if app.keymap.action_in(Section::View, key) == Some(Action::Open) {
+        if model.keymap.action_in(Section::View, key) == Some(Action::Open) {
             if self.restoring.is_none() {
-                match self.restore_of(app) {
+                match self.restore_of(model) {
                     Ok(cmd) => self.confirm = Some(cmd),
                     Err(e) if e.is_empty() => {}
-                    Err(e) => app.notify(e, true),
+                    Err(e) => model.notify(e, true),
                 }
             }
             return Step::stay();
         }
-        if let Some(action) = nav(app, key) {
+        if let Some(action) = nav(model, key) {
             let n = self.entries.as_ref().map_or(0, Vec::len);
-            self.pos.select(action, n, self.rows_shown(app));
+            self.pos.select(action, n, self.rows_shown(model));
         }
         Step::stay()
     }
@@ -123,9 +123,9 @@ impl LayerState for JournalView {
         (self.entries.is_none() && self.error.is_none()) || self.restoring.is_some()
     }
 
-    fn footer(&self, app: &Model) -> Vec<(String, String)> {
+    fn footer(&self, model: &Model) -> Vec<(String, String)> {
         text::journal_footer(
-            &app.keymap,
+            &model.keymap,
             self.confirm.is_some(),
             self.restoring.is_some(),
         )
@@ -134,12 +134,12 @@ impl LayerState for JournalView {
 
 /// The journal's entries arrived.
 pub(crate) fn on_read(
-    app: &mut Model,
+    model: &mut Model,
     layers: &mut Layers,
     result: Result<Vec<Entry>, String>,
 ) -> Vec<Cmd> {
     if let Some(view) = layers.get_mut::<JournalView>() {
-        let shown = view.rows_shown(app);
+        let shown = view.rows_shown(model);
         match result {
             Ok(entries) => {
                 // A reread (after a restore) adds entries at the top: the selection stays on
@@ -161,7 +161,7 @@ pub(crate) fn on_read(
 }
 
 /// A restore of an entry's delete finished ([`Msg::EntryRestored`]).
-pub(crate) fn on_restored(app: &mut Model, layers: &mut Layers, msg: Msg) -> Vec<Cmd> {
+pub(crate) fn on_restored(model: &mut Model, layers: &mut Layers, msg: Msg) -> Vec<Cmd> {
     let Msg::EntryRestored {
         entry,
         instance,
@@ -181,14 +181,14 @@ pub(crate) fn on_restored(app: &mut Model, layers: &mut Layers, msg: Msg) -> Vec
     };
     match result {
         Ok(Restored::AlreadyThere(s)) => {
-            app.notify(text::already_there(&s.name, server, s.id), false);
-            app.show_written(instance, s);
+            model.notify(text::already_there(&s.name, server, s.id), false);
+            model.show_written(instance, s);
         }
         Ok(Restored::Created(s)) => {
-            app.notify(text::restored(&s.name, server, s.id), false);
-            app.show_written(instance, s);
+            model.notify(text::restored(&s.name, server, s.id), false);
+            model.show_written(instance, s);
         }
-        Err(e) => app.notify(text::restore_failed(&e), true),
+        Err(e) => model.notify(text::restore_failed(&e), true),
     }
     // The journal holds the restore now (or its failure): read it again.
     if open {

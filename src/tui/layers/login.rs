@@ -56,13 +56,13 @@ pub struct Previous {
 
 impl Previous {
     /// Takes everything the screen shows, leaving an empty screen.
-    pub(crate) fn take(app: &mut Model, layers: &mut Layers) -> Previous {
+    pub(crate) fn take(model: &mut Model, layers: &mut Layers) -> Previous {
         Previous {
-            session: app.session.clone(),
-            fleet: std::mem::take(&mut app.fleet),
-            panes: std::mem::take(&mut app.panes),
+            session: model.session.clone(),
+            fleet: std::mem::take(&mut model.fleet),
+            panes: std::mem::take(&mut model.panes),
             layers: std::mem::take(layers),
-            undo: app.undo.take(),
+            undo: model.undo.take(),
         }
     }
 }
@@ -316,13 +316,13 @@ impl LayerState for LoginForm {
         Kind::Login
     }
 
-    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
+    fn on_key(&mut self, model: &mut Model, key: &KeyEvent) -> Step {
         match LoginForm::on_key(self, key) {
             LoginOutcome::Stay => Step::stay(),
             LoginOutcome::Leave => match &self.origin {
-                Origin::Start => Step::Keep(app.quit_now()),
+                Origin::Start => Step::Keep(model.quit_now()),
                 Origin::Expired => {
-                    app.notify(text::login_closed(&app.keymap), true);
+                    model.notify(text::login_closed(&model.keymap), true);
                     Step::close()
                 }
                 Origin::Switched(prev) => {

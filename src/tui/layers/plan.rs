@@ -98,7 +98,7 @@ impl PlanScreen {
     }
 
     /// Sends every change; rows that change nothing are done at once.
-    fn start(&mut self, app: &mut Model) -> Vec<Cmd> {
+    fn start(&mut self, model: &mut Model) -> Vec<Cmd> {
         self.started = true;
         let mut cmds = Vec::new();
         for (index, row) in self.rows.iter_mut().enumerate() {
@@ -119,14 +119,14 @@ impl PlanScreen {
             }
         }
         if cmds.is_empty() {
-            app.notify(text::NOTHING_TO_CHANGE, false);
+            model.notify(text::NOTHING_TO_CHANGE, false);
         }
         cmds
     }
 
     /// Retry: list the failed servers again and plan them afresh, so a change whose answer was
     /// lost is not sent twice.
-    fn retry(&mut self, app: &mut Model) -> Vec<Cmd> {
+    fn retry(&mut self, model: &mut Model) -> Vec<Cmd> {
         let mut servers = Vec::new();
         for row in self.rows.iter_mut() {
             if matches!(row.state, RowState::Failed(_)) {
@@ -137,7 +137,7 @@ impl PlanScreen {
             }
         }
         for id in servers {
-            app.load_schedules(id);
+            model.load_schedules(id);
         }
         Vec::new()
     }
@@ -148,41 +148,41 @@ impl LayerState for PlanScreen {
         Kind::Plan
     }
 
-    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
+    fn on_key(&mut self, model: &mut Model, key: &KeyEvent) -> Step {
         // Asked about quitting: y quits; any other key goes on, and does what it does.
         if std::mem::take(&mut self.quit_asked)
-            && app.keymap.action_in(Section::Confirm, key) == Some(Action::Yes)
+            && model.keymap.action_in(Section::Confirm, key) == Some(Action::Yes)
         {
-            return Step::Keep(app.quit_now());
+            return Step::Keep(model.quit_now());
         }
-        if let Some(action) = nav(app, key) {
+        if let Some(action) = nav(model, key) {
             self.pos
-                .scroll(action, self.rows.len(), self.rows_shown(app));
+                .scroll(action, self.rows.len(), self.rows_shown(model));
             return Step::stay();
         }
-        let action = app.keymap.action_in(Section::Plan, key);
+        let action = model.keymap.action_in(Section::Plan, key);
         let finished = self.finished();
         match action {
             Some(Action::ApplyPlan) if !self.started && self.checking() > 0 => {
-                app.notify(text::checking_first(self.checking()), false);
+                model.notify(text::checking_first(self.checking()), false);
                 Step::stay()
             }
-            Some(Action::ApplyPlan) if !self.started => Step::Keep(self.start(app)),
+            Some(Action::ApplyPlan) if !self.started => Step::Keep(self.start(model)),
             Some(Action::ClosePlan | Action::ApplyPlan) if self.started && !finished => {
                 // Being applied: it cannot close, and says so (and how to stop).
-                app.notify(text::plan_applying(&app.keymap), false);
+                model.notify(text::plan_applying(&model.keymap), false);
                 Step::stay()
             }
             Some(Action::ClosePlan) if !self.started => {
                 // Back to the form as it was typed, to adjust and look again.
-                app.notify(text::NOTHING_APPLIED, false);
+                model.notify(text::NOTHING_APPLIED, false);
                 match self.form.take() {
                     Some(form) => Step::Replace(form),
                     None => Step::close(),
                 }
             }
             Some(Action::RetryFailed) if finished && self.progress().1 > 0 => {
-                Step::Keep(self.retry(app))
+                Step::Keep(self.retry(model))
             }
             Some(Action::ClosePlan | Action::ApplyPlan) if finished => {
                 let touched: BTreeSet<InstanceId> = self
@@ -191,11 +191,11 @@ impl LayerState for PlanScreen {
                     .filter(|r| r.change.is_change())
                     .map(|r| r.instance)
                     .collect();
-                app.fleet.marked.clear();
+                model.fleet.marked.clear();
                 // A bulk write is not listed after (one listing per server, here, shows
                 // every result, created ids included).
                 for id in touched {
-                    app.load_schedules(id);
+                    model.load_schedules(id);
                 }
                 Step::close()
             }
@@ -207,9 +207,9 @@ impl LayerState for PlanScreen {
         self.started && !self.finished()
     }
 
-    fn footer(&self, app: &Model) -> Vec<(String, String)> {
+    fn footer(&self, model: &Model) -> Vec<(String, String)> {
         text::plan_footer(
-            &app.keymap,
+            &model.keymap,
             self.started,
             self.finished(),
             self.progress().1,
@@ -219,12 +219,12 @@ impl LayerState for PlanScreen {
 
 /// Ctrl+C: while a bulk apply runs, the first one asks (the plan screen shows the question)
 /// and says so; true when it asked, false when the app may quit.
-pub(crate) fn ask_before_quit(app: &mut Model, layers: &mut Layers) -> bool {
+pub(crate) fn ask_before_quit(model: &mut Model, layers: &mut Layers) -> bool {
     match layers.get_mut::<PlanScreen>() {
         Some(plan) if plan.busy() && !plan.quit_asked => {
             plan.quit_asked = true;
-            let question = text::quit_while_applying(&app.keymap);
-            app.notify(question, true);
+            let question = text::quit_while_applying(&model.keymap);
+            model.notify(question, true);
             true
         }
         _ => false,
@@ -234,25 +234,25 @@ pub(crate) fn ask_before_quit(app: &mut Model, layers: &mut Layers) -> bool {
 /// The plan of a bulk form: one row per server, with its staggered time; or why it cannot be
 /// made yet.
 pub(crate) fn plan_bulk(
-    app: &mut Model,
+    model: &mut Model,
     targets: &[(InstanceId, String)],
     starts: Vec<crate::domain::plan::Start>,
     spec: &ScheduleSpec,
 ) -> Result<PlanScreen, String> {
     let mut rows = Vec::new();
     for ((id, name), start) in targets.iter().zip(starts) {
-        let Some(list) = app.fleet.schedules_of(*id) else {
+        let Some(list) = model.fleet.schedules_of(*id) else {
             // A load that failed is not "on its way": say why, and what to do.
             return Err(
-                match app.fleet.schedules.get(id).and_then(|e| e.error.as_ref()) {
-                    Some(e) => text::plan_load_failed(name, e, &app.keymap),
-                    None => text::not_loaded_yet(name, &app.keymap),
+                match model.fleet.schedules.get(id).and_then(|e| e.error.as_ref()) {
+                    Some(e) => text::plan_load_failed(name, e, &model.keymap),
+                    None => text::not_loaded_yet(name, &model.keymap),
                 },
             );
         };
         // A server shown from the cache is listed again, and planned from that, before
         // anything can be applied to it.
-        let fresh = app.fleet.schedules_fresh(*id);
+        let fresh = model.fleet.schedules_fresh(*id);
         let (days, time) = (start.days(spec.days()), start.time);
         let wanted =
             ScheduleSpec::new(spec.name().clone(), days, time).map_err(|e| e.to_string())?;
@@ -269,11 +269,11 @@ pub(crate) fn plan_bulk(
             });
         }
         if !fresh {
-            app.load_schedules(*id);
+            model.load_schedules(*id);
         }
     }
     Ok(PlanScreen {
-        batch: app.batch(),
+        batch: model.batch(),
         rows,
         started: false,
         pos: ListPos::default(),
@@ -285,7 +285,7 @@ pub(crate) fn plan_bulk(
 
 /// One change's answer.
 pub(crate) fn on_applied(
-    app: &mut Model,
+    model: &mut Model,
     layers: &mut Layers,
     batch: u64,
     index: usize,
@@ -303,20 +303,20 @@ pub(crate) fn on_applied(
     };
     if plan.finished() {
         let (done, failed, _) = plan.progress();
-        let notice = text::plan_finished(done, failed, &app.keymap);
-        app.notify(notice, failed > 0);
+        let notice = text::plan_finished(done, failed, &model.keymap);
+        model.notify(notice, failed > 0);
     }
     Vec::new()
 }
 
 /// After a server's schedules arrive: plan its rechecking rows again and run them.
 pub(crate) fn recheck(
-    app: &mut Model,
+    model: &mut Model,
     layers: &mut Layers,
     instance: InstanceId,
     failed: Option<&String>,
 ) -> Vec<Cmd> {
-    let current = app
+    let current = model
         .fleet
         .schedules_of(instance)
         .map(|l| l.schedules.clone());

@@ -48,12 +48,12 @@ impl RetentionDialog {
         }
     }
 
-    fn confirm_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
-        match app.keymap.action_in(Section::Confirm, key) {
+    fn confirm_key(&mut self, model: &mut Model, key: &KeyEvent) -> Step {
+        match model.keymap.action_in(Section::Confirm, key) {
             Some(Action::Yes) => {
                 self.saving = true;
                 self.error = None;
-                Step::Keep(app.write(Cmd::SetRetention {
+                Step::Keep(model.write(Cmd::SetRetention {
                     instance: self.instance,
                     before: self.current,
                     keep: self.value,
@@ -73,24 +73,24 @@ impl LayerState for RetentionDialog {
         Kind::Retention
     }
 
-    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
+    fn on_key(&mut self, model: &mut Model, key: &KeyEvent) -> Step {
         if self.saving {
             return Step::stay();
         }
         if self.confirming {
-            return self.confirm_key(app, key);
+            return self.confirm_key(model, key);
         }
         let (lo, hi) = (*RETENTION_RANGE.start(), *RETENTION_RANGE.end());
         match key.code {
             // Digits choose directly; 0 is 10.
             KeyCode::Char(c @ '1'..='9') => self.value = c as u8 - b'0',
             KeyCode::Char('0') => self.value = hi,
-            _ => match app.keymap.action_in(Section::Retention, key) {
+            _ => match model.keymap.action_in(Section::Retention, key) {
                 Some(Action::CancelRetention) => return Step::close(),
                 Some(Action::More) => self.value = (self.value + 1).min(hi),
                 Some(Action::Fewer) => self.value = self.value.saturating_sub(1).max(lo),
                 Some(Action::Choose) if self.current == Some(self.value) => {
-                    app.notify(text::already_keeps(&self.server_name, self.value), false);
+                    model.notify(text::already_keeps(&self.server_name, self.value), false);
                     return Step::close();
                 }
                 Some(Action::Choose) => {
@@ -110,7 +110,7 @@ impl LayerState for RetentionDialog {
 
 /// The answer to a retention change.
 pub(crate) fn on_set(
-    app: &mut Model,
+    model: &mut Model,
     layers: &mut Layers,
     instance: InstanceId,
     keep: u8,
@@ -124,8 +124,8 @@ pub(crate) fn on_set(
         Ok(()) => {
             let name = dialog.server_name.clone();
             layers.close::<RetentionDialog>();
-            app.notify(text::now_keeps(&name, keep), false);
-            app.fleet.put_retention(instance, keep);
+            model.notify(text::now_keeps(&name, keep), false);
+            model.fleet.put_retention(instance, keep);
             Vec::new()
         }
         Err(e) => {

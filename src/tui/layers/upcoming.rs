@@ -34,12 +34,18 @@ impl UpcomingView {
     }
 
     /// The next week of runs of the servers the filter shows.
-    pub fn compute(app: &Model) -> Upcoming {
-        let fleet = &app.fleet;
+    pub fn compute(model: &Model) -> Upcoming {
+        let fleet = &model.fleet;
         let servers = fleet
             .shown()
             .map(|s| (s, fleet.schedules_of(s.id).map(|l| l.schedules.as_slice())));
-        upcoming(servers, &app.session.zones, app.now, WEEK, UPCOMING_ROWS)
+        upcoming(
+            servers,
+            &model.session.zones,
+            model.now,
+            WEEK,
+            UPCOMING_ROWS,
+        )
     }
 
     /// Shows `data` instead, keeping the selection on the same run when it is still listed.
@@ -63,38 +69,38 @@ impl UpcomingView {
     }
 
     /// Closes the view and selects the run's server and schedule in the panes.
-    fn open(&self, app: &mut Model) -> Step {
+    fn open(&self, model: &mut Model) -> Step {
         let Some(row) = self.data.rows.get(self.pos.sel) else {
             return Step::stay();
         };
-        let find = |app: &Model| {
-            app.fleet
-                .visible
-                .iter()
-                .position(|i| app.fleet.servers().get(*i).map(|s| s.id) == Some(row.instance_id))
-        };
-        let at = match find(app) {
+        let find =
+            |model: &Model| {
+                model.fleet.visible.iter().position(|i| {
+                    model.fleet.servers().get(*i).map(|s| s.id) == Some(row.instance_id)
+                })
+            };
+        let at = match find(model) {
             Some(i) => i,
             None => {
                 // The filter hides it now (a refresh changed what it matches): cleared, and
                 // said so.
-                app.fleet.filter.clear();
-                app.refilter();
-                match find(app) {
+                model.fleet.filter.clear();
+                model.refilter();
+                match find(model) {
                     Some(i) => {
-                        app.notify(text::filter_cleared_for(&row.server), false);
+                        model.notify(text::filter_cleared_for(&row.server), false);
                         i
                     }
                     None => {
-                        app.notify(text::server_gone(&row.server), true);
+                        model.notify(text::server_gone(&row.server), true);
                         return Step::stay();
                     }
                 }
             }
         };
-        app.panes.server_sel = at;
-        app.panes.pane = Pane::Schedules;
-        app.panes.sched_sel = app
+        model.panes.server_sel = at;
+        model.panes.pane = Pane::Schedules;
+        model.panes.sched_sel = model
             .current_schedules()
             .iter()
             .position(|s| s.id == row.schedule_id)
@@ -108,21 +114,21 @@ impl LayerState for UpcomingView {
         Kind::Upcoming
     }
 
-    fn on_key(&mut self, app: &mut Model, key: &KeyEvent) -> Step {
-        if closes(app, key, Action::Upcoming) {
+    fn on_key(&mut self, model: &mut Model, key: &KeyEvent) -> Step {
+        if closes(model, key, Action::Upcoming) {
             return Step::close();
         }
-        if app.keymap.action_in(Section::View, key) == Some(Action::Open) {
-            return self.open(app);
+        if model.keymap.action_in(Section::View, key) == Some(Action::Open) {
+            return self.open(model);
         }
-        if let Some(action) = nav(app, key) {
-            let h = self.rows_shown(app);
+        if let Some(action) = nav(model, key) {
+            let h = self.rows_shown(model);
             self.pos.select(action, self.data.rows.len(), h);
         }
         Step::stay()
     }
 
-    fn footer(&self, app: &Model) -> Vec<(String, String)> {
-        text::upcoming_footer(&app.keymap)
+    fn footer(&self, model: &Model) -> Vec<(String, String)> {
+        text::upcoming_footer(&model.keymap)
     }
 }

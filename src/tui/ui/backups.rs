@@ -17,15 +17,15 @@ fn safe(s: &str) -> String {
 }
 
 /// How many backups the view shows at once on the app's screen.
-pub fn rows_shown(app: &Model) -> usize {
-    super::layout::screen(app.screen).map_or(1, |s| {
+pub fn rows_shown(model: &Model) -> usize {
+    super::layout::screen(model.screen).map_or(1, |s| {
         super::layout::page(super::layout::below_header(super::layout::inner(s.body)))
     })
 }
 
 /// Draws the view over `area`.
-pub fn render(app: &Model, view: &BackupsView, theme: Theme, area: Rect, f: &mut Frame) {
-    let list = view.list(app);
+pub fn render(model: &Model, view: &BackupsView, theme: Theme, area: Rect, f: &mut Frame) {
+    let list = view.list(model);
     let n = list.as_ref().map_or(0, Vec::len);
     let inner = super::layout::inner(area);
     let shown = super::layout::page(super::layout::below_header(inner));
@@ -35,18 +35,18 @@ pub fn render(app: &Model, view: &BackupsView, theme: Theme, area: Rect, f: &mut
         (area.width as usize).saturating_sub(40).max(8),
     );
     let mut b = Block::bordered()
-        .title(text::backups_title(&name, &app.keymap))
+        .title(text::backups_title(&name, &model.keymap))
         .border_style(theme.accent());
     if let Some(mark) = super::layout::position(first, shown, n) {
         b = b.title_bottom(Line::styled(mark, theme.accent()).right_aligned());
     }
-    if view.loading(app) {
+    if view.loading(model) {
         b = b.title_top(
-            Line::styled(format!(" {} reading… ", spinner(app)), theme.warn()).right_aligned(),
+            Line::styled(format!(" {} reading… ", spinner(model)), theme.warn()).right_aligned(),
         );
     }
     let inner = popup(f, area, b);
-    let error = app
+    let error = model
         .fleet
         .backups
         .get(&view.instance)
@@ -54,7 +54,7 @@ pub fn render(app: &Model, view: &BackupsView, theme: Theme, area: Rect, f: &mut
     let Some(list) = list else {
         let line = match error {
             Some(e) => Line::styled(e, theme.error()),
-            None => Line::styled(format!("{} reading backups…", spinner(app)), theme.warn()),
+            None => Line::styled(format!("{} reading backups…", spinner(model)), theme.warn()),
         };
         f.render_widget(Paragraph::new(line), inner);
         return;
@@ -102,11 +102,11 @@ pub fn render(app: &Model, view: &BackupsView, theme: Theme, area: Rect, f: &mut
 }
 
 impl Draw for BackupsView {
-    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
-        render(app, self, theme, areas.body, f)
+    fn draw(&self, model: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(model, self, theme, areas.body, f)
     }
 
-    fn rows_shown(&self, app: &Model) -> usize {
-        rows_shown(app)
+    fn rows_shown(&self, model: &Model) -> usize {
+        rows_shown(model)
     }
 }

@@ -15,35 +15,35 @@ use crate::tui::model::Model;
 use crate::tui::text;
 
 /// The header: the account, a spinner while anything loads, and the zones.
-pub fn header(app: &Model, layers: &Layers, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn header(model: &Model, layers: &Layers, theme: Theme, area: Rect, f: &mut Frame) {
     let mut spans = vec![
         Span::styled(" bsched ", theme.accent()),
         // From the config file and the environment: shown escaped, like every name.
         Span::styled(
-            format!("[{}] ", for_terminal(&app.session.profile)),
+            format!("[{}] ", for_terminal(&model.session.profile)),
             theme.key(),
         ),
         Span::styled(
             format!(
                 "{} @ {}",
-                for_terminal(&app.session.account),
-                for_terminal(&app.session.host)
+                for_terminal(&model.session.account),
+                for_terminal(&model.session.host)
             ),
             theme.text(),
         ),
     ];
-    if let Some(round) = &app.fleet.queue.round {
+    if let Some(round) = &model.fleet.queue.round {
         spans.push(Span::styled(
             format!(
                 "  {} {}",
-                spinner(app),
-                text::refreshing(round.servers_done, round.servers, round.eta(app.now))
+                spinner(model),
+                text::refreshing(round.servers_done, round.servers, round.eta(model.now))
             ),
             theme.warn(),
         ));
-    } else if app.busy() || layers.busy() {
+    } else if model.busy() || layers.busy() {
         spans.push(Span::styled(
-            format!("  {} loading", spinner(app)),
+            format!("  {} loading", spinner(model)),
             theme.warn(),
         ));
     }
@@ -53,8 +53,8 @@ pub fn header(app: &Model, layers: &Layers, theme: Theme, area: Rect, f: &mut Fr
     // Which clock the screen speaks: the user's, and the zone schedules are kept in.
     let zones = format!(
         "times in {} · schedules at {} ",
-        app.session.zones.local_label(),
-        app.session.zones.server_label()
+        model.session.zones.local_label(),
+        model.session.zones.server_label()
     );
     if used + zones.width() + 2 <= area.width as usize {
         f.render_widget(
@@ -67,14 +67,14 @@ pub fn header(app: &Model, layers: &Layers, theme: Theme, area: Rect, f: &mut Fr
 /// The status line: the filter being typed, a notice, the marks, or the filter. A notice or
 /// filter longer than the line ends in `…` (never cut silently), and a name from the API in
 /// it is shown escaped (see [`super::fit`]).
-pub fn status(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
-    let fleet = &app.fleet;
+pub fn status(model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
+    let fleet = &model.fleet;
     let width = area.width as usize;
-    let line = if app.panes.filter_editing {
+    let line = if model.panes.filter_editing {
         // The field as typed (the filter set with `/` before any key is its start), and the
         // caret where the next character goes.
-        let field = if app.panes.filter_input.value() == fleet.filter {
-            app.panes.filter_input.clone()
+        let field = if model.panes.filter_input.value() == fleet.filter {
+            model.panes.filter_input.clone()
         } else {
             crate::tui::input::TextField::new(fleet.filter.clone())
         };
@@ -93,12 +93,12 @@ pub fn status(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
             Span::raw(" ".repeat(pad.min(1))),
             Span::styled(text::FILTER_EDITING, theme.dim()),
         ])
-    } else if let Some(n) = &app.notice {
+    } else if let Some(n) = &model.notice {
         let style = if n.error { theme.error() } else { theme.ok() };
         Line::styled(truncate(&format!(" {}", n.text), width), style)
     } else if !fleet.marked.is_empty() {
         Line::styled(
-            text::marked(&app.keymap, fleet.marked.len()),
+            text::marked(&model.keymap, fleet.marked.len()),
             theme.accent(),
         )
     } else if !fleet.filter.is_empty() {
@@ -114,8 +114,8 @@ pub fn status(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
 
 /// The footer: the keys of the topmost layer (a view's, the plan's; none under a dialog or
 /// the form, which show theirs), or else the main screen's that fit, all from the keymap.
-pub fn footer(app: &Model, layers: &Layers, theme: Theme, area: Rect, f: &mut Frame) {
-    if let Some(hints) = layers.footer(app) {
+pub fn footer(model: &Model, layers: &Layers, theme: Theme, area: Rect, f: &mut Frame) {
+    if let Some(hints) = layers.footer(model) {
         let mut spans = Vec::new();
         let mut used = 0;
         for (keys, label) in hints {
@@ -131,7 +131,7 @@ pub fn footer(app: &Model, layers: &Layers, theme: Theme, area: Rect, f: &mut Fr
         return;
     }
     // Help and quit always show; the others in order while they fit.
-    let hints = app.keymap.footer();
+    let hints = model.keymap.footer();
     let mut chosen = Vec::new();
     let mut used = 0;
     for (rank, (action, keys, label)) in hints.into_iter().enumerate() {

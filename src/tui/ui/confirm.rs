@@ -23,8 +23,8 @@ const MOST_LINES: usize = 4;
 
 /// The delete dialog: names the schedule, its server, its days and time. Every value wraps
 /// inside the dialog under its own column, and the dialog grows to hold it.
-pub fn render(c: &ConfirmDelete, app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
-    let (yes, no) = text::yes_no(&app.keymap);
+pub fn render(c: &ConfirmDelete, model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
+    let (yes, no) = text::yes_no(&model.keymap);
     let width = WIDTH.min(area.width);
     let w = (width as usize).saturating_sub(2 + LABEL).max(1);
     let s = &c.schedule;
@@ -43,7 +43,7 @@ pub fn render(c: &ConfirmDelete, app: &Model, theme: Theme, area: Rect, f: &mut 
     field("Server", &c.server_name, theme.text());
     field(
         "Runs",
-        &describe(s.days, s.time, &app.session.zones, app.now),
+        &describe(s.days, s.time, &model.session.zones, model.now),
         theme.text(),
     );
     lines.push(Line::raw(""));
@@ -103,8 +103,8 @@ fn wrap(text: &str, width: usize) -> Vec<String> {
 }
 
 impl Draw for ConfirmDelete {
-    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
-        render(self, app, theme, areas.screen, f)
+    fn draw(&self, model: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(self, model, theme, areas.screen, f)
     }
 }
 

@@ -15,8 +15,8 @@ use crate::tui::model::Model;
 use crate::tui::text;
 
 /// Draws the form over `area`.
-pub fn render(form: &Form, app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
-    let (zones, now, keymap) = (&app.session.zones, app.now, &app.keymap);
+pub fn render(form: &Form, model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
+    let (zones, now, keymap) = (&model.session.zones, model.now, &model.keymap);
     let title = match form.editing {
         Some(_) => format!(" Edit schedule · {} ", truncate(&form.server_name, 30)),
         None if form.is_bulk() => format!(" Apply a schedule to {} servers ", form.targets.len()),
@@ -174,7 +174,7 @@ pub fn render(form: &Form, app: &Model, theme: Theme, area: Rect, f: &mut Frame)
     lines.push(Line::raw(""));
     match &form.error {
         Some(e) => lines.push(Line::styled(e.clone(), theme.error())),
-        None if form.same_name(app) => {
+        None if form.same_name(model) => {
             let warning = if form.editing.is_some() {
                 text::SAME_NAME_EDIT
             } else {
@@ -199,7 +199,7 @@ fn partial_time(typed: &str) -> String {
 }
 
 impl Draw for Form {
-    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
-        render(self, app, theme, areas.screen, f)
+    fn draw(&self, model: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(self, model, theme, areas.screen, f)
     }
 }

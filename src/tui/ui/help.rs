@@ -14,14 +14,14 @@ use crate::tui::model::Model;
 use crate::tui::text;
 
 /// The help's lines for a screen of `area`, and the box they go in.
-fn content(app: &Model, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) {
+fn content(model: &Model, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) {
     let line = |k: &str, d: &str, kw: usize| {
         Line::from(vec![
             Span::styled(format!("{k:>kw$}  "), theme.key()),
             Span::raw(d.to_string()),
         ])
     };
-    let mut keys: Vec<(String, String)> = app
+    let mut keys: Vec<(String, String)> = model
         .keymap
         .help_rows()
         .into_iter()
@@ -29,7 +29,7 @@ fn content(app: &Model, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) 
         .collect();
     keys.push(("Ctrl+C".into(), "quit, always".into()));
     keys.push(("Ctrl+Z".into(), "suspend (fg comes back)".into()));
-    let km = &app.keymap;
+    let km = &model.keymap;
     let sections = [
         ("In the form", text::form_help(km)),
         ("In the delete confirmation", text::confirm_help(km)),
@@ -104,18 +104,18 @@ fn content(app: &Model, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect) 
 }
 
 /// How many lines the help has, and how many it shows at once, on the app's screen.
-pub fn extent(app: &Model) -> (usize, usize) {
-    let (lines, rect) = content(app, Theme::new(true), app.screen);
+pub fn extent(model: &Model) -> (usize, usize) {
+    let (lines, rect) = content(model, Theme::new(true), model.screen);
     (lines.len(), super::layout::page(super::layout::inner(rect)))
 }
 
 /// Draws the help over `area`, scrolled to `pos`.
-pub fn render(app: &Model, pos: ListPos, theme: Theme, area: Rect, f: &mut Frame) {
-    let (lines, rect) = content(app, theme, area);
+pub fn render(model: &Model, pos: ListPos, theme: Theme, area: Rect, f: &mut Frame) {
+    let (lines, rect) = content(model, theme, area);
     let shown = super::layout::page(super::layout::inner(rect));
     let first = pos.top(lines.len(), shown);
     let mut b = Block::bordered()
-        .title(text::help_title(&app.keymap))
+        .title(text::help_title(&model.keymap))
         .border_style(theme.accent());
     if lines.len() > shown
         && let Some(mark) = super::layout::position(first, shown, lines.len())
@@ -128,15 +128,15 @@ pub fn render(app: &Model, pos: ListPos, theme: Theme, area: Rect, f: &mut Frame
 }
 
 impl Draw for Help {
-    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
-        render(app, self.pos, theme, areas.screen, f)
+    fn draw(&self, model: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(model, self.pos, theme, areas.screen, f)
     }
 
-    fn rows_shown(&self, app: &Model) -> usize {
-        extent(app).1
+    fn rows_shown(&self, model: &Model) -> usize {
+        extent(model).1
     }
 
-    fn lines(&self, app: &Model) -> usize {
-        extent(app).0
+    fn lines(&self, model: &Model) -> usize {
+        extent(model).0
     }
 }

@@ -28,8 +28,8 @@ pub fn areas(area: Rect) -> [Rect; 2] {
 }
 
 /// How many entries the table shows at once on the app's screen.
-pub fn rows_shown(app: &Model) -> usize {
-    super::layout::screen(app.screen).map_or(1, |s| {
+pub fn rows_shown(model: &Model) -> usize {
+    super::layout::screen(model.screen).map_or(1, |s| {
         super::layout::page(super::layout::below_header(areas(s.body)[0]))
     })
 }
@@ -76,14 +76,14 @@ fn widths(width: usize, rows: &[(String, String, String, String)]) -> [usize; 6]
 }
 
 /// Draws the journal view over `area`.
-pub fn render(app: &Model, view: &JournalView, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn render(model: &Model, view: &JournalView, theme: Theme, area: Rect, f: &mut Frame) {
     let [table_area, detail_area] = areas(area);
     let rows_area = super::layout::below_header(table_area);
     let shown = super::layout::page(rows_area);
     let n = view.entries.as_ref().map_or(0, Vec::len);
     let first = view.pos.first(n, shown);
     let mut b = Block::bordered()
-        .title(text::journal_title(&app.keymap))
+        .title(text::journal_title(&model.keymap))
         .border_style(theme.accent());
     if let Some(mark) = super::layout::position(first, shown, n) {
         b = b.title_bottom(Line::styled(mark, theme.accent()).right_aligned());
@@ -100,7 +100,7 @@ pub fn render(app: &Model, view: &JournalView, theme: Theme, area: Rect, f: &mut
         (None, None) => {
             f.render_widget(
                 Paragraph::new(Line::styled(
-                    format!("{} reading…", spinner(app)),
+                    format!("{} reading…", spinner(model)),
                     theme.warn(),
                 )),
                 inner,
@@ -133,7 +133,7 @@ pub fn render(app: &Model, view: &JournalView, theme: Theme, area: Rect, f: &mut
         };
         let row = Row::new(vec![
             Cell::from(e.id.to_string()),
-            Cell::from(local_stamp(&app.session.zones.local, e.time)),
+            Cell::from(local_stamp(&model.session.zones.local, e.time)),
             Cell::from(truncate(&t.0, w[2])),
             Cell::from(truncate(&t.1, w[3])),
             Cell::from(truncate(&t.2, w[4])),
@@ -167,7 +167,7 @@ pub fn render(app: &Model, view: &JournalView, theme: Theme, area: Rect, f: &mut
         let head = format!(
             "Entry {} · {} · {} · {}",
             e.id,
-            local_stamp(&app.session.zones.local, e.time),
+            local_stamp(&model.session.zones.local, e.time),
             safe(&e.profile),
             server,
         );
@@ -177,7 +177,7 @@ pub fn render(app: &Model, view: &JournalView, theme: Theme, area: Rect, f: &mut
             what,
         );
     }
-    if let Some(q) = view.question(app) {
+    if let Some(q) = view.question(model) {
         let w = (q.width() as u16 + 4).min(area.width);
         let h = if q.width() + 4 > area.width as usize {
             4
@@ -194,7 +194,7 @@ pub fn render(app: &Model, view: &JournalView, theme: Theme, area: Rect, f: &mut
         );
     } else if let Some(entry) = view.restoring.filter(|_| detail_area.height > 0) {
         let line = Line::styled(
-            format!(" {} restoring entry {entry}… ", spinner(app)),
+            format!(" {} restoring entry {entry}… ", spinner(model)),
             theme.warn(),
         );
         f.render_widget(
@@ -208,11 +208,11 @@ pub fn render(app: &Model, view: &JournalView, theme: Theme, area: Rect, f: &mut
 }
 
 impl Draw for JournalView {
-    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
-        render(app, self, theme, areas.body, f)
+    fn draw(&self, model: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(model, self, theme, areas.body, f)
     }
 
-    fn rows_shown(&self, app: &Model) -> usize {
-        rows_shown(app)
+    fn rows_shown(&self, model: &Model) -> usize {
+        rows_shown(model)
     }
 }

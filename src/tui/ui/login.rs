@@ -18,7 +18,7 @@ use crate::tui::text;
 const LABEL: u16 = 12;
 
 /// Draws the login screen over `area`, the caret in the focused field.
-pub fn render(login: &LoginForm, app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn render(login: &LoginForm, model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
     f.render_widget(Clear, area);
     let rect = centered(area, 64, 13);
     let b = Block::bordered()
@@ -55,7 +55,7 @@ pub fn render(login: &LoginForm, app: &Model, theme: Theme, area: Rect, f: &mut 
         lines.push(field(LoginField::Code, "Code", login.code_field(), false));
     }
     let note = if login.no_password && !login.code_step {
-        text::login_note_no_password(&for_terminal(&app.session.profile))
+        text::login_note_no_password(&for_terminal(&model.session.profile))
     } else {
         text::login_note(login.code_step, login.code_only, start).to_string()
     };
@@ -76,7 +76,7 @@ pub fn render(login: &LoginForm, app: &Model, theme: Theme, area: Rect, f: &mut 
             (_, false) => "Logging in…".to_string(),
         };
         lines.push(Line::styled(
-            format!("{} {what}", spinner(app)),
+            format!("{} {what}", spinner(model)),
             theme.warn(),
         ));
     } else if let Some(e) = &login.error {
@@ -112,7 +112,7 @@ pub fn render(login: &LoginForm, app: &Model, theme: Theme, area: Rect, f: &mut 
 }
 
 impl Draw for LoginForm {
-    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
-        render(self, app, theme, areas.screen, f)
+    fn draw(&self, model: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(self, model, theme, areas.screen, f)
     }
 }

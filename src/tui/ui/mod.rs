@@ -37,68 +37,68 @@ const SPINNER: [&str; 8] = ["⣾", "⣽", "⣻", "⢿", "⡿", "⣟", "⣯", "�
 
 /// Draws the whole screen: the panes and their bars, then every open layer, bottom first
 /// (from the topmost full-screen one, if any).
-pub fn render(app: &Model, layers: &Layers, theme: Theme, f: &mut Frame) {
+pub fn render(model: &Model, layers: &Layers, theme: Theme, f: &mut Frame) {
     let area = f.area();
     let Some(screen) = layout::screen(area) else {
-        too_small(app, area, theme, f);
+        too_small(model, area, theme, f);
         return;
     };
     let body = screen.body;
     let (panes_show, on_top) = layers.to_draw();
     if panes_show {
-        bars::header(app, layers, theme, screen.header, f);
-        panes::servers(app, theme, screen.left, f);
-        schedules::schedules(app, theme, screen.right, f);
-        bars::status(app, theme, screen.status, f);
-        bars::footer(app, layers, theme, screen.footer, f);
+        bars::header(model, layers, theme, screen.header, f);
+        panes::servers(model, theme, screen.left, f);
+        schedules::schedules(model, theme, screen.right, f);
+        bars::status(model, theme, screen.status, f);
+        bars::footer(model, layers, theme, screen.footer, f);
     }
     let areas = Areas { screen: area, body };
     for layer in on_top {
-        layer.draw(app, theme, areas, f);
+        layer.draw(model, theme, areas, f);
     }
 }
 
 /// The schedules pane inside its border: the table, and the details below it (empty when the
 /// pane is too short for them).
-pub fn schedules_split(app: &Model, inner: Rect) -> [Rect; 2] {
-    schedules::split(app, inner)
+pub fn schedules_split(model: &Model, inner: Rect) -> [Rect; 2] {
+    schedules::split(model, inner)
 }
 
 /// The schedules pane's rows (inside its border, above the details, below the header).
-pub fn schedule_rows(app: &Model, right: Rect) -> Rect {
-    layout::below_header(schedules_split(app, layout::inner(right))[0])
+pub fn schedule_rows(model: &Model, right: Rect) -> Rect {
+    layout::below_header(schedules_split(model, layout::inner(right))[0])
 }
 
 /// The rows of a pane on a terminal of `screen` (empty below the minimum size).
-pub fn pane_rows(app: &Model, pane: crate::tui::model::Pane) -> Rect {
-    match (layout::screen(app.screen), pane) {
+pub fn pane_rows(model: &Model, pane: crate::tui::model::Pane) -> Rect {
+    match (layout::screen(model.screen), pane) {
         (Some(s), crate::tui::model::Pane::Servers) => layout::server_rows(s.left),
-        (Some(s), crate::tui::model::Pane::Schedules) => schedule_rows(app, s.right),
+        (Some(s), crate::tui::model::Pane::Schedules) => schedule_rows(model, s.right),
         (None, _) => Rect::default(),
     }
 }
 
 /// How many rows a page of a pane moves on a terminal of `screen`: as many as it shows.
-pub fn pane_page(app: &Model, pane: crate::tui::model::Pane) -> usize {
-    layout::page(pane_rows(app, pane))
+pub fn pane_page(model: &Model, pane: crate::tui::model::Pane) -> usize {
+    layout::page(pane_rows(model, pane))
 }
 
-fn too_small(app: &Model, area: Rect, theme: Theme, f: &mut Frame) {
+fn too_small(model: &Model, area: Rect, theme: Theme, f: &mut Frame) {
     let text = vec![
         Line::styled("Terminal too small", theme.error()),
         Line::raw(format!(
             "need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",
             area.width, area.height
         )),
-        Line::raw(text::too_small(&app.keymap)),
+        Line::raw(text::too_small(&model.keymap)),
     ];
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(text).wrap(Wrap { trim: true }), area);
 }
 
 /// The spinner's current frame.
-pub fn spinner(app: &Model) -> &'static str {
-    SPINNER[app.spinner() % SPINNER.len()]
+pub fn spinner(model: &Model) -> &'static str {
+    SPINNER[model.spinner() % SPINNER.len()]
 }
 
 /// Draws a popup's chrome: clears `rect`, draws `block` on it, and gives the inside.

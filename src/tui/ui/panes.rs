@@ -27,7 +27,7 @@ pub(super) fn block(title: String, focused: bool, theme: Theme) -> Block<'static
 /// long ago the data on screen arrived; in `room` cells (the border left of the title), in a
 /// shorter form when the long one would run into the title, or not at all.
 pub(super) fn freshness(
-    app: &Model,
+    model: &Model,
     updated: Option<jiff::Timestamp>,
     cached: bool,
     loading: bool,
@@ -35,7 +35,7 @@ pub(super) fn freshness(
     theme: Theme,
 ) -> Option<Line<'static>> {
     let updated = updated?;
-    let age = app.now.duration_since(updated).as_secs().max(0);
+    let age = model.now.duration_since(updated).as_secs().max(0);
     let age = match age {
         0..60 => format!("{age}s"),
         60..3600 => format!("{}m", age / 60),
@@ -44,7 +44,7 @@ pub(super) fn freshness(
     };
     let seen = if cached { "cached, seen" } else { "updated" };
     let spin = if loading {
-        format!("{} ", spinner(app))
+        format!("{} ", spinner(model))
     } else {
         String::new()
     };
@@ -66,11 +66,11 @@ pub(super) fn freshness(
 /// The mark on every view of the server list while the panel's server filter is on (it hides
 /// servers from bsched too): the longest wording that fits a border `width` cells wide. The
 /// status line's notice says how to clear it.
-pub(super) fn panel_filter_mark(app: &Model, width: u16, theme: Theme) -> Option<Line<'static>> {
-    if app.fleet.panel_filter.is_empty() {
+pub(super) fn panel_filter_mark(model: &Model, width: u16, theme: Theme) -> Option<Line<'static>> {
+    if model.fleet.panel_filter.is_empty() {
         return None;
     }
-    let fields = crate::sanitize::for_terminal(&app.fleet.panel_filter.join(", ")).into_owned();
+    let fields = crate::sanitize::for_terminal(&model.fleet.panel_filter.join(", ")).into_owned();
     let room = (width as usize).saturating_sub(4);
     let text = [
         format!(" ⚠ panel filter on ({fields}): some servers may be hidden "),
@@ -98,45 +98,49 @@ pub(super) fn offset(sel: usize, height: usize) -> usize {
 }
 
 /// The server list.
-pub fn servers(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
-    let focused = app.panes.pane == Pane::Servers;
-    let count = if app.fleet.filter.is_empty() {
-        format!("{}", app.fleet.servers().len())
+pub fn servers(model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
+    let focused = model.panes.pane == Pane::Servers;
+    let count = if model.fleet.filter.is_empty() {
+        format!("{}", model.fleet.servers().len())
     } else {
-        format!("{}/{}", app.fleet.visible.len(), app.fleet.servers().len())
+        format!(
+            "{}/{}",
+            model.fleet.visible.len(),
+            model.fleet.servers().len()
+        )
     };
-    let title = format!(" Servers ({count}){} ", sort_mark(app));
+    let title = format!(" Servers ({count}){} ", sort_mark(model));
     let room = (area.width as usize).saturating_sub(title.width() + 2);
     let mut b = block(title, focused, theme);
     if let Some(mark) = freshness(
-        app,
-        app.fleet.servers.updated,
-        app.fleet.servers.cached,
-        app.fleet.servers.loading.is_some(),
+        model,
+        model.fleet.servers.updated,
+        model.fleet.servers.cached,
+        model.fleet.servers.loading.is_some(),
         room,
         theme,
     ) {
         b = b.title_top(mark);
     }
-    if let Some(mark) = panel_filter_mark(app, area.width, theme) {
+    if let Some(mark) = panel_filter_mark(model, area.width, theme) {
         b = b.title_bottom(mark);
     }
     let inner = b.inner(area);
     f.render_widget(b, area);
-    if !app.fleet.servers_loaded() {
-        let text = match &app.fleet.servers.error {
+    if !model.fleet.servers_loaded() {
+        let text = match &model.fleet.servers.error {
             Some(e) => Line::styled(truncate(e, inner.width as usize), theme.error()),
-            None => Line::styled(format!("{} loading servers…", spinner(app)), theme.warn()),
+            None => Line::styled(format!("{} loading servers…", spinner(model)), theme.warn()),
         };
         f.render_widget(Paragraph::new(text), inner);
         return;
     }
-    if app.fleet.visible.is_empty() {
-        let line = if app.fleet.servers().is_empty() {
+    if model.fleet.visible.is_empty() {
+        let line = if model.fleet.servers().is_empty() {
             Line::styled("No servers on this account.", theme.dim())
-        } else if let Some(e) = &app.fleet.filter_error {
+        } else if let Some(e) = &model.fleet.filter_error {
             Line::styled(crate::tui::text::filter_error(e), theme.error())
-        } else if app.fleet.query.uses_state() && app.fleet.busy() {
+        } else if model.fleet.query.uses_state() && model.fleet.busy() {
             Line::styled(crate::tui::text::STATES_LOADING, theme.warn())
         } else {
             Line::styled("No server matches the filter.", theme.dim())
@@ -145,12 +149,12 @@ pub fn servers(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
         return;
     }
     let rows_h = inner.height.saturating_sub(1) as usize;
-    let first = offset(app.panes.server_sel, rows_h);
+    let first = offset(model.panes.server_sel, rows_h);
     // A narrow pane drops the id, the data centre, the IP, the state and the next run, in
     // that order, before the name shrinks; the backup flag is shown whole, long or short.
     // Measured on the rows on screen only (a fleet may have thousands).
-    let mark_w = if app.fleet.marked.is_empty() { 0 } else { 2 };
-    let on_screen = || app.fleet.shown().skip(first).take(rows_h);
+    let mark_w = if model.fleet.marked.is_empty() { 0 } else { 2 };
+    let on_screen = || model.fleet.shown().skip(first).take(rows_h);
     let names = || on_screen().map(|s| s.name.as_str());
     let cols = columns::servers(
         inner.width as usize,
@@ -160,7 +164,7 @@ pub fn servers(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
     // A name cell is as wide as its longest name, and the note of why it matched.
     let noted = on_screen()
         .filter_map(|s| {
-            let note = app.match_note(s, |f| hidden_field(f, &cols))?;
+            let note = model.match_note(s, |f| hidden_field(f, &cols))?;
             Some(columns::drawn_width(&s.name) + 1 + note.width())
         })
         .max()
@@ -168,7 +172,7 @@ pub fn servers(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
     let name_w = cols.name.min(columns::longest(names()).max(noted) + mark_w);
     // Why rows matched, when no column shows it and the name cell has no room to say it.
     let mut untold: Vec<String> = Vec::new();
-    let rows = app
+    let rows = model
         .fleet
         .visible
         .iter()
@@ -176,20 +180,20 @@ pub fn servers(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
         .skip(first)
         .take(rows_h)
         .map(|(row, i)| {
-            let s = &app.fleet.servers()[*i];
-            let ignored = app.ignored(s);
-            let mut style = row_style(row == app.panes.server_sel, focused, theme);
-            if ignored && row != app.panes.server_sel {
+            let s = &model.fleet.servers()[*i];
+            let ignored = model.ignored(s);
+            let mut style = row_style(row == model.panes.server_sel, focused, theme);
+            if ignored && row != model.panes.server_sel {
                 style = theme.dim();
             }
-            let note = app.match_note(s, |f| hidden_field(f, &cols)).filter(|n| {
+            let note = model.match_note(s, |f| hidden_field(f, &cols)).filter(|n| {
                 let fits = note_fits(n, name_w);
                 if !fits && !untold.contains(n) {
                     untold.push(n.clone());
                 }
                 fits
             });
-            let name = name_cell(app, s, note.as_deref(), name_w, theme);
+            let name = name_cell(model, s, note.as_deref(), name_w, theme);
             let mut cells = vec![Cell::from(name)];
             if cols.state {
                 cells.push(Cell::from(fit(&s.status, columns::STATE)));
@@ -200,16 +204,19 @@ pub fn servers(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
             if cols.dc {
                 cells.push(Cell::from(fit(&s.datacenter, columns::DC)));
             }
-            let info = app.row(s.id);
-            cells.push(Cell::from(count_cell(app, s.id, theme)));
+            let info = model.row(s.id);
+            cells.push(Cell::from(count_cell(model, s.id, theme)));
             let flag = if ignored {
                 ignored_cell(cols.long_flag, theme)
             } else {
-                backup_cell(app, s.id, info.protection, cols.long_flag, theme)
+                backup_cell(model, s.id, info.protection, cols.long_flag, theme)
             };
             cells.push(Cell::from(flag));
             if cols.next {
-                let next = info.next.map(|t| countdown(app.now, t)).unwrap_or_default();
+                let next = info
+                    .next
+                    .map(|t| countdown(model.now, t))
+                    .unwrap_or_default();
                 cells.push(Cell::from(next));
             }
             if cols.id.is_some() {
@@ -257,8 +264,8 @@ pub fn servers(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
 
 /// A server's schedule count: `…` until they arrive, `!` when they could not be loaded (the
 /// schedules pane says why), and `2!` when the list on screen could not be read again.
-fn count_cell(app: &Model, id: u64, theme: Theme) -> Span<'static> {
-    let entry = app.fleet.schedules.get(&id);
+fn count_cell(model: &Model, id: u64, theme: Theme) -> Span<'static> {
+    let entry = model.fleet.schedules.get(&id);
     let failed = entry.is_some_and(|e| e.error.is_some());
     match entry.and_then(|e| e.list.as_ref()) {
         Some(l) if failed => Span::styled(format!("{}!", l.schedules.len()), theme.error()),
@@ -275,13 +282,13 @@ pub(super) const FAILED_MARK: &str = "!";
 /// A server's backup state in one cell: the age of its last scheduled backup, or a flag, in
 /// its long form or its short one (never cut).
 fn backup_cell(
-    app: &Model,
+    model: &Model,
     id: u64,
     protection: Option<Protection>,
     long: bool,
     theme: Theme,
 ) -> Span<'static> {
-    if app
+    if model
         .fleet
         .backups
         .get(&id)
@@ -292,7 +299,7 @@ fn backup_cell(
     let (text, style): (String, Style) = match protection {
         None => ("…".into(), theme.dim()),
         Some(Protection::Protected { last }) => {
-            let a = age(app.now, last);
+            let a = age(model.now, last);
             let text = match long {
                 true => a,
                 false if a == "just now" => "now".into(),

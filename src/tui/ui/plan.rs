@@ -53,8 +53,8 @@ pub fn areas(area: Rect) -> [Rect; 3] {
 }
 
 /// How many rows the plan shows at once on the app's screen.
-pub fn rows_shown(app: &Model) -> usize {
-    super::layout::screen(app.screen).map_or(1, |s| {
+pub fn rows_shown(model: &Model) -> usize {
+    super::layout::screen(model.screen).map_or(1, |s| {
         super::layout::page(super::layout::below_header(areas(s.body)[0]))
     })
 }
@@ -79,7 +79,7 @@ fn widths(width: usize, rows: &[(&str, String, String)]) -> [usize; 3] {
 }
 
 /// Draws the plan screen over `area`.
-pub fn render(app: &Model, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn render(model: &Model, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut Frame) {
     let total = plan.changes();
     let (done, failed, running) = plan.progress();
     let title = format!(
@@ -108,8 +108,8 @@ pub fn render(app: &Model, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut 
         .map(|r| {
             let (state, style) = match &r.state {
                 RowState::Planned => (String::new(), theme.dim()),
-                RowState::Running => (format!("{} sending", spinner(app)), theme.warn()),
-                RowState::Rechecking => (format!("{} listing again", spinner(app)), theme.warn()),
+                RowState::Running => (format!("{} sending", spinner(model)), theme.warn()),
+                RowState::Rechecking => (format!("{} listing again", spinner(model)), theme.warn()),
                 RowState::Done(note) => (format!("✓ {note}"), theme.ok()),
                 RowState::Failed(why) => (format!("✗ {why}"), theme.error()),
             };
@@ -157,20 +157,20 @@ pub fn render(app: &Model, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut 
         );
     }
     let line = if plan.quit_asked {
-        Line::styled(text::quit_while_applying(&app.keymap), theme.warn())
+        Line::styled(text::quit_while_applying(&model.keymap), theme.warn())
     } else {
-        let text = text::plan_hint(&app.keymap, plan.started, plan.finished(), failed);
+        let text = text::plan_hint(&model.keymap, plan.started, plan.finished(), failed);
         Line::styled(text, theme.dim())
     };
     f.render_widget(Paragraph::new(line), hint);
 }
 
 impl Draw for PlanScreen {
-    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
-        render(app, self, theme, areas.body, f)
+    fn draw(&self, model: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(model, self, theme, areas.body, f)
     }
 
-    fn rows_shown(&self, app: &Model) -> usize {
-        rows_shown(app)
+    fn rows_shown(&self, model: &Model) -> usize {
+        rows_shown(model)
     }
 }

@@ -12,8 +12,8 @@ use crate::tui::model::Model;
 use crate::tui::text;
 
 /// The retention dialog: choose 1-10, then confirm.
-pub fn render(d: &RetentionDialog, app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
-    let spinner = spinner(app);
+pub fn render(d: &RetentionDialog, model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
+    let spinner = spinner(model);
     let b = Block::bordered()
         .title(format!(" Backups kept · {} ", truncate(&d.server_name, 30)))
         .border_style(if d.confirming {
@@ -22,7 +22,7 @@ pub fn render(d: &RetentionDialog, app: &Model, theme: Theme, area: Rect, f: &mu
             theme.accent()
         });
     let inner = popup(f, centered(area, 60, 10), b);
-    let (yes, no) = text::yes_no(&app.keymap);
+    let (yes, no) = text::yes_no(&model.keymap);
     let current = d
         .current
         .map(|c| c.to_string())
@@ -58,13 +58,16 @@ pub fn render(d: &RetentionDialog, app: &Model, theme: Theme, area: Rect, f: &mu
         if let Some(e) = &d.error {
             lines.push(Line::styled(e.clone(), theme.error()));
         }
-        lines.push(Line::styled(text::retention_hint(&app.keymap), theme.dim()));
+        lines.push(Line::styled(
+            text::retention_hint(&model.keymap),
+            theme.dim(),
+        ));
     }
     f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 impl Draw for RetentionDialog {
-    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
-        render(self, app, theme, areas.screen, f)
+    fn draw(&self, model: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(self, model, theme, areas.screen, f)
     }
 }

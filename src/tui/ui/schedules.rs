@@ -53,7 +53,7 @@ pub fn week(days: Weekdays, theme: Theme) -> Line<'static> {
 /// Why a server's list is not on screen: the reason it failed and what comes next, or the
 /// loading glyph while it is on its way.
 fn not_loaded(
-    app: &Model,
+    model: &Model,
     id: u64,
     kind: Kind,
     error: Option<&String>,
@@ -62,7 +62,7 @@ fn not_loaded(
 ) -> Vec<Line<'static>> {
     let Some(e) = error else {
         return vec![Line::styled(
-            format!("{} {loading}", spinner(app)),
+            format!("{} {loading}", spinner(model)),
             theme.warn(),
         )];
     };
@@ -74,16 +74,16 @@ fn not_loaded(
         format!("{FAILED_MARK} {}", text::could_not_load(what, e)),
         theme.error(),
     )];
-    let retry = app.fleet.queue.retry(id, kind);
-    let pending = app.fleet.queue.pending(id, kind);
+    let retry = model.fleet.queue.retry(id, kind);
+    let pending = model.fleet.queue.pending(id, kind);
     let failures = retry.map_or(1, |r| r.failures);
     let next_in = retry
         .and_then(|r| r.at)
-        .map(|at| at.duration_since(app.now).as_secs().max(0));
-    let line = text::load_retry(failures, next_in, pending, BACKOFF.len(), &app.keymap);
+        .map(|at| at.duration_since(model.now).as_secs().max(0));
+    let line = text::load_retry(failures, next_in, pending, BACKOFF.len(), &model.keymap);
     lines.push(Line::styled(
         if pending {
-            format!("{} {line}", spinner(app))
+            format!("{} {line}", spinner(model))
         } else {
             line
         },
@@ -93,14 +93,14 @@ fn not_loaded(
 }
 
 /// The selected server's schedules.
-pub fn schedules(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
-    let focused = app.panes.pane == Pane::Schedules;
-    let Some(server) = app.selected_server() else {
+pub fn schedules(model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
+    let focused = model.panes.pane == Pane::Schedules;
+    let Some(server) = model.selected_server() else {
         let b = block(" Schedules ".into(), focused, theme);
         f.render_widget(b, area);
         return;
     };
-    let entry = app.fleet.schedules.get(&server.id);
+    let entry = model.fleet.schedules.get(&server.id);
     let retention = entry
         .and_then(|e| e.list.as_ref())
         .and_then(|l| l.backup_rotation)
@@ -111,19 +111,19 @@ pub fn schedules(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
         truncate(&server.name, (area.width as usize).saturating_sub(20)),
         retention
     );
-    let loading = app.fleet.queue.pending(server.id, Kind::Schedules);
+    let loading = model.fleet.queue.pending(server.id, Kind::Schedules);
     let cached = entry.is_some_and(|e| e.cached);
     let room = (area.width as usize).saturating_sub(title.width() + 2);
     let mut b = block(title, focused, theme);
     let updated = entry.and_then(|e| e.updated);
-    if let Some(mark) = freshness(app, updated, cached, loading, room, theme) {
+    if let Some(mark) = freshness(model, updated, cached, loading, room, theme) {
         b = b.title_top(mark);
     }
     let inner = b.inner(area);
     f.render_widget(b, area);
     let Some(list) = entry.and_then(|e| e.list.as_ref()) else {
         let mut lines = not_loaded(
-            app,
+            model,
             server.id,
             Kind::Schedules,
             entry.and_then(|e| e.error.as_ref()),
@@ -139,11 +139,11 @@ pub fn schedules(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
             "No backup schedule: this server is not backed up automatically.",
             theme.warn(),
         )];
-        lines.extend(protection_lines(app, server.id, theme));
+        lines.extend(protection_lines(model, server.id, theme));
         lines.push(Line::from(vec![
             Span::raw("Press "),
             Span::styled(
-                crate::tui::text::keys(&app.keymap, crate::tui::keymap::Action::New),
+                crate::tui::text::keys(&model.keymap, crate::tui::keymap::Action::New),
                 theme.key(),
             ),
             Span::raw(" to add one."),
@@ -153,25 +153,25 @@ pub fn schedules(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
         return;
     }
     let width = inner.width as usize;
-    let (ids, ids_in_rule) = ids_of(app, server.id, width);
-    let details = details(app, server.id, width, theme);
+    let (ids, ids_in_rule) = ids_of(model, server.id, width);
+    let details = details(model, server.id, width, theme);
     let [table_area, detail_area] = split_for(inner, &details, list.schedules.len());
     let detail_h = detail_area.height;
     let rows_h = table_area.height.saturating_sub(1) as usize;
-    let first = offset(app.panes.sched_sel, rows_h);
-    let zones = &app.session.zones;
+    let first = offset(model.panes.sched_sel, rows_h);
+    let zones = &model.session.zones;
     // Measured on the rows on screen only (a server may have many schedules).
     let on_screen = &list.schedules[first.min(list.schedules.len())..]
         [..rows_h.min(list.schedules.len().saturating_sub(first))];
     let dst: Vec<bool> = on_screen
         .iter()
-        .map(|s| dst_warning(s.days, s.time, &zones.server, app.now, 366).is_some())
+        .map(|s| dst_warning(s.days, s.time, &zones.server, model.now, 366).is_some())
         .collect();
     let names = || on_screen.iter().map(|s| s.name.as_str());
     // A narrow pane drops the id, the creation date, the zone after each time and the next
     // run, in that order, then shrinks the name; the days are never cut: seven cells where
     // they fit whole, else text (`Sat,Sun`). The details below say all of it.
-    let zone = format!(" {}", zone_short(zones, app.now));
+    let zone = format!(" {}", zone_short(zones, model.now));
     let cols = columns::schedules(
         width,
         columns::comfort(names()),
@@ -193,8 +193,8 @@ pub fn schedules(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
         .skip(first)
         .take(rows_h)
         .map(|(i, s)| {
-            let style = row_style(i == app.panes.sched_sel, focused, theme);
-            let deleting = app.fleet.is_deleting(s.id);
+            let style = row_style(i == model.panes.sched_sel, focused, theme);
+            let deleting = model.fleet.is_deleting(s.id);
             let deleting_cell = || Cell::from(Span::styled("deleting…", theme.warn()));
             // A delete on its way shows in the last of CREATED, NEXT or the name.
             let name = if deleting && !cols.created && !cols.next {
@@ -218,9 +218,9 @@ pub fn schedules(app: &Model, theme: Theme, area: Rect, f: &mut Frame) {
                 if deleting && !cols.created {
                     cells.push(deleting_cell());
                 } else {
-                    let next = app
+                    let next = model
                         .next_run_of(s)
-                        .map(|t| countdown(app.now, t))
+                        .map(|t| countdown(model.now, t))
                         .unwrap_or_default();
                     cells.push(Cell::from(next));
                 }
@@ -297,49 +297,49 @@ fn wrapped_height(line: &Line, width: usize) -> usize {
 }
 
 /// The selected schedule in both zones, its next run in the user's time, and any DST warning.
-fn schedule_details(app: &Model, s: &Schedule, theme: Theme) -> Vec<Line<'static>> {
+fn schedule_details(model: &Model, s: &Schedule, theme: Theme) -> Vec<Line<'static>> {
     let mut lines = vec![Line::styled(
-        describe(s.days, s.time, &app.session.zones, app.now),
+        describe(s.days, s.time, &model.session.zones, model.now),
         theme.text(),
     )];
-    if let Some(next) = app.next_run_of(s) {
+    if let Some(next) = model.next_run_of(s) {
         lines.push(Line::from(vec![
             Span::styled("Next run ", theme.dim()),
             Span::styled(
                 format!(
                     "{} {}",
-                    local_stamp(&app.session.zones.local, next),
-                    app.session.zones.local_label()
+                    local_stamp(&model.session.zones.local, next),
+                    model.session.zones.local_label()
                 ),
                 theme.text(),
             ),
-            Span::styled(format!(" · {}", countdown(app.now, next)), theme.accent()),
+            Span::styled(format!(" · {}", countdown(model.now, next)), theme.accent()),
         ]));
     }
-    if let Some(w) = dst_warning(s.days, s.time, &app.session.zones.server, app.now, 366) {
+    if let Some(w) = dst_warning(s.days, s.time, &model.session.zones.server, model.now, 366) {
         lines.push(Line::styled(text::dst_detail(&w.text), theme.warn()));
     }
     lines
 }
 
 /// The server's last scheduled backup, or why it is missing.
-fn protection_lines(app: &Model, id: u64, theme: Theme) -> Vec<Line<'static>> {
-    let zone = &app.session.zones.local;
+fn protection_lines(model: &Model, id: u64, theme: Theme) -> Vec<Line<'static>> {
+    let zone = &model.session.zones.local;
     let last = |t: Option<jiff::Timestamp>| match t {
-        Some(t) => format!("{} ({})", age(app.now, t), local_stamp(zone, t)),
+        Some(t) => format!("{} ({})", age(model.now, t), local_stamp(zone, t)),
         None => "never".into(),
     };
-    if let Some(line) = app
+    if let Some(line) = model
         .fleet
         .server(id)
-        .and_then(|s| super::triage::ignored_line(app, s, theme))
+        .and_then(|s| super::triage::ignored_line(model, s, theme))
     {
         return vec![line];
     }
-    let line = match app.protection(id) {
+    let line = match model.protection(id) {
         None => {
-            let error = app.fleet.backups.get(&id).and_then(|b| b.error.as_ref());
-            return not_loaded(app, id, Kind::Backups, error, "loading backups…", theme);
+            let error = model.fleet.backups.get(&id).and_then(|b| b.error.as_ref());
+            return not_loaded(model, id, Kind::Backups, error, "loading backups…", theme);
         }
         Some(Protection::Protected { last: t }) => Line::from(vec![
             Span::styled("✓ Last backup ", theme.ok()),
@@ -366,27 +366,34 @@ fn protection_lines(app: &Model, id: u64, theme: Theme) -> Vec<Line<'static>> {
 }
 
 /// The ids line, and whether it fits in the rule above the details.
-fn ids_of(app: &Model, server: u64, width: usize) -> (String, bool) {
-    let ids = text::ids(server, app.selected_schedule().map(|s| s.id));
+fn ids_of(model: &Model, server: u64, width: usize) -> (String, bool) {
+    let ids = text::ids(server, model.selected_schedule().map(|s| s.id));
     let fits = ids.width() + 4 <= width;
     (ids, fits)
 }
 
 /// The selected schedule's details and the server's backups.
-fn details(app: &Model, server: u64, width: usize, theme: Theme) -> Vec<Line<'static>> {
-    let (ids, ids_in_rule) = ids_of(app, server, width);
+fn details(model: &Model, server: u64, width: usize, theme: Theme) -> Vec<Line<'static>> {
+    let (ids, ids_in_rule) = ids_of(model, server, width);
     let mut lines = Vec::new();
     if !ids_in_rule {
         lines.push(Line::styled(ids, theme.dim()));
     }
     // The list on screen is an older one: reading it again failed.
-    let entry = app.fleet.schedules.get(&server);
+    let entry = model.fleet.schedules.get(&server);
     if let Some(e) = entry.and_then(|e| e.error.as_ref()) {
-        lines.extend(not_loaded(app, server, Kind::Schedules, Some(e), "", theme));
+        lines.extend(not_loaded(
+            model,
+            server,
+            Kind::Schedules,
+            Some(e),
+            "",
+            theme,
+        ));
     }
-    lines.extend(protection_lines(app, server, theme));
-    if let Some(s) = app.selected_schedule() {
-        lines.extend(schedule_details(app, s, theme));
+    lines.extend(protection_lines(model, server, theme));
+    if let Some(s) = model.selected_schedule() {
+        lines.extend(schedule_details(model, s, theme));
     }
     lines
 }
@@ -410,16 +417,16 @@ fn split_for(inner: Rect, details: &[Line<'static>], schedules: usize) -> [Rect;
 
 /// The schedules pane's table and details areas inside its border `inner`, as drawn (the
 /// mouse and the page keys use it too).
-pub fn split(app: &Model, inner: Rect) -> [Rect; 2] {
-    let Some(server) = app.selected_server() else {
+pub fn split(model: &Model, inner: Rect) -> [Rect; 2] {
+    let Some(server) = model.selected_server() else {
         return [inner, Rect::default()];
     };
-    let count = app
+    let count = model
         .fleet
         .schedules
         .get(&server.id)
         .and_then(|e| e.list.as_ref())
         .map_or(0, |l| l.schedules.len());
-    let details = details(app, server.id, inner.width as usize, Theme::new(false));
+    let details = details(model, server.id, inner.width as usize, Theme::new(false));
     split_for(inner, &details, count)
 }

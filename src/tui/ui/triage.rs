@@ -9,8 +9,9 @@ use crate::domain::filter::Field;
 use crate::tui::model::Model;
 
 /// The servers pane title's mark of the list's order (empty in the API's order).
-pub(super) fn sort_mark(app: &Model) -> String {
-    app.fleet
+pub(super) fn sort_mark(model: &Model) -> String {
+    model
+        .fleet
         .sort
         .label()
         .map(|l| format!(" {}", crate::tui::text::sort_title(l)))
@@ -32,7 +33,7 @@ pub(super) fn hidden_field(f: Field, cols: &super::columns::ServerCols) -> bool 
 /// The name cell: the mark of a marked server, the name, and, dim after it, why the server
 /// matched the filter when no column shows it (`dc:Poland`); the name gives up room first.
 pub(super) fn name_cell(
-    app: &Model,
+    model: &Model,
     s: &crate::domain::Instance,
     note: Option<&str>,
     width: usize,
@@ -40,7 +41,7 @@ pub(super) fn name_cell(
 ) -> Line<'static> {
     let mut spans = Vec::new();
     let mut room = width;
-    if app.fleet.marked.contains(&s.id) {
+    if model.fleet.marked.contains(&s.id) {
         spans.push(Span::styled("● ", theme.accent()));
         room = room.saturating_sub(2);
     }
@@ -78,11 +79,12 @@ pub(super) fn untold_note(notes: &[String], width: u16, theme: Theme) -> Option<
 
 /// The detail pane's line for a server in the profile's `ignore` list.
 pub(super) fn ignored_line(
-    app: &Model,
+    model: &Model,
     s: &crate::domain::Instance,
     theme: Theme,
 ) -> Option<Line<'static>> {
-    app.ignored(s)
+    model
+        .ignored(s)
         .then(|| Line::styled(crate::tui::text::IGNORED_DETAIL, theme.dim()))
 }
 

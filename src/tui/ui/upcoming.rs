@@ -43,16 +43,16 @@ pub fn rows_area(screen: Rect) -> Option<Rect> {
 }
 
 /// How many runs the list shows at once on the app's screen.
-pub fn rows_shown(app: &Model) -> usize {
-    rows_area(app.screen).map_or(1, super::layout::page)
+pub fn rows_shown(model: &Model) -> usize {
+    rows_area(model.screen).map_or(1, super::layout::page)
 }
 
 /// Draws the view over `area`, its list at `pos`.
-pub fn render(app: &Model, up: &Upcoming, pos: ListPos, theme: Theme, area: Rect, f: &mut Frame) {
+pub fn render(model: &Model, up: &Upcoming, pos: ListPos, theme: Theme, area: Rect, f: &mut Frame) {
     let title = text::upcoming_title(
-        &app.keymap,
-        &app.session.zones.local_label(),
-        &app.fleet.filter,
+        &model.keymap,
+        &model.session.zones.local_label(),
+        &model.fleet.filter,
     );
     let (list_area, heat_area) = areas(area);
     let shown = super::layout::page(super::layout::below_header(list_area));
@@ -61,21 +61,21 @@ pub fn render(app: &Model, up: &Upcoming, pos: ListPos, theme: Theme, area: Rect
     if let Some(mark) = super::layout::position(first, shown, up.rows.len()) {
         b = b.title_top(Line::styled(mark, theme.accent()).right_aligned());
     }
-    if let Some(mark) = super::panes::panel_filter_mark(app, area.width, theme) {
+    if let Some(mark) = super::panes::panel_filter_mark(model, area.width, theme) {
         b = b.title_bottom(mark);
     }
-    if let Some(cover) = coverage(app) {
+    if let Some(cover) = coverage(model) {
         b = b.title_bottom(Line::styled(cover, theme.warn()).right_aligned());
     }
     popup(f, area, b);
-    list(app, up, first, pos.sel, theme, list_area, f);
+    list(model, up, first, pos.sel, theme, list_area, f);
     if let Some(h) = heat_area {
         heat(up, theme, h, f);
     }
 }
 
 fn list(
-    app: &Model,
+    model: &Model,
     up: &Upcoming,
     first: usize,
     sel: usize,
@@ -106,8 +106,8 @@ fn list(
         .take(area.height.saturating_sub(1) as usize)
         .map(|(i, r)| {
             let mut cells = vec![
-                Cell::from(local_stamp(&app.session.zones.local, r.at)),
-                Cell::from(Span::styled(countdown(app.now, r.at), theme.accent())),
+                Cell::from(local_stamp(&model.session.zones.local, r.at)),
+                Cell::from(Span::styled(countdown(model.now, r.at), theme.accent())),
                 Cell::from(truncate(&r.server, server_w)),
                 Cell::from(truncate(&r.schedule, sched_w)),
             ];
@@ -217,11 +217,16 @@ fn legend(max: u32) -> String {
 }
 
 /// How much of the shown fleet the view covers, while schedules load or come from the cache.
-fn coverage(app: &Model) -> Option<String> {
+fn coverage(model: &Model) -> Option<String> {
     let (mut known, mut cached, mut total) = (0, 0, 0);
-    for s in app.fleet.shown() {
+    for s in model.fleet.shown() {
         total += 1;
-        if let Some(l) = app.fleet.schedules.get(&s.id).filter(|l| l.list.is_some()) {
+        if let Some(l) = model
+            .fleet
+            .schedules
+            .get(&s.id)
+            .filter(|l| l.list.is_some())
+        {
             known += 1;
             cached += usize::from(l.cached);
         }
@@ -230,11 +235,11 @@ fn coverage(app: &Model) -> Option<String> {
 }
 
 impl Draw for UpcomingView {
-    fn draw(&self, app: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
-        render(app, &self.data, self.pos, theme, areas.body, f)
+    fn draw(&self, model: &Model, theme: Theme, areas: Areas, f: &mut Frame) {
+        render(model, &self.data, self.pos, theme, areas.body, f)
     }
 
-    fn rows_shown(&self, app: &Model) -> usize {
-        rows_shown(app)
+    fn rows_shown(&self, model: &Model) -> usize {
+        rows_shown(model)
     }
 }

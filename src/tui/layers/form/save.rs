@@ -19,17 +19,17 @@ pub(super) enum Save {
 
 impl Form {
     /// The command that saves a valid spec, or why there is none.
-    pub(super) fn save(&self, app: &Model, spec: ScheduleSpec) -> Result<Save, String> {
+    pub(super) fn save(&self, model: &Model, spec: ScheduleSpec) -> Result<Save, String> {
         let instance = self.instance;
         let Some(id) = self.editing else {
             return Ok(Save::Send(Cmd::Create { instance, spec }));
         };
-        let before = app
+        let before = model
             .fleet
             .schedules_of(instance)
             .and_then(|l| l.schedules.iter().find(|s| s.id == id))
             .cloned()
-            .ok_or_else(|| text::no_longer_listed(&app.keymap))?;
+            .ok_or_else(|| text::no_longer_listed(&model.keymap))?;
         if spec.matches(&before) {
             return Ok(Save::Unchanged(before.name));
         }
@@ -42,12 +42,12 @@ impl Form {
 
     /// Another schedule of the same server with the name as typed (a warning, not a
     /// refusal: the API takes two schedules with one name, but they are easy to confuse).
-    pub fn same_name(&self, app: &Model) -> bool {
+    pub fn same_name(&self, model: &Model) -> bool {
         let name = self.name.value().trim();
         if self.is_bulk() || name.is_empty() {
             return false;
         }
-        app.fleet.schedules_of(self.instance).is_some_and(|l| {
+        model.fleet.schedules_of(self.instance).is_some_and(|l| {
             l.schedules
                 .iter()
                 .any(|s| Some(s.id) != self.editing && s.name.trim() == name)
@@ -59,7 +59,7 @@ impl Form {
 /// two-factor account): the app opens the login screen above the form, which is there again
 /// after the login.
 pub(crate) fn on_saved(
-    app: &mut Model,
+    model: &mut Model,
     layers: &mut Layers,
     instance: InstanceId,
     result: Result<Schedule, ApiError>,
@@ -70,10 +70,10 @@ pub(crate) fn on_saved(
         Ok(s) => {
             let created = form.editing.is_none();
             layers.close::<Form>();
-            app.notify(text::saved(created, &s.name), false);
-            app.panes.pane = Pane::Schedules;
+            model.notify(text::saved(created, &s.name), false);
+            model.panes.pane = Pane::Schedules;
             // The write's answer (or the listing that confirmed it) is what the server holds.
-            app.show_written(instance, s);
+            model.show_written(instance, s);
             None
         }
         Err(e) => {
