@@ -105,6 +105,19 @@ fn a_paste_goes_into_the_focused_field_as_one_line_and_never_submits() {
     assert_eq!(cell(&app, 80, 24, caret.unwrap()), "e");
     press(&mut app, [key(KeyCode::Esc)]);
 
+    // A view takes no paste, and nothing under it does.
+    press(
+        &mut app,
+        [ch('/'), paste("db"), key(KeyCode::Enter), ch('t')],
+    );
+    press(&mut app, [paste("web")]);
+    assert_eq!(
+        app.fleet.filter, "db",
+        "the filter under the view is untouched"
+    );
+    press(&mut app, [ch('t'), ch('/'), ctrl('u'), key(KeyCode::Esc)]);
+    assert!(app.layers.is_empty() && app.fleet.filter.is_empty());
+
     // The form's name: line breaks and controls dropped, nothing sent.
     press(&mut app, [ch('n')]);
     let cmds = press(&mut app, [paste("night\nly\t\u{1b}[2J\n")]);

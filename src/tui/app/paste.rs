@@ -3,23 +3,15 @@
 use super::App;
 use crate::tui::msg::Cmd;
 
-/// Pasted text: into the focused text field of the topmost layer, or the filter being typed;
-/// anywhere else it does nothing.
 impl App {
+    /// Pasted text: into the topmost layer (the form's or the login screen's focused field;
+    /// a dialog or a view takes nothing), or the filter being typed; anywhere else it does
+    /// nothing.
     pub(crate) fn on_paste(&mut self, text: &str) -> Vec<Cmd> {
-        let app = self;
-        use crate::tui::layers::{confirm, form, help, login, retention};
-        if let Some(login) = app.layers.get_mut::<login::LoginForm>() {
-            login.paste(text);
-        } else if app.layers.is_open::<help::Help>()
-            || app.layers.is_open::<retention::RetentionDialog>()
-            || app.layers.is_open::<confirm::ConfirmDelete>()
-        {
-            // A dialog above the form has the keys: the paste is not for the form.
-        } else if let Some(form) = app.layers.get_mut::<form::Form>() {
-            form.paste(text);
-        } else if app.layers.is_empty() && app.model.panes.filter_editing {
-            app.model.paste_filter(text);
+        match self.layers.top_mut() {
+            Some(top) => top.on_paste(text),
+            None if self.model.panes.filter_editing => self.model.paste_filter(text),
+            None => {}
         }
         Vec::new()
     }

@@ -97,6 +97,9 @@ pub trait LayerState: Draw + Any + std::fmt::Debug {
     fn wants_tick(&self) -> bool {
         self.busy()
     }
+    /// Takes pasted text while it is the topmost layer (a layer with a text field puts it
+    /// there; the others ignore it, so a paste never reaches a field under a dialog).
+    fn on_paste(&mut self, _text: &str) {}
     /// Whether it covers the whole screen (nothing below it is drawn).
     fn full_screen(&self) -> bool {
         false
@@ -174,6 +177,14 @@ impl Layers {
     /// The topmost layer (it gets the keys, and the mouse).
     pub fn top(&self) -> Option<&dyn LayerState> {
         self.0.last().map(|l| l.as_ref())
+    }
+
+    /// The topmost layer, to change.
+    pub fn top_mut(&mut self) -> Option<&mut dyn LayerState> {
+        match self.0.last_mut() {
+            Some(l) => Some(l.as_mut()),
+            None => None,
+        }
     }
 
     /// Whether the topmost layer is a `T`.

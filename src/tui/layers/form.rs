@@ -457,6 +457,10 @@ impl LayerState for Form {
         }
     }
 
+    fn on_paste(&mut self, text: &str) {
+        self.paste(text);
+    }
+
     fn busy(&self) -> bool {
         self.saving
     }

@@ -343,6 +343,10 @@ impl LayerState for LoginForm {
         self.busy
     }
 
+    fn on_paste(&mut self, text: &str) {
+        self.paste(text);
+    }
+
     fn full_screen(&self) -> bool {
         true
     }
