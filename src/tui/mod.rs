@@ -4,6 +4,7 @@ pub mod app;
 pub mod input;
 pub mod keymap;
 pub mod layers;
+pub mod layout;
 pub mod model;
 pub mod msg;
 mod run;

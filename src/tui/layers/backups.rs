@@ -4,7 +4,7 @@
 
 use crossterm::event::KeyEvent;
 
-use super::base::{Draw, Kind, LayerState, Layers, ListPos, Step, closes, nav};
+use super::base::{Areas, Draw, Gesture, Kind, LayerState, Layers, ListPos, Step, closes, nav};
 use crate::domain::InstanceId;
 use crate::domain::backups::Backup;
 use crate::tui::keymap::Action;
@@ -81,5 +81,11 @@ impl LayerState for BackupsView {
 
     fn footer(&self, model: &Model) -> Vec<(String, String)> {
         text::backups_footer(&model.keymap)
+    }
+
+    fn on_mouse(&mut self, model: &Model, g: Gesture, _areas: Areas) {
+        let n = self.list(model).map_or(0, |l| l.len());
+        let h = self.rows_shown(model);
+        self.pos.wheel(g, n, h);
     }
 }

@@ -14,6 +14,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 
 use crate::tui::keymap::Action;
+use crate::tui::layout;
 use crate::tui::model::Model;
 use crate::tui::msg::Cmd;
 use crate::tui::theme::Theme;
@@ -72,14 +73,30 @@ pub trait Draw {
     /// Draws it.
     fn draw(&self, model: &Model, theme: Theme, areas: Areas, f: &mut Frame);
     /// How many rows of its list show at once on the model's screen (a page moves by it).
-    fn rows_shown(&self, _app: &Model) -> usize {
+    fn rows_shown(&self, _model: &Model) -> usize {
         1
     }
     /// How many lines its drawing has in all, for a view whose length only the drawing knows
     /// (the help).
-    fn lines(&self, _app: &Model) -> usize {
+    fn lines(&self, _model: &Model) -> usize {
         0
     }
+    /// Where the rows of its list are drawn, for the mouse (None: it has no rows to click).
+    fn list_rows(&self, _model: &Model, _areas: Areas) -> Option<Rect> {
+        None
+    }
+}
+
+/// Rows one turn of the wheel moves.
+pub const WHEEL_ROWS: usize = 3;
+
+/// What the pointer did, in the terms of a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Gesture {
+    /// A left click at `(x, y)`.
+    Click(u16, u16),
+    /// The wheel, up or down ([`Action::Up`] or [`Action::Down`]), over `(x, y)`.
+    Wheel(Action, u16, u16),
 }
 
 /// What every layer does.
@@ -97,6 +114,9 @@ pub trait LayerState: Draw + Any + std::fmt::Debug {
     fn wants_tick(&self) -> bool {
         self.busy()
     }
+    /// A click or the wheel while it is the topmost layer (when `mouse` is on); the areas
+    /// are the screen's. By default it does nothing (the dialogs and the login screen).
+    fn on_mouse(&mut self, _model: &Model, _g: Gesture, _areas: Areas) {}
     /// Takes pasted text while it is the topmost layer (a layer with a text field puts it
     /// there; the others ignore it, so a paste never reaches a field under a dialog).
     fn on_paste(&mut self, _text: &str) {}
@@ -107,7 +127,7 @@ pub trait LayerState: Draw + Any + std::fmt::Debug {
     /// The footer's hints while it is the topmost layer: (keys, what they do), from the
     /// keymap. None of the main screen's keys apply under a layer, so by default the footer
     /// is empty (a dialog and the form show their keys in their own hint line).
-    fn footer(&self, _app: &Model) -> Vec<(String, String)> {
+    fn footer(&self, _model: &Model) -> Vec<(String, String)> {
         Vec::new()
     }
 }
@@ -286,6 +306,35 @@ impl ListPos {
                 true
             }
             None => is_nav(action),
+        }
+    }
+
+    /// The pointer over a list with a selection drawn in `rows`: a click selects the row
+    /// under it, the wheel over it moves the selection.
+    pub fn point(&mut self, g: Gesture, rows: Rect, n: usize) {
+        let h = layout::page(rows);
+        match g {
+            Gesture::Click(x, y) => {
+                if let Some(i) = layout::row_at(rows, self.first(n, h), x, y).filter(|i| *i < n) {
+                    self.sel = i;
+                    self.offset = self.first(n, h);
+                }
+            }
+            Gesture::Wheel(dir, x, y) if layout::contains(rows, x, y) => {
+                for _ in 0..WHEEL_ROWS {
+                    self.select(dir, n, h);
+                }
+            }
+            Gesture::Wheel(..) => {}
+        }
+    }
+
+    /// The wheel over a list without a selection, `h` of its `n` rows shown: it scrolls.
+    pub fn wheel(&mut self, g: Gesture, n: usize, h: usize) {
+        if let Gesture::Wheel(dir, ..) = g {
+            for _ in 0..WHEEL_ROWS {
+                self.scroll(dir, n, h);
+            }
         }
     }
 

@@ -2,11 +2,12 @@
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-use super::base::{Kind, LayerState, Step};
+use super::base::{Areas, Gesture, Kind, LayerState, Step};
 use super::plan::{PlanScreen, plan_bulk};
 use crate::domain::plan::{Start, stagger_starts};
 use crate::tui::input::{Edit, TextField};
 use crate::tui::keymap::{Action, Keymap, Section};
+use crate::tui::layout;
 use crate::tui::model::Model;
 use crate::tui::text;
 
@@ -463,5 +464,17 @@ impl LayerState for Form {
 
     fn busy(&self) -> bool {
         self.saving
+    }
+
+    fn on_mouse(&mut self, _model: &Model, g: Gesture, areas: Areas) {
+        // A click on a weekday's checkbox toggles it.
+        if let Gesture::Click(x, y) = g
+            && let Some(i) = layout::form_day_at(areas.screen, self.is_bulk(), x, y)
+            && let Some(day) = crate::domain::Day::from_index(i)
+        {
+            self.days = self.days.toggled(day);
+            self.focus = Field::Days;
+            self.day_cursor = i;
+        }
     }
 }

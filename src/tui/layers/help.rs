@@ -3,7 +3,7 @@
 
 use crossterm::event::KeyEvent;
 
-use super::base::{Draw, Kind, LayerState, ListPos, Step, closes, nav};
+use super::base::{Areas, Draw, Gesture, Kind, LayerState, ListPos, Step, closes, nav};
 use crate::tui::keymap::Action;
 use crate::tui::model::Model;
 
@@ -32,5 +32,10 @@ impl LayerState for Help {
 
     fn footer(&self, model: &Model) -> Vec<(String, String)> {
         crate::tui::text::help_footer(&model.keymap)
+    }
+
+    fn on_mouse(&mut self, model: &Model, g: Gesture, _areas: Areas) {
+        let (n, h) = (self.lines(model), self.rows_shown(model));
+        self.pos.wheel(g, n, h);
     }
 }

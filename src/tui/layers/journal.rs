@@ -4,7 +4,7 @@
 
 use crossterm::event::KeyEvent;
 
-use super::base::{Draw, Kind, LayerState, Layers, ListPos, Step, closes, nav};
+use super::base::{Areas, Draw, Gesture, Kind, LayerState, Layers, ListPos, Step, closes, nav};
 use crate::journal::{Action as Did, Entry, Outcome, restored_by};
 use crate::ops::Restored;
 use crate::tui::keymap::{Action, Section};
@@ -129,6 +129,16 @@ impl LayerState for JournalView {
             self.confirm.is_some(),
             self.restoring.is_some(),
         )
+    }
+
+    fn on_mouse(&mut self, model: &Model, g: Gesture, areas: Areas) {
+        // Not while it asks whether to restore.
+        if self.confirm.is_none()
+            && let Some(rows) = self.list_rows(model, areas)
+        {
+            let n = self.entries.as_ref().map_or(0, Vec::len);
+            self.pos.point(g, rows, n);
+        }
     }
 }
 

@@ -5,7 +5,7 @@ use std::collections::BTreeSet;
 
 use crossterm::event::KeyEvent;
 
-use super::base::{Draw, Kind, LayerState, Layers, ListPos, Step, nav};
+use super::base::{Areas, Draw, Gesture, Kind, LayerState, Layers, ListPos, Step, nav};
 use crate::api::ApiError;
 use crate::domain::plan::{Change, diff};
 use crate::domain::{InstanceId, ScheduleSpec};
@@ -214,6 +214,11 @@ impl LayerState for PlanScreen {
             self.finished(),
             self.progress().1,
         )
+    }
+
+    fn on_mouse(&mut self, model: &Model, g: Gesture, _areas: Areas) {
+        let (n, h) = (self.rows.len(), self.rows_shown(model));
+        self.pos.wheel(g, n, h);
     }
 }
 

@@ -3,7 +3,7 @@
 
 use crossterm::event::KeyEvent;
 
-use super::base::{Draw, Kind, LayerState, ListPos, Step, closes, nav};
+use super::base::{Areas, Draw, Gesture, Kind, LayerState, ListPos, Step, closes, nav};
 use crate::domain::upcoming::{Upcoming, WEEK, upcoming};
 use crate::tui::keymap::{Action, Section};
 use crate::tui::model::{Model, Pane};
@@ -130,5 +130,11 @@ impl LayerState for UpcomingView {
 
     fn footer(&self, model: &Model) -> Vec<(String, String)> {
         text::upcoming_footer(&model.keymap)
+    }
+
+    fn on_mouse(&mut self, model: &Model, g: Gesture, areas: Areas) {
+        if let Some(rows) = self.list_rows(model, areas) {
+            self.pos.point(g, rows, self.data.rows.len());
+        }
     }
 }

@@ -215,4 +215,8 @@ impl Draw for JournalView {
     fn rows_shown(&self, model: &Model) -> usize {
         rows_shown(model)
     }
+
+    fn list_rows(&self, _model: &Model, on: Areas) -> Option<Rect> {
+        Some(super::layout::below_header(areas(on.body)[0]))
+    }
 }

@@ -8,7 +8,6 @@ pub mod confirm;
 pub mod form;
 pub mod help;
 pub mod journal;
-pub mod layout;
 pub mod login;
 mod panes;
 pub mod plan;
@@ -18,20 +17,16 @@ mod triage;
 pub mod upcoming;
 
 use ratatui::Frame;
-use ratatui::layout::{Constraint, Rect};
+use ratatui::layout::Rect;
 use ratatui::text::Line;
 use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
 use super::layers::{Areas, Layers};
+pub use super::layout::{self, MIN_HEIGHT, MIN_WIDTH, centered};
 use super::model::Model;
 use super::text;
 pub use super::theme::Theme;
-
-/// The smallest terminal the layout works in.
-pub const MIN_WIDTH: u16 = 60;
-/// The smallest terminal height.
-pub const MIN_HEIGHT: u16 = 16;
 
 const SPINNER: [&str; 8] = ["⣾", "⣽", "⣻", "⢿", "⡿", "⣟", "⣯", "⣷"];
 
@@ -144,14 +139,6 @@ fn cut(s: &str, width: usize) -> std::borrow::Cow<'_, str> {
         out.push('…');
     }
     std::borrow::Cow::Owned(out)
-}
-
-/// A centred rectangle of at most `w`×`h` inside `area`.
-pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
-    area.centered(
-        Constraint::Length(w.min(area.width)),
-        Constraint::Length(h.min(area.height)),
-    )
 }
 
 #[cfg(test)]

@@ -1,11 +1,22 @@
-//! Where things are on screen: one set of functions shared by drawing, by the lists' page
-//! sizes (PgUp/PgDn move by what is visible) and by the mouse's hit testing, so the three can
-//! never disagree.
+//! Where things are on screen, from the screen's size alone: one set of functions shared by
+//! drawing, by the lists' page sizes (PgUp/PgDn move by what is visible) and by the mouse's
+//! hit testing, so the three can never disagree.
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::widgets::Block;
 
-use super::{MIN_HEIGHT, MIN_WIDTH};
+/// The smallest terminal the layout works in.
+pub const MIN_WIDTH: u16 = 60;
+/// The smallest terminal height.
+pub const MIN_HEIGHT: u16 = 16;
+
+/// A centred rectangle of at most `w`×`h` inside `area`.
+pub fn centered(area: Rect, w: u16, h: u16) -> Rect {
+    area.centered(
+        Constraint::Length(w.min(area.width)),
+        Constraint::Length(h.min(area.height)),
+    )
+}
 
 /// The main screen's parts.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -80,7 +91,7 @@ pub fn pane_first(sel: usize, height: usize) -> usize {
 
 /// The schedule form's box on a screen of `area`.
 pub fn form_box(area: Rect, bulk: bool) -> Rect {
-    super::centered(area, 62, if bulk { 16 } else { 14 })
+    centered(area, 62, if bulk { 16 } else { 14 })
 }
 
 /// The form's lines above the days row (the name, a blank line).
