@@ -9,7 +9,7 @@
 //!
 //! The file is read as hostile: a size cap checked before reading, no symbolic link followed,
 //! a format name and version checked, every value rebuilt through the domain's own checks
-//! (days through [`Weekdays`], times through [`TimeOfDay`]'s `FromStr`, strings under a length
+//! (days through [`Weekdays`](crate::domain::Weekdays), times through [`TimeOfDay`](crate::domain::TimeOfDay)'s `FromStr`, strings under a length
 //! cap). An element that cannot be rebuilt is skipped; only a file that is not a cache of this
 //! version, or of another account, is refused as a whole. The domain types carry no
 //! `Deserialize`: private records below are what the file holds.

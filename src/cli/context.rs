@@ -56,7 +56,7 @@ pub(super) fn open_journal(profile: &str) -> Result<Journal, CliError> {
 }
 
 /// Resolves the profile and builds a client whose changes are journaled; warns when others
-/// can read the journal. After each change, print [`Ops::take_warnings`] (see [`changed`]).
+/// can read the journal. After each change, print [`Ops::take_warnings`] (see `changed`).
 pub fn ops_for(cli: &Cli) -> Result<Ops, CliError> {
     let resolved = resolve_with_credentials(cli)?;
     let journal = open_journal(&resolved.profile)?;

@@ -27,7 +27,7 @@ pub const EXIT_INTERRUPTED: i32 = 130;
 pub const EXIT_BROKEN_PIPE: i32 = 141;
 
 /// A failed command, with the exit status it maps to. Its text is shown safely (see
-/// [`shown`]): it can quote the API, a file or the journal, and it ends up on a terminal.
+/// `shown`): it can quote the API, a file or the journal, and it ends up on a terminal.
 #[derive(Debug, thiserror::Error)]
 pub enum CliError {
     /// Bad input or setup; nothing was sent.
