@@ -22,16 +22,24 @@ use crate::tui::theme::Theme;
 /// The layers' order, bottom to top: a layer of a later kind is drawn over one of an earlier
 /// kind, and gets the keys first.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-#[allow(missing_docs)]
 pub enum Kind {
+    /// The fleet's upcoming backups (`upcoming.rs`).
     Upcoming,
+    /// The change journal (`journal.rs`).
     Journal,
+    /// A server's backups (`backups.rs`).
     Backups,
+    /// A bulk apply's plan (`plan.rs`).
     Plan,
+    /// The schedule form (`form.rs`).
     Form,
+    /// The delete confirmation (`confirm.rs`).
     Confirm,
+    /// The retention dialog (`retention.rs`).
     Retention,
+    /// The help (`help.rs`).
     Help,
+    /// The login screen (`login.rs`), over everything.
     Login,
 }
 
