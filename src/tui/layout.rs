@@ -135,7 +135,11 @@ pub fn position(first: usize, shown: usize, total: usize) -> Option<String> {
         return None;
     }
     let last = (first + shown).min(total);
-    Some(format!(" {}-{last} of {total} ", (first + 1).min(last)))
+    Some(crate::tui::text::position(
+        (first + 1).min(last),
+        last,
+        total,
+    ))
 }
 
 #[cfg(test)]

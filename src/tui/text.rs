@@ -1,17 +1,23 @@
 //! Every sentence the TUI shows, by screen. Where a sentence names a key, it takes the keymap
 //! and names the key bound now, so that no hint can disagree with what the keys do.
 
+mod confirm;
 mod fields;
 mod form;
 mod hints;
+mod panes;
+mod plan;
 mod retention;
 mod rows;
 mod triage;
 mod views;
 
+pub use confirm::*;
 pub use fields::*;
 pub use form::*;
 pub use hints::*;
+pub use panes::*;
+pub use plan::*;
 pub use retention::*;
 pub use rows::*;
 pub use triage::*;
@@ -97,8 +103,21 @@ pub fn filter_set(filter: &str) -> String {
 }
 
 /// The terminal is smaller than the layout needs.
+pub const TOO_SMALL: &str = "Terminal too small";
+
+/// The size the layout needs, and the terminal's.
+pub fn need_size(need: (u16, u16), have: (u16, u16)) -> String {
+    format!("need {}×{}, have {}×{}", need.0, need.1, have.0, have.1)
+}
+
+/// How to leave a terminal too small for the layout.
 pub fn too_small(km: &Keymap) -> String {
     format!("{} quits", short(km, Action::Quit))
+}
+
+/// Which rows of a list are on screen: `first`-`last` (from 1) of `total`.
+pub fn position(first: usize, last: usize, total: usize) -> String {
+    format!(" {first}-{last} of {total} ")
 }
 
 /// A server without schedules.
@@ -162,11 +181,6 @@ pub fn no_longer_listed(km: &Keymap) -> String {
         "this schedule is no longer listed; refresh with {}",
         keys(km, Action::Refresh)
     )
-}
-
-/// The keys of a yes/no question: (yes, no).
-pub fn yes_no(km: &Keymap) -> (String, String) {
-    (keys(km, Action::Yes), keys(km, Action::No))
 }
 
 /// A delete failed.

@@ -81,6 +81,40 @@ pub fn login_hint(code_step: bool, esc: &str) -> String {
     }
 }
 
+/// The login screen's title.
+pub const LOGIN_TITLE: &str = " bsched · log in ";
+/// The label of the API's address.
+pub const LOGIN_URL: &str = "API URL";
+/// The label of the username.
+pub const LOGIN_USERNAME: &str = "Username";
+/// The label of the password.
+pub const LOGIN_PASSWORD: &str = "Password";
+/// The label of the one-time code.
+pub const LOGIN_CODE: &str = "Code";
+/// The password field when the profile's own password logged in.
+pub const FROM_PROFILE: &str = "(from the profile)";
+/// The code is being checked (after the spinner).
+pub const CHECKING_CODE: &str = "Checking the code…";
+/// The login is on its way (after the spinner).
+pub const LOGGING_IN: &str = "Logging in…";
+
+/// Esc on a switch's login screen is going back to the profile before (after the spinner).
+pub fn going_back(profile: &str) -> String {
+    format!("Going back to profile {profile}…")
+}
+
+/// What Esc does on the code step: back to the password.
+pub const ESC_BACK: &str = "back";
+/// What Esc does on the first login: quit.
+pub const ESC_QUIT: &str = "quit";
+/// What Esc does on the login a session's end opened: close it.
+pub const ESC_CLOSE: &str = "close";
+
+/// What Esc does on a switch's login screen: back to the profile before.
+pub fn esc_back_to(profile: &str) -> String {
+    format!("back to {profile}")
+}
+
 /// An edit that changes nothing was not sent.
 pub fn nothing_changed(name: &str) -> String {
     format!("Nothing changed: '{name}' already has these days and time; nothing was sent.")

@@ -48,6 +48,68 @@ pub fn form_hint_buttons(km: &Keymap) -> String {
     )
 }
 
+/// The form's title while a schedule is edited.
+pub fn form_title_edit(server: &str) -> String {
+    format!(" Edit schedule · {server} ")
+}
+
+/// The form's title for a new schedule.
+pub fn form_title_new(server: &str) -> String {
+    format!(" New schedule · {server} ")
+}
+
+/// The form's title for a schedule applied to the marked servers.
+pub fn form_title_bulk(servers: usize) -> String {
+    format!(" Apply a schedule to {servers} servers ")
+}
+
+/// The label of the name.
+pub const FORM_NAME: &str = "Name";
+/// The label of the weekdays.
+pub const FORM_DAYS: &str = "Days";
+/// The label of the time.
+pub const FORM_TIME: &str = "Time";
+/// The label of the end of the stagger window.
+pub const FORM_UNTIL: &str = "Until";
+/// The end of the stagger window when there is none.
+pub const SPREAD_OFF: &str = "[off]";
+/// The Save button.
+pub const SAVE: &str = "Save";
+/// The Save button while the save is on its way.
+pub const SAVING: &str = "Saving…";
+/// The Cancel button.
+pub const CANCEL: &str = "Cancel";
+
+/// The stagger window's note: `n` starts from `from` to `until`, `apart` minutes apart; the
+/// ones after midnight run the next day.
+pub fn spread_starts(
+    n: usize,
+    from: impl std::fmt::Display,
+    until: impl std::fmt::Display,
+    apart: i64,
+    past_midnight: bool,
+) -> String {
+    let next_day = if past_midnight {
+        ", the ones after 00:00 the next day"
+    } else {
+        ""
+    };
+    format!("{n} starts from {from} to {until}, ~{apart} min apart{next_day}")
+}
+
+/// The stagger window's note for a single server.
+pub fn spread_one(at: impl std::fmt::Display) -> String {
+    format!("starts at {at}")
+}
+
+/// The stagger window's note when it ends where it starts.
+pub const SPREAD_EMPTY: &str = "must end at another time than the start";
+
+/// The stagger window's note when it is off.
+pub fn spread_none(n: usize, at: impl std::fmt::Display) -> String {
+    format!("all {n} start at {at}")
+}
+
 /// The form's rows in the help.
 pub fn form_help(km: &Keymap) -> Vec<(String, &'static str)> {
     let k = |a| keys(km, a);

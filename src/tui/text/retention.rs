@@ -26,3 +26,36 @@ pub fn retention_hint(km: &Keymap) -> String {
         short(km, Action::CancelRetention)
     )
 }
+
+/// The dialog's title.
+pub fn retention_title(server: &str) -> String {
+    format!(" Backups kept · {server} ")
+}
+
+/// The count the server keeps now, when the server did not say.
+pub const UNKNOWN: &str = "unknown";
+/// The label of the count kept now.
+pub const RETENTION_NOW: &str = "Now";
+/// The label of the count chosen.
+pub const RETENTION_KEEP: &str = "Keep";
+/// After the count chosen: what it counts, and the range.
+pub const RETENTION_RANGE: &str = "  scheduled backups (1-10)";
+/// The change is on its way (after the spinner).
+pub const RETENTION_SAVING: &str = "saving…";
+
+/// The question before the change; a smaller count warns that older backups go.
+pub fn change_question(current: &str, value: u8, shrink: bool) -> String {
+    let mut text = format!("Change from {current} to {value}?");
+    if shrink {
+        text.push_str(" Older scheduled backups beyond the new count will be overwritten.");
+    }
+    text
+}
+
+/// The question's answers: the keys, and what they do.
+pub fn retention_answers(km: &Keymap) -> [super::Hint; 2] {
+    [
+        (keys(km, Action::Yes), "change".to_string()),
+        (keys(km, Action::No), "back".to_string()),
+    ]
+}

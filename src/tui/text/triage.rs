@@ -36,3 +36,22 @@ pub fn copied(what: &str, id: u64) -> String {
 
 /// `y` with nothing to copy in the schedules pane.
 pub const NO_SCHEDULE: &str = "No schedule selected.";
+
+/// The mark on the server lists while the panel's server filter is on, longest first (the
+/// list shows the first that fits, else [`PANEL_FILTER_ON`] cut); `fields` names the
+/// filter's fields.
+pub fn panel_filter_marks(fields: &str) -> [String; 3] {
+    [
+        format!(" ⚠ panel filter on ({fields}): some servers may be hidden "),
+        " ⚠ panel filter on: some servers may be hidden ".to_string(),
+        " ⚠ panel filter on: some hidden ".to_string(),
+    ]
+}
+
+/// The shortest mark of the panel's server filter.
+pub const PANEL_FILTER_ON: &str = " ⚠ panel filter on ";
+
+/// Why rows matched, when no row had room to say it (`matched dc:Poland`).
+pub fn matched(notes: &[String]) -> String {
+    format!(" matched {} ", notes.join(", "))
+}

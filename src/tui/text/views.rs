@@ -133,3 +133,82 @@ pub fn journal_title(km: &Keymap) -> String {
         closes(km, Action::Journal)
     )
 }
+
+// ---- the views as they are drawn ---------------------------------------------------------
+
+/// A view's list on its way (after the spinner).
+pub const READING: &str = "reading…";
+
+/// The backups view's list on its way (after the spinner).
+pub const READING_BACKUPS: &str = "reading backups…";
+/// A server without backups.
+pub const NO_BACKUPS: &str = "No backups.";
+/// The backups view's columns.
+pub const BACKUPS_HEAD: [&str; 6] = ["ID", "NAME", "TYPE", "CREATED", "STATUS", "SIZE"];
+/// A backup made by a schedule.
+pub const KIND_SCHEDULED: &str = "scheduled";
+/// A backup made by hand.
+pub const KIND_MANUAL: &str = "manual";
+
+/// The journal without entries.
+pub const NO_CHANGES: &str = "No changes recorded yet.";
+/// The journal view's columns.
+pub const JOURNAL_HEAD: [&str; 6] = ["ENTRY", "TIME", "PROFILE", "SERVER", "CHANGE", "OUTCOME"];
+
+/// The selected journal entry's first line under the table.
+pub fn entry_head(entry: u64, time: &str, profile: &str, server: &str) -> String {
+    format!("Entry {entry} · {time} · {profile} · {server}")
+}
+
+/// The restore question's title.
+pub const RESTORE_TITLE: &str = " Restore ";
+
+/// A restore on its way (after the spinner).
+pub fn restoring_entry(entry: u64) -> String {
+    format!("restoring entry {entry}…")
+}
+
+/// The upcoming view while schedules load.
+pub const STILL_LOADING: &str = "Schedules are still loading…";
+/// The upcoming view without runs.
+pub const NO_RUNS: &str = "No backup runs in the next 7 days.";
+/// The upcoming view's columns (the data centre's, [`super::HEAD_DC`], when it fits).
+pub const UPCOMING_HEAD: [&str; 4] = ["WHEN", "IN", "SERVER", "SCHEDULE"];
+/// The heat map's title.
+pub const HEAT_TITLE: &str = " Starts per hour ";
+/// The heat map's legend without runs.
+pub const NO_RUNS_WEEK: &str = "no runs in the coming week";
+
+/// The heat map's legend: the shades and their counts, then what they count.
+pub fn heat_legend(shades: &str) -> String {
+    format!("{shades}  starts in the hour")
+}
+
+/// The heat map's busiest hour, and how many of its starts share a data centre.
+pub fn busiest(day: &str, hour: u8, count: u32, dc_count: u32, dc: &str) -> String {
+    format!(
+        "Busiest: {day} {hour:02}:00, {count} start{}; {dc_count} in {dc}",
+        if count == 1 { "" } else { "s" }
+    )
+}
+
+/// The help's keys that no keymap changes.
+pub const FIXED_HELP: [(&str, &str); 2] = [
+    ("Ctrl+C", "quit, always"),
+    ("Ctrl+Z", "suspend (fg comes back)"),
+];
+
+/// The help's sections below the bindings: a title and its rows.
+pub type HelpSection = (&'static str, Vec<(String, &'static str)>);
+
+/// The help's sections below the bindings, in order.
+pub fn help_sections(km: &Keymap) -> [HelpSection; 6] {
+    [
+        ("In the form", super::form_help(km)),
+        ("In the delete confirmation", confirm_help(km)),
+        ("In the retention dialog", retention_help(km)),
+        ("In the plan", plan_help(km)),
+        ("In the views", views_help(km)),
+        ("In text fields, and the mouse", super::fields_help()),
+    ]
+}

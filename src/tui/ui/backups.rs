@@ -42,7 +42,11 @@ pub fn render(model: &Model, view: &BackupsView, theme: Theme, area: Rect, f: &m
     }
     if view.loading(model) {
         b = b.title_top(
-            Line::styled(format!(" {} reading… ", spinner(model)), theme.warn()).right_aligned(),
+            Line::styled(
+                format!(" {} {} ", spinner(model), text::READING),
+                theme.warn(),
+            )
+            .right_aligned(),
         );
     }
     let inner = popup(f, area, b);
@@ -54,14 +58,17 @@ pub fn render(model: &Model, view: &BackupsView, theme: Theme, area: Rect, f: &m
     let Some(list) = list else {
         let line = match error {
             Some(e) => Line::styled(e, theme.error()),
-            None => Line::styled(format!("{} reading backups…", spinner(model)), theme.warn()),
+            None => Line::styled(
+                format!("{} {}", spinner(model), text::READING_BACKUPS),
+                theme.warn(),
+            ),
         };
         f.render_widget(Paragraph::new(line), inner);
         return;
     };
     if list.is_empty() {
         f.render_widget(
-            Paragraph::new(Line::styled("No backups.", theme.dim())),
+            Paragraph::new(Line::styled(text::NO_BACKUPS, theme.dim())),
             inner,
         );
         return;
@@ -71,8 +78,8 @@ pub fn render(model: &Model, view: &BackupsView, theme: Theme, area: Rect, f: &m
         .max(8);
     let rows = list.iter().skip(first).take(shown).map(|b| {
         let kind = match &b.kind {
-            BackupKind::Auto => Span::styled("● scheduled", theme.ok()),
-            BackupKind::Manual => Span::styled("  manual", theme.dim()),
+            BackupKind::Auto => Span::styled(format!("● {}", text::KIND_SCHEDULED), theme.ok()),
+            BackupKind::Manual => Span::styled(format!("  {}", text::KIND_MANUAL), theme.dim()),
             BackupKind::Other(o) => Span::raw(format!("  {}", truncate(&safe(o), 9))),
         };
         Row::new(vec![
@@ -95,9 +102,7 @@ pub fn render(model: &Model, view: &BackupsView, theme: Theme, area: Rect, f: &m
             Constraint::Length(9),
         ],
     )
-    .header(
-        Row::new(vec!["ID", "NAME", "TYPE", "CREATED", "STATUS", "SIZE"]).style(theme.accent()),
-    );
+    .header(Row::new(text::BACKUPS_HEAD).style(theme.accent()));
     f.render_widget(table, inner);
 }
 

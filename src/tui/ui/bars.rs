@@ -17,7 +17,7 @@ use crate::tui::text;
 /// The header: the account, a spinner while anything loads, and the zones.
 pub fn header(model: &Model, layers: &Layers, theme: Theme, area: Rect, f: &mut Frame) {
     let mut spans = vec![
-        Span::styled(" bsched ", theme.accent()),
+        Span::styled(text::HEADER_NAME, theme.accent()),
         // From the config file and the environment: shown escaped, like every name.
         Span::styled(
             format!("[{}] ", for_terminal(&model.session.profile)),
@@ -43,7 +43,7 @@ pub fn header(model: &Model, layers: &Layers, theme: Theme, area: Rect, f: &mut 
         ));
     } else if model.busy() || layers.busy() {
         spans.push(Span::styled(
-            format!("  {} loading", spinner(model)),
+            format!("  {} {}", spinner(model), text::LOADING),
             theme.warn(),
         ));
     }
@@ -51,10 +51,9 @@ pub fn header(model: &Model, layers: &Layers, theme: Theme, area: Rect, f: &mut 
     let used = left.width();
     f.render_widget(Paragraph::new(left), area);
     // Which clock the screen speaks: the user's, and the zone schedules are kept in.
-    let zones = format!(
-        "times in {} · schedules at {} ",
-        model.session.zones.local_label(),
-        model.session.zones.server_label()
+    let zones = text::zones(
+        &model.session.zones.local_label(),
+        &model.session.zones.server_label(),
     );
     if used + zones.width() + 2 <= area.width as usize {
         f.render_widget(

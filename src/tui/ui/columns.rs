@@ -15,8 +15,6 @@ pub const NAME_MIN: usize = 6;
 pub const NAME_COMFORT: usize = 12;
 /// The seven day cells: `Mo Tu We Th Fr Sa Su`.
 pub const WEEK_CELLS: usize = 20;
-/// The header of the seven day cells.
-pub const WEEK_HEAD: &str = "Mo Tu We Th Fr Sa Su";
 /// The long backup flags (`unprotected`, `✗ missed`, `10h ago`).
 pub const FLAG_LONG: usize = 11;
 /// The short backup flags (`none`, `missed`, `10h`).

@@ -24,7 +24,6 @@ const MOST_LINES: usize = 4;
 /// The delete dialog: names the schedule, its server, its days and time. Every value wraps
 /// inside the dialog under its own column, and the dialog grows to hold it.
 pub fn render(c: &ConfirmDelete, model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
-    let (yes, no) = text::yes_no(&model.keymap);
     let width = WIDTH.min(area.width);
     let w = (width as usize).saturating_sub(2 + LABEL).max(1);
     let s = &c.schedule;
@@ -39,26 +38,34 @@ pub fn render(c: &ConfirmDelete, model: &Model, theme: Theme, area: Rect, f: &mu
             ]));
         }
     };
-    field("Schedule", &s.name, theme.accent());
-    field("Server", &c.server_name, theme.text());
+    field(text::CONFIRM_SCHEDULE, &s.name, theme.accent());
+    field(text::CONFIRM_SERVER, &c.server_name, theme.text());
     field(
-        "Runs",
+        text::CONFIRM_RUNS,
         &describe(s.days, s.time, &model.session.zones, model.now),
         theme.text(),
     );
     lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
-        Span::styled(format!(" {yes} "), theme.key()),
-        Span::raw("delete   "),
-        Span::styled(format!(" {no} "), theme.key()),
-        Span::raw("cancel"),
-    ]));
+    lines.push(answers(text::confirm_answers(&model.keymap), theme));
     let height = (lines.len() as u16 + 2).max(7);
     let b = Block::bordered()
-        .title(" Delete schedule? ")
+        .title(text::CONFIRM_TITLE)
         .border_style(theme.error());
     let inner = popup(f, centered(area, width, height), b);
     f.render_widget(Paragraph::new(lines), inner);
+}
+
+/// A question's answers on one line: each key in its style, then what it does.
+pub(super) fn answers(
+    [(yes, first), (no, second)]: [text::Hint; 2],
+    theme: Theme,
+) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(format!(" {yes} "), theme.key()),
+        Span::raw(format!("{first}   ")),
+        Span::styled(format!(" {no} "), theme.key()),
+        Span::raw(second),
+    ])
 }
 
 /// `text` in lines of at most `width` cells, broken at spaces where it can be and inside a

@@ -18,9 +18,9 @@ use crate::tui::text;
 pub fn render(form: &Form, model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
     let (zones, now, keymap) = (&model.session.zones, model.now, &model.keymap);
     let title = match form.editing {
-        Some(_) => format!(" Edit schedule · {} ", truncate(&form.server_name, 30)),
-        None if form.is_bulk() => format!(" Apply a schedule to {} servers ", form.targets.len()),
-        None => format!(" New schedule · {} ", truncate(&form.server_name, 30)),
+        Some(_) => text::form_title_edit(&truncate(&form.server_name, 30)),
+        None if form.is_bulk() => text::form_title_bulk(form.targets.len()),
+        None => text::form_title_new(&truncate(&form.server_name, 30)),
     };
     let b = Block::bordered().title(title).border_style(theme.accent());
     let inner = popup(f, super::layout::form_box(area, form.is_bulk()), b);
@@ -45,13 +45,13 @@ pub fn render(form: &Form, model: &Model, theme: Theme, area: Rect, f: &mut Fram
     }
     let mut lines = vec![
         Line::from(vec![
-            label(Field::Name, "Name"),
+            label(Field::Name, text::FORM_NAME),
             Span::styled(format!("[{name}]"), theme.text()),
         ]),
         Line::raw(""),
     ];
 
-    let mut days = vec![label(Field::Days, "Days")];
+    let mut days = vec![label(Field::Days, text::FORM_DAYS)];
     for (i, d) in DAYS.iter().enumerate() {
         let on = form.days.contains(*d);
         let mut style = if on { theme.day_on() } else { theme.dim() };
@@ -74,7 +74,7 @@ pub fn render(form: &Form, model: &Model, theme: Theme, area: Rect, f: &mut Fram
         }
         Span::styled(text, style)
     };
-    let mut time = vec![label(Field::Time, "Time")];
+    let mut time = vec![label(Field::Time, text::FORM_TIME)];
     if form.typed.is_empty() {
         time.push(part(false, format!("{:02}", form.time.hour())));
         time.push(Span::raw(":"));
@@ -106,7 +106,7 @@ pub fn render(form: &Form, model: &Model, theme: Theme, area: Rect, f: &mut Fram
     lines.push(Line::from(time));
     lines.push(Line::raw(""));
     if form.is_bulk() {
-        let mut spread = vec![label(Field::Spread, "Until")];
+        let mut spread = vec![label(Field::Spread, text::FORM_UNTIL)];
         let text = if !form.spread_typed.is_empty() {
             Span::styled(partial_time(&form.spread_typed), theme.warn())
         } else {
@@ -120,7 +120,7 @@ pub fn render(form: &Form, model: &Model, theme: Theme, area: Rect, f: &mut Fram
                     },
                 ),
                 None => Span::styled(
-                    "[off]",
+                    text::SPREAD_OFF,
                     if focused(Field::Spread) {
                         theme.selected()
                     } else {
@@ -135,24 +135,15 @@ pub fn render(form: &Form, model: &Model, theme: Theme, area: Rect, f: &mut Fram
             .spread
             .map(|until| (until, window_minutes(form.time, until)));
         let note = match window {
+            // Past midnight: those starts run the day after the chosen days.
             Some((until, Ok(width))) if n > 1 => {
-                // Past midnight: those starts run the day after the chosen days.
-                let next_day = if until < form.time {
-                    ", the ones after 00:00 the next day"
-                } else {
-                    ""
-                };
-                format!(
-                    "  {n} starts from {} to {until}, ~{} min apart{next_day}",
-                    form.time,
-                    width / n as i64
-                )
+                text::spread_starts(n, form.time, until, width / n as i64, until < form.time)
             }
-            Some((_, Ok(_))) => format!("  starts at {}", form.time),
-            Some((_, Err(_))) => "  must end at another time than the start".to_string(),
-            None => format!("  all {n} start at {}", form.time),
+            Some((_, Ok(_))) => text::spread_one(form.time),
+            Some((_, Err(_))) => text::SPREAD_EMPTY.to_string(),
+            None => text::spread_none(n, form.time),
         };
-        spread.push(Span::styled(note, theme.dim()));
+        spread.push(Span::styled(format!("  {note}"), theme.dim()));
         lines.push(Line::from(spread));
         lines.push(Line::raw(""));
     }
@@ -167,9 +158,16 @@ pub fn render(form: &Form, model: &Model, theme: Theme, area: Rect, f: &mut Fram
     };
     lines.push(Line::from(vec![
         Span::raw("      "),
-        button(Field::Save, if form.saving { "Saving…" } else { "Save" }),
+        button(
+            Field::Save,
+            if form.saving {
+                text::SAVING
+            } else {
+                text::SAVE
+            },
+        ),
         Span::raw("  "),
-        button(Field::Cancel, "Cancel"),
+        button(Field::Cancel, text::CANCEL),
     ]));
     lines.push(Line::raw(""));
     match &form.error {

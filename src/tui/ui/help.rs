@@ -27,17 +27,12 @@ fn content(model: &Model, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect
         .into_iter()
         .map(|(k, d)| (k.to_string(), d.to_string()))
         .collect();
-    keys.push(("Ctrl+C".into(), "quit, always".into()));
-    keys.push(("Ctrl+Z".into(), "suspend (fg comes back)".into()));
-    let km = &model.keymap;
-    let sections = [
-        ("In the form", text::form_help(km)),
-        ("In the delete confirmation", text::confirm_help(km)),
-        ("In the retention dialog", text::retention_help(km)),
-        ("In the plan", text::plan_help(km)),
-        ("In the views", text::views_help(km)),
-        ("In text fields, and the mouse", text::fields_help()),
-    ];
+    keys.extend(
+        text::FIXED_HELP
+            .iter()
+            .map(|(k, d)| (k.to_string(), d.to_string())),
+    );
+    let sections = text::help_sections(&model.keymap);
     let extra: usize = sections.iter().map(|(_, rows)| rows.len() + 2).sum();
     // The sections below the bindings are one column: key, two spaces, text.
     let row_w = |rows: &[(String, &str)], kw: usize| {

@@ -56,10 +56,11 @@ fn widths(width: usize, rows: &[(String, String, String, String)]) -> [usize; 6]
             .unwrap_or(0)
             .max(head.width())
     };
-    let profile = most(|r| &r.0, "PROFILE").min(12);
-    let server = most(|r| &r.1, "SERVER");
-    let change = most(|r| &r.2, "CHANGE");
-    let outcome = most(|r| &r.3, "OUTCOME");
+    let [_, _, profile, server, change, outcome] = text::JOURNAL_HEAD;
+    let profile = most(|r| &r.0, profile).min(12);
+    let server = most(|r| &r.1, server);
+    let change = most(|r| &r.2, change);
+    let outcome = most(|r| &r.3, outcome);
     let (entry_w, time_w) = (5, 16);
     let avail = width.saturating_sub(5 + entry_w + time_w);
     let least = profile.min(7) + change.min(20) + server.min(8);
@@ -100,7 +101,7 @@ pub fn render(model: &Model, view: &JournalView, theme: Theme, area: Rect, f: &m
         (None, None) => {
             f.render_widget(
                 Paragraph::new(Line::styled(
-                    format!("{} reading…", spinner(model)),
+                    format!("{} {}", spinner(model), text::READING),
                     theme.warn(),
                 )),
                 inner,
@@ -111,7 +112,7 @@ pub fn render(model: &Model, view: &JournalView, theme: Theme, area: Rect, f: &m
     };
     if entries.is_empty() {
         f.render_widget(
-            Paragraph::new(Line::styled("No changes recorded yet.", theme.dim())),
+            Paragraph::new(Line::styled(text::NO_CHANGES, theme.dim())),
             inner,
         );
         return;
@@ -145,12 +146,8 @@ pub fn render(model: &Model, view: &JournalView, theme: Theme, area: Rect, f: &m
             row
         }
     });
-    let table = Table::new(rows, w.map(|x| Constraint::Length(x as u16))).header(
-        Row::new(vec![
-            "ENTRY", "TIME", "PROFILE", "SERVER", "CHANGE", "OUTCOME",
-        ])
-        .style(theme.accent()),
-    );
+    let table = Table::new(rows, w.map(|x| Constraint::Length(x as u16)))
+        .header(Row::new(text::JOURNAL_HEAD).style(theme.accent()));
     f.render_widget(table, table_area);
     if detail_area.height > 0
         && let Some(e) = view.selected()
@@ -164,12 +161,11 @@ pub fn render(model: &Model, view: &JournalView, theme: Theme, area: Rect, f: &m
         let width = detail_area.width as usize;
         let (server, change, outcome) = parts(e);
         f.render_widget(Line::styled("─".repeat(width), theme.dim()), rule);
-        let head = format!(
-            "Entry {} · {} · {} · {}",
+        let head = text::entry_head(
             e.id,
-            local_stamp(&model.session.zones.local, e.time),
-            safe(&e.profile),
-            server,
+            &local_stamp(&model.session.zones.local, e.time),
+            &safe(&e.profile),
+            &server,
         );
         f.render_widget(Line::styled(truncate(&head, width), theme.dim()), who);
         f.render_widget(
@@ -185,7 +181,7 @@ pub fn render(model: &Model, view: &JournalView, theme: Theme, area: Rect, f: &m
             3
         };
         let b = Block::bordered()
-            .title(" Restore ")
+            .title(text::RESTORE_TITLE)
             .border_style(theme.warn());
         let inner = popup(f, centered(area, w, h), b);
         f.render_widget(
@@ -194,7 +190,7 @@ pub fn render(model: &Model, view: &JournalView, theme: Theme, area: Rect, f: &m
         );
     } else if let Some(entry) = view.restoring.filter(|_| detail_area.height > 0) {
         let line = Line::styled(
-            format!(" {} restoring entry {entry}… ", spinner(model)),
+            format!(" {} {} ", spinner(model), text::restoring_entry(entry)),
             theme.warn(),
         );
         f.render_widget(

@@ -22,7 +22,7 @@ pub fn render(login: &LoginForm, model: &Model, theme: Theme, area: Rect, f: &mu
     f.render_widget(Clear, area);
     let rect = centered(area, 64, 13);
     let b = Block::bordered()
-        .title(" bsched · log in ")
+        .title(text::LOGIN_TITLE)
         .border_style(theme.accent());
     let inner = popup(f, rect, b);
     // Inside the brackets.
@@ -40,19 +40,34 @@ pub fn render(login: &LoginForm, model: &Model, theme: Theme, area: Rect, f: &mu
     let locked = login.code_step;
     let password = if login.code_only {
         // The profile's own password logged in: nothing to show or type.
-        TextField::new("(from the profile)")
+        TextField::new(text::FROM_PROFILE)
     } else {
         login.password_field().clone()
     };
     let mut lines = vec![
-        field(LoginField::Url, "API URL", &login.url, locked),
-        field(LoginField::Username, "Username", &login.username, locked),
-        field(LoginField::Password, "Password", &password, locked),
+        field(LoginField::Url, text::LOGIN_URL, &login.url, locked),
+        field(
+            LoginField::Username,
+            text::LOGIN_USERNAME,
+            &login.username,
+            locked,
+        ),
+        field(
+            LoginField::Password,
+            text::LOGIN_PASSWORD,
+            &password,
+            locked,
+        ),
     ];
     lines.push(Line::raw(""));
     let start = matches!(login.origin, Origin::Start);
     if login.code_step {
-        lines.push(field(LoginField::Code, "Code", login.code_field(), false));
+        lines.push(field(
+            LoginField::Code,
+            text::LOGIN_CODE,
+            login.code_field(),
+            false,
+        ));
     }
     let note = if login.no_password && !login.code_step {
         text::login_note_no_password(&for_terminal(&model.session.profile))
@@ -67,13 +82,10 @@ pub fn render(login: &LoginForm, model: &Model, theme: Theme, area: Rect, f: &mu
     if login.busy {
         let what = match (&login.origin, login.code_step) {
             (Origin::Switched(prev), _) if login.leaving => {
-                format!(
-                    "Going back to profile {}…",
-                    for_terminal(&prev.session.profile)
-                )
+                text::going_back(&for_terminal(&prev.session.profile))
             }
-            (_, true) => "Checking the code…".to_string(),
-            (_, false) => "Logging in…".to_string(),
+            (_, true) => text::CHECKING_CODE.to_string(),
+            (_, false) => text::LOGGING_IN.to_string(),
         };
         lines.push(Line::styled(
             format!("{} {what}", spinner(model)),
@@ -85,10 +97,10 @@ pub fn render(login: &LoginForm, model: &Model, theme: Theme, area: Rect, f: &mu
         lines.push(Line::raw(""));
     }
     let esc = match &login.origin {
-        _ if login.code_step && !login.code_only => "back".to_string(),
-        Origin::Start => "quit".to_string(),
-        Origin::Expired => "close".to_string(),
-        Origin::Switched(prev) => format!("back to {}", for_terminal(&prev.session.profile)),
+        _ if login.code_step && !login.code_only => text::ESC_BACK.to_string(),
+        Origin::Start => text::ESC_QUIT.to_string(),
+        Origin::Expired => text::ESC_CLOSE.to_string(),
+        Origin::Switched(prev) => text::esc_back_to(&for_terminal(&prev.session.profile)),
     };
     lines.push(Line::styled(
         text::login_hint(login.code_step, &esc),

@@ -80,10 +80,10 @@ pub fn pane_page(model: &Model, pane: crate::tui::model::Pane) -> usize {
 
 fn too_small(model: &Model, area: Rect, theme: Theme, f: &mut Frame) {
     let text = vec![
-        Line::styled("Terminal too small", theme.error()),
-        Line::raw(format!(
-            "need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{}",
-            area.width, area.height
+        Line::styled(text::TOO_SMALL, theme.error()),
+        Line::raw(text::need_size(
+            (MIN_WIDTH, MIN_HEIGHT),
+            (area.width, area.height),
         )),
         Line::raw(text::too_small(&model.keymap)),
     ];

@@ -13,6 +13,7 @@ use super::{Theme, fit, spinner, truncate};
 use crate::domain::backups::Protection;
 use crate::domain::timing::{age, countdown};
 use crate::tui::model::{Model, Pane};
+use crate::tui::text;
 
 pub(super) fn block(title: String, focused: bool, theme: Theme) -> Block<'static> {
     let b = Block::bordered().title(Line::from(title));
@@ -36,25 +37,14 @@ pub(super) fn freshness(
 ) -> Option<Line<'static>> {
     let updated = updated?;
     let age = model.now.duration_since(updated).as_secs().max(0);
-    let age = match age {
-        0..60 => format!("{age}s"),
-        60..3600 => format!("{}m", age / 60),
-        3600..172_800 => format!("{}h", age / 3600),
-        _ => format!("{}d", age / 86_400),
-    };
-    let seen = if cached { "cached, seen" } else { "updated" };
     let spin = if loading {
         format!("{} ", spinner(model))
     } else {
         String::new()
     };
-    let text = [
-        format!(" {spin}{seen} {age} ago "),
-        format!(" {spin}{age} ago "),
-        format!(" {spin}{age} "),
-    ]
-    .into_iter()
-    .find(|t| t.width() < room)?;
+    let text = text::freshness(&spin, &text::short_age(age), cached)
+        .into_iter()
+        .find(|t| t.width() < room)?;
     let style = if loading || cached {
         theme.warn()
     } else {
@@ -72,14 +62,10 @@ pub(super) fn panel_filter_mark(model: &Model, width: u16, theme: Theme) -> Opti
     }
     let fields = crate::sanitize::for_terminal(&model.fleet.panel_filter.join(", ")).into_owned();
     let room = (width as usize).saturating_sub(4);
-    let text = [
-        format!(" ⚠ panel filter on ({fields}): some servers may be hidden "),
-        " ⚠ panel filter on: some servers may be hidden ".to_string(),
-        " ⚠ panel filter on: some hidden ".to_string(),
-    ]
-    .into_iter()
-    .find(|t| t.width() <= room)
-    .unwrap_or_else(|| truncate(" ⚠ panel filter on ", room));
+    let text = text::panel_filter_marks(&fields)
+        .into_iter()
+        .find(|t| t.width() <= room)
+        .unwrap_or_else(|| truncate(text::PANEL_FILTER_ON, room));
     Some(Line::styled(text, theme.warn()))
 }
 
@@ -109,7 +95,7 @@ pub fn servers(model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
             model.fleet.servers().len()
         )
     };
-    let title = format!(" Servers ({count}){} ", sort_mark(model));
+    let title = text::servers_title(&count, &sort_mark(model));
     let room = (area.width as usize).saturating_sub(title.width() + 2);
     let mut b = block(title, focused, theme);
     if let Some(mark) = freshness(
@@ -130,20 +116,23 @@ pub fn servers(model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
     if !model.fleet.servers_loaded() {
         let text = match &model.fleet.servers.error {
             Some(e) => Line::styled(truncate(e, inner.width as usize), theme.error()),
-            None => Line::styled(format!("{} loading servers…", spinner(model)), theme.warn()),
+            None => Line::styled(
+                format!("{} {}", spinner(model), text::LOADING_SERVERS),
+                theme.warn(),
+            ),
         };
         f.render_widget(Paragraph::new(text), inner);
         return;
     }
     if model.fleet.visible.is_empty() {
         let line = if model.fleet.servers().is_empty() {
-            Line::styled("No servers on this account.", theme.dim())
+            Line::styled(text::NO_SERVERS, theme.dim())
         } else if let Some(e) = &model.fleet.filter_error {
-            Line::styled(crate::tui::text::filter_error(e), theme.error())
+            Line::styled(text::filter_error(e), theme.error())
         } else if model.fleet.query.uses_state() && model.fleet.busy() {
-            Line::styled(crate::tui::text::STATES_LOADING, theme.warn())
+            Line::styled(text::STATES_LOADING, theme.warn())
         } else {
-            Line::styled("No server matches the filter.", theme.dim())
+            Line::styled(text::NO_SERVER_MATCHES, theme.dim())
         };
         f.render_widget(Paragraph::new(line).wrap(Wrap { trim: false }), inner);
         return;
@@ -226,12 +215,12 @@ pub fn servers(model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
         });
     let w = |n: usize| Constraint::Length(n as u16);
     let mut widths = vec![w(name_w)];
-    let mut header = vec!["NAME"];
+    let mut header = vec![text::HEAD_NAME];
     for (shown, width, head) in [
-        (cols.state, columns::STATE, "STATUS"),
-        (cols.ip, columns::IP, "IP"),
-        (cols.dc, columns::DC, "DC"),
-        (true, columns::COUNT, "#"),
+        (cols.state, columns::STATE, text::HEAD_STATUS),
+        (cols.ip, columns::IP, text::HEAD_IP),
+        (cols.dc, columns::DC, text::HEAD_DC),
+        (true, columns::COUNT, text::HEAD_COUNT),
         (
             true,
             if cols.long_flag {
@@ -239,10 +228,10 @@ pub fn servers(model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
             } else {
                 columns::FLAG_SHORT
             },
-            "BACKUP",
+            text::HEAD_BACKUP,
         ),
-        (cols.next, columns::NEXT, "NEXT"),
-        (cols.id.is_some(), cols.id.unwrap_or(0), "ID"),
+        (cols.next, columns::NEXT, text::HEAD_NEXT),
+        (cols.id.is_some(), cols.id.unwrap_or(0), text::HEAD_ID),
     ] {
         if shown {
             widths.push(w(width));
@@ -299,25 +288,11 @@ fn backup_cell(
     let (text, style): (String, Style) = match protection {
         None => ("…".into(), theme.dim()),
         Some(Protection::Protected { last }) => {
-            let a = age(model.now, last);
-            let text = match long {
-                true => a,
-                false if a == "just now" => "now".into(),
-                false => a.trim_end_matches(" ago").into(),
-            };
-            (text, theme.ok())
+            (text::backup_age(age(model.now, last), long), theme.ok())
         }
-        Some(Protection::Missed { .. }) => (
-            if long { "✗ missed" } else { "missed" }.into(),
-            theme.error(),
-        ),
-        Some(Protection::Unprotected { .. }) => (
-            if long { "unprotected" } else { "none" }.into(),
-            theme.warn(),
-        ),
-        Some(Protection::Waiting { .. }) => {
-            (if long { "waiting" } else { "wait" }.into(), theme.dim())
-        }
+        Some(Protection::Missed { .. }) => (text::flag_missed(long).into(), theme.error()),
+        Some(Protection::Unprotected { .. }) => (text::flag_unprotected(long).into(), theme.warn()),
+        Some(Protection::Waiting { .. }) => (text::flag_waiting(long).into(), theme.dim()),
     };
     Span::styled(text, style)
 }

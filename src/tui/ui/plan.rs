@@ -6,40 +6,11 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Cell, Gauge, Paragraph, Row, Table};
 
 use super::{Theme, popup, spinner, truncate};
-use crate::domain::Weekdays;
-use crate::domain::plan::Change;
 use crate::tui::layers::plan::{PlanScreen, RowState};
 use crate::tui::layers::{Areas, Draw};
 use crate::tui::model::Model;
 use crate::tui::text;
 use unicode_width::UnicodeWidthStr;
-
-/// A row's change; a create on other days than the plan's (a start after midnight in a
-/// staggered window runs the next day) names its days.
-fn what(change: &Change, plan_days: Option<Weekdays>) -> String {
-    match change {
-        Change::Create { spec, .. } if plan_days.is_some_and(|d| d != spec.days()) => {
-            format!("create {} {}", spec.days().display(), spec.time())
-        }
-        Change::Create { spec, .. } => format!("create at {}", spec.time()),
-        Change::Update { before, spec, .. } => {
-            if before.days == spec.days() {
-                format!("replace {} → {}", before.time, spec.time())
-            } else {
-                format!(
-                    "replace {} {} → {} {}",
-                    before.days.display(),
-                    before.time,
-                    spec.days().display(),
-                    spec.time()
-                )
-            }
-        }
-        Change::Unchanged { schedule, .. } => format!("unchanged ({})", schedule.time),
-        Change::Delete { before, .. } => format!("delete {}", before.time),
-        Change::Retention { after, .. } => format!("keep {after}"),
-    }
-}
 
 /// The screen's parts inside `area` (the body): the table (with its header line), the
 /// progress gauge and the hint line.
@@ -66,8 +37,9 @@ fn widths(width: usize, rows: &[(&str, String, String)]) -> [usize; 3] {
     let most = |w: &dyn Fn(&(&str, String, String)) -> usize, head: usize| {
         rows.iter().map(w).max().unwrap_or(0).max(head)
     };
-    let server = most(&|r| super::columns::drawn_width(r.0), 6);
-    let what = most(&|r| r.1.width(), 4);
+    let [server, what, _] = text::PLAN_HEAD;
+    let server = most(&|r| super::columns::drawn_width(r.0), server.width());
+    let what = most(&|r| r.1.width(), what.width());
     // Room for "⣾ listing again" whatever the rows say now, so it does not jump.
     let result = most(&|r| r.2.width(), 16);
     let avail = width.saturating_sub(2);
@@ -82,12 +54,7 @@ fn widths(width: usize, rows: &[(&str, String, String)]) -> [usize; 3] {
 pub fn render(model: &Model, plan: &PlanScreen, theme: Theme, area: Rect, f: &mut Frame) {
     let total = plan.changes();
     let (done, failed, running) = plan.progress();
-    let title = format!(
-        " {} on {} servers · {} ",
-        plan.title,
-        plan.rows.len(),
-        crate::domain::plural(total, "change", "changes")
-    );
+    let title = text::plan_title(&plan.title, plan.rows.len(), total);
     let [list, gauge, hint] = areas(area);
     let shown = super::layout::page(super::layout::below_header(list));
     let first = plan.pos.top(plan.rows.len(), shown);
@@ -108,8 +75,14 @@ pub fn render(model: &Model, plan: &PlanScreen, theme: Theme, area: Rect, f: &mu
         .map(|r| {
             let (state, style) = match &r.state {
                 RowState::Planned => (String::new(), theme.dim()),
-                RowState::Running => (format!("{} sending", spinner(model)), theme.warn()),
-                RowState::Rechecking => (format!("{} listing again", spinner(model)), theme.warn()),
+                RowState::Running => (
+                    format!("{} {}", spinner(model), text::SENDING),
+                    theme.warn(),
+                ),
+                RowState::Rechecking => (
+                    format!("{} {}", spinner(model), text::LISTING_AGAIN),
+                    theme.warn(),
+                ),
                 RowState::Done(note) => (format!("✓ {note}"), theme.ok()),
                 RowState::Failed(why) => (format!("✗ {why}"), theme.error()),
             };
@@ -119,7 +92,13 @@ pub fn render(model: &Model, plan: &PlanScreen, theme: Theme, area: Rect, f: &mu
     let plan_days = plan.rows.first().map(|r| r.spec.days());
     let texts: Vec<(&str, String, String)> = visible
         .iter()
-        .map(|(r, state, _)| (r.server.as_str(), what(&r.change, plan_days), state.clone()))
+        .map(|(r, state, _)| {
+            (
+                r.server.as_str(),
+                text::change_what(&r.change, plan_days),
+                state.clone(),
+            )
+        })
         .collect();
     let w = widths(list.width as usize, &texts);
     let rows = visible.iter().zip(&texts).map(|((r, _, style), t)| {
@@ -135,7 +114,7 @@ pub fn render(model: &Model, plan: &PlanScreen, theme: Theme, area: Rect, f: &mu
         ])
     });
     let table = Table::new(rows, w.map(|x| Constraint::Length(x as u16)))
-        .header(Row::new(vec!["SERVER", "WHAT", "RESULT"]).style(theme.accent()));
+        .header(Row::new(text::PLAN_HEAD).style(theme.accent()));
     f.render_widget(table, list);
     if plan.started {
         let ratio = if total == 0 {
@@ -143,7 +122,7 @@ pub fn render(model: &Model, plan: &PlanScreen, theme: Theme, area: Rect, f: &mu
         } else {
             (done + failed) as f64 / total as f64
         };
-        let label = format!("{done} applied, {failed} failed, {running} in flight of {total}");
+        let label = text::plan_progress(done, failed, running, total);
         f.render_widget(
             Gauge::default()
                 .ratio(ratio.clamp(0.0, 1.0))

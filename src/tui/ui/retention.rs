@@ -15,45 +15,44 @@ use crate::tui::text;
 pub fn render(d: &RetentionDialog, model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
     let spinner = spinner(model);
     let b = Block::bordered()
-        .title(format!(" Backups kept · {} ", truncate(&d.server_name, 30)))
+        .title(text::retention_title(&truncate(&d.server_name, 30)))
         .border_style(if d.confirming {
             theme.warn()
         } else {
             theme.accent()
         });
     let inner = popup(f, centered(area, 60, 10), b);
-    let (yes, no) = text::yes_no(&model.keymap);
     let current = d
         .current
         .map(|c| c.to_string())
-        .unwrap_or_else(|| "unknown".into());
+        .unwrap_or_else(|| text::UNKNOWN.into());
     let mut lines = vec![
         Line::from(vec![
-            Span::styled("Now      ", theme.dim()),
+            Span::styled(format!("{:<9}", text::RETENTION_NOW), theme.dim()),
             Span::raw(current.clone()),
         ]),
         Line::from(vec![
-            Span::styled("Keep     ", theme.dim()),
+            Span::styled(format!("{:<9}", text::RETENTION_KEEP), theme.dim()),
             Span::styled(format!("◀ {:>2} ▶", d.value), theme.selected()),
-            Span::styled("  scheduled backups (1-10)", theme.dim()),
+            Span::styled(text::RETENTION_RANGE, theme.dim()),
         ]),
         Line::raw(""),
     ];
     if d.saving {
-        lines.push(Line::styled(format!("{spinner} saving…"), theme.warn()));
+        lines.push(Line::styled(
+            format!("{spinner} {}", text::RETENTION_SAVING),
+            theme.warn(),
+        ));
     } else if d.confirming {
         let shrink = d.current.is_some_and(|c| d.value < c);
-        let mut text = format!("Change from {current} to {}?", d.value);
-        if shrink {
-            text.push_str(" Older scheduled backups beyond the new count will be overwritten.");
-        }
-        lines.push(Line::styled(text, theme.warn()));
-        lines.push(Line::from(vec![
-            Span::styled(format!(" {yes} "), theme.key()),
-            Span::raw("change   "),
-            Span::styled(format!(" {no} "), theme.key()),
-            Span::raw("back"),
-        ]));
+        lines.push(Line::styled(
+            text::change_question(&current, d.value, shrink),
+            theme.warn(),
+        ));
+        lines.push(super::confirm::answers(
+            text::retention_answers(&model.keymap),
+            theme,
+        ));
     } else {
         if let Some(e) = &d.error {
             lines.push(Line::styled(e.clone(), theme.error()));

@@ -67,8 +67,8 @@ fn not_loaded(
         )];
     };
     let what = match kind {
-        Kind::Schedules => "schedules",
-        Kind::Backups => "backups",
+        Kind::Schedules => text::THE_SCHEDULES,
+        Kind::Backups => text::THE_BACKUPS,
     };
     let mut lines = vec![Line::styled(
         format!("{FAILED_MARK} {}", text::could_not_load(what, e)),
@@ -96,7 +96,7 @@ fn not_loaded(
 pub fn schedules(model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
     let focused = model.panes.pane == Pane::Schedules;
     let Some(server) = model.selected_server() else {
-        let b = block(" Schedules ".into(), focused, theme);
+        let b = block(text::SCHEDULES_TITLE.into(), focused, theme);
         f.render_widget(b, area);
         return;
     };
@@ -104,7 +104,7 @@ pub fn schedules(model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
     let retention = entry
         .and_then(|e| e.list.as_ref())
         .and_then(|l| l.backup_rotation)
-        .map(|r| format!(" · keeps {r}"))
+        .map(text::keeps)
         .unwrap_or_default();
     let title = format!(
         " {}{} ",
@@ -127,7 +127,7 @@ pub fn schedules(model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
             server.id,
             Kind::Schedules,
             entry.and_then(|e| e.error.as_ref()),
-            "loading schedules…",
+            text::LOADING_SCHEDULES,
             theme,
         );
         lines.push(Line::styled(text::ids(server.id, None), theme.dim()));
@@ -135,18 +135,13 @@ pub fn schedules(model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
         return;
     };
     if list.schedules.is_empty() {
-        let mut lines = vec![Line::styled(
-            "No backup schedule: this server is not backed up automatically.",
-            theme.warn(),
-        )];
+        let mut lines = vec![Line::styled(text::NO_BACKUP_SCHEDULE, theme.warn())];
         lines.extend(protection_lines(model, server.id, theme));
+        let (press, key, to_add) = text::add_one(&model.keymap);
         lines.push(Line::from(vec![
-            Span::raw("Press "),
-            Span::styled(
-                crate::tui::text::keys(&model.keymap, crate::tui::keymap::Action::New),
-                theme.key(),
-            ),
-            Span::raw(" to add one."),
+            Span::raw(press),
+            Span::styled(key, theme.key()),
+            Span::raw(to_add),
         ]));
         lines.push(Line::styled(text::ids(server.id, None), theme.dim()));
         f.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
@@ -195,11 +190,11 @@ pub fn schedules(model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
         .map(|(i, s)| {
             let style = row_style(i == model.panes.sched_sel, focused, theme);
             let deleting = model.fleet.is_deleting(s.id);
-            let deleting_cell = || Cell::from(Span::styled("deleting…", theme.warn()));
+            let deleting_cell = || Cell::from(Span::styled(text::DELETING, theme.warn()));
             // A delete on its way shows in the last of CREATED, NEXT or the name.
             let name = if deleting && !cols.created && !cols.next {
                 Cell::from(Span::styled(
-                    truncate(&format!("deleting… {}", s.name), name_w),
+                    truncate(&format!("{} {}", text::DELETING, s.name), name_w),
                     theme.warn(),
                 ))
             } else {
@@ -239,18 +234,18 @@ pub fn schedules(model: &Model, theme: Theme, area: Rect, f: &mut Frame) {
         });
     let w = |n: usize| Constraint::Length(n as u16);
     let mut header = vec![
-        "NAME",
+        text::HEAD_NAME,
         match cols.days {
-            Days::Cells => columns::WEEK_HEAD,
-            Days::Text(_) => "DAYS",
+            Days::Cells => text::WEEK_HEAD,
+            Days::Text(_) => text::HEAD_DAYS,
         },
-        "TIME",
+        text::HEAD_TIME,
     ];
     let mut widths = vec![w(name_w), w(cols.days.width()), w(cols.time)];
     for (shown, width, head) in [
-        (cols.next, columns::NEXT, "NEXT"),
-        (cols.created, columns::CREATED, "CREATED"),
-        (cols.id.is_some(), cols.id.unwrap_or(0), "ID"),
+        (cols.next, columns::NEXT, text::HEAD_NEXT),
+        (cols.created, columns::CREATED, text::HEAD_CREATED),
+        (cols.id.is_some(), cols.id.unwrap_or(0), text::HEAD_ID),
     ] {
         if shown {
             widths.push(w(width));
@@ -304,7 +299,7 @@ fn schedule_details(model: &Model, s: &Schedule, theme: Theme) -> Vec<Line<'stat
     )];
     if let Some(next) = model.next_run_of(s) {
         lines.push(Line::from(vec![
-            Span::styled("Next run ", theme.dim()),
+            Span::styled(text::NEXT_RUN, theme.dim()),
             Span::styled(
                 format!(
                     "{} {}",
@@ -327,7 +322,7 @@ fn protection_lines(model: &Model, id: u64, theme: Theme) -> Vec<Line<'static>> 
     let zone = &model.session.zones.local;
     let last = |t: Option<jiff::Timestamp>| match t {
         Some(t) => format!("{} ({})", age(model.now, t), local_stamp(zone, t)),
-        None => "never".into(),
+        None => text::NEVER.into(),
     };
     if let Some(line) = model
         .fleet
@@ -339,28 +334,27 @@ fn protection_lines(model: &Model, id: u64, theme: Theme) -> Vec<Line<'static>> 
     let line = match model.protection(id) {
         None => {
             let error = model.fleet.backups.get(&id).and_then(|b| b.error.as_ref());
-            return not_loaded(model, id, Kind::Backups, error, "loading backups…", theme);
+            return not_loaded(
+                model,
+                id,
+                Kind::Backups,
+                error,
+                text::LOADING_BACKUPS,
+                theme,
+            );
         }
         Some(Protection::Protected { last: t }) => Line::from(vec![
-            Span::styled("✓ Last backup ", theme.ok()),
+            Span::styled(text::LAST_BACKUP, theme.ok()),
             Span::raw(last(Some(t))),
         ]),
         Some(Protection::Missed { expected, last: t }) => Line::styled(
-            format!(
-                "✗ Missed the {} run · last backup {}",
-                local_stamp(zone, expected),
-                last(t)
-            ),
+            text::missed_run(&local_stamp(zone, expected), &last(t)),
             theme.error(),
         ),
-        Some(Protection::Unprotected { last: t }) => Line::styled(
-            format!("Unprotected · last scheduled backup {}", last(t)),
-            theme.warn(),
-        ),
-        Some(Protection::Waiting { last: t }) => Line::styled(
-            format!("Waiting for the first run · last backup {}", last(t)),
-            theme.dim(),
-        ),
+        Some(Protection::Unprotected { last: t }) => {
+            Line::styled(text::unprotected(&last(t)), theme.warn())
+        }
+        Some(Protection::Waiting { last: t }) => Line::styled(text::waiting(&last(t)), theme.dim()),
     };
     vec![line]
 }

@@ -70,7 +70,7 @@ pub(super) fn untold_note(notes: &[String], width: u16, theme: Theme) -> Option<
     if notes.is_empty() || width < 12 {
         return None;
     }
-    let text = format!(" matched {} ", notes.join(", "));
+    let text = crate::tui::text::matched(notes);
     Some(Line::styled(
         truncate(&text, (width as usize).saturating_sub(4)),
         theme.dim(),

@@ -85,9 +85,9 @@ fn list(
 ) {
     if up.rows.is_empty() {
         let text = if up.servers.0 < up.servers.1 {
-            "Schedules are still loading…"
+            text::STILL_LOADING
         } else {
-            "No backup runs in the next 7 days."
+            text::NO_RUNS
         };
         f.render_widget(Paragraph::new(Line::styled(text, theme.dim())), area);
         return;
@@ -127,10 +127,10 @@ fn list(
         Constraint::Length(server_w as u16),
         Constraint::Min(6),
     ];
-    let mut header = vec!["WHEN", "IN", "SERVER", "SCHEDULE"];
+    let mut header = text::UPCOMING_HEAD.to_vec();
     if show_dc {
         widths.push(Constraint::Length(13));
-        header.push("DC");
+        header.push(text::HEAD_DC);
     }
     let table = Table::new(rows, widths).header(Row::new(header).style(theme.accent()));
     f.render_widget(table, area);
@@ -149,7 +149,7 @@ const SHADES: [&str; 5] = ["· ", "░░", "▒▒", "▓▓", "██"];
 
 fn heat(up: &Upcoming, theme: Theme, area: Rect, f: &mut Frame) {
     let b = Block::bordered()
-        .title(" Starts per hour ")
+        .title(text::HEAT_TITLE)
         .border_style(theme.dim());
     let inner = b.inner(area);
     f.render_widget(b, area);
@@ -179,15 +179,7 @@ fn heat(up: &Upcoming, theme: Theme, area: Rect, f: &mut Frame) {
     }
     lines.push(Line::styled(legend(max), theme.dim()));
     if let Some(p) = &up.peak {
-        let text = format!(
-            "Busiest: {} {:02}:00, {} start{}; {} in {}",
-            p.day.title(),
-            p.hour,
-            p.count,
-            if p.count == 1 { "" } else { "s" },
-            p.dc_count,
-            p.datacenter
-        );
+        let text = text::busiest(p.day.title(), p.hour, p.count, p.dc_count, &p.datacenter);
         let style = if p.dc_count > 1 {
             theme.warn()
         } else {
@@ -201,7 +193,7 @@ fn heat(up: &Upcoming, theme: Theme, area: Rect, f: &mut Frame) {
 /// The legend: which counts each shade stands for (only the shades in use).
 fn legend(max: u32) -> String {
     if max == 0 {
-        return "no runs in the coming week".into();
+        return text::NO_RUNS_WEEK.into();
     }
     let mut parts = Vec::new();
     for (level, glyph) in SHADES.iter().enumerate().skip(1) {
@@ -213,7 +205,7 @@ fn legend(max: u32) -> String {
             _ => {}
         }
     }
-    format!("{}  starts in the hour", parts.join("  "))
+    text::heat_legend(&parts.join("  "))
 }
 
 /// How much of the shown fleet the view covers, while schedules load or come from the cache.
