@@ -33,7 +33,8 @@ impl App {
             return match relogin {
                 Some(reason) => login::reopen(self, reason),
                 None => {
-                    self.model.notify(text::could_not_load("servers", &e), true);
+                    self.model
+                        .notify(text::could_not_load(text::SERVERS, &e), true);
                     Vec::new()
                 }
             };
@@ -177,8 +178,8 @@ impl App {
             .at
             .map(|at| at.duration_since(self.model.now).as_secs());
         let what = match kind {
-            Kind::Schedules => "schedules",
-            Kind::Backups => "backups",
+            Kind::Schedules => text::SCHEDULES,
+            Kind::Backups => text::BACKUPS,
         };
         if self.model.fleet.queue.braked() {
             self.model

@@ -133,7 +133,7 @@ impl Form {
             }
             None => Form::new(0, ""),
         };
-        f.server_name = format!("{} servers", targets.len());
+        f.server_name = text::bulk_servers(targets.len());
         f.targets = targets;
         f
     }
@@ -161,10 +161,10 @@ impl Form {
     /// Validates everything; the first problem is one sentence.
     pub fn validate(&self) -> Result<ScheduleSpec, String> {
         if !self.typed.is_empty() {
-            return Err("time: type all four digits (HHMM) or press Backspace".into());
+            return Err(text::half_typed(text::TIME_FIELD));
         }
         if !self.spread_typed.is_empty() {
-            return Err("spread: type all four digits (HHMM) or press Backspace".into());
+            return Err(text::half_typed(text::SPREAD_FIELD));
         }
         let name = ScheduleName::new(self.name.value()).map_err(|e| e.to_string())?;
         let spec = ScheduleSpec::new(name, self.days, self.time).map_err(|e| e.to_string())?;
@@ -209,9 +209,7 @@ impl Form {
             return;
         }
         match self.name.paste(text) {
-            Edit::Refused => {
-                self.error = Some(format!("name: at most {NAME_MAX_CHARS} characters"))
-            }
+            Edit::Refused => self.error = Some(text::name_too_long(NAME_MAX_CHARS)),
             Edit::Changed => self.error = None,
             _ => {}
         }
@@ -289,7 +287,7 @@ impl Form {
 
     fn name_key(&mut self, key: &KeyEvent) {
         if self.name.on_key(key) == Edit::Refused {
-            self.error = Some(format!("name: at most {NAME_MAX_CHARS} characters"));
+            self.error = Some(text::name_too_long(NAME_MAX_CHARS));
         }
     }
 
@@ -329,7 +327,7 @@ impl Form {
                 self.spread_typed.pop();
             }
             KeyCode::Char(c) if c.is_ascii_digit() => {
-                match type_digit(&mut self.spread_typed, c, "spread") {
+                match type_digit(&mut self.spread_typed, c, text::SPREAD_FIELD) {
                     Some(Ok(t)) => {
                         self.spread = Some(t);
                         self.error = None;
@@ -367,7 +365,7 @@ impl Form {
                 self.typed.pop();
             }
             KeyCode::Char(c) if c.is_ascii_digit() => {
-                match type_digit(&mut self.typed, c, "time") {
+                match type_digit(&mut self.typed, c, text::TIME_FIELD) {
                     Some(Ok(t)) => {
                         self.time = t;
                         self.error = None;
@@ -392,7 +390,7 @@ fn type_digit(typed: &mut String, c: char, field: &str) -> Option<Result<TimeOfD
     typed.clear();
     Some(
         text.parse::<TimeOfDay>()
-            .map_err(|_| format!("{field}: {text} is not a time between 00:00 and 23:59")),
+            .map_err(|_| text::not_a_time(field, &text)),
     )
 }
 

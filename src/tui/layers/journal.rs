@@ -54,7 +54,7 @@ impl JournalView {
         let spec = e
             .before
             .as_ref()
-            .ok_or_else(|| "no schedule recorded".to_string())
+            .ok_or_else(|| text::NO_SCHEDULE_RECORDED.to_string())
             .and_then(|s| s.spec())
             .map_err(|why| text::cannot_restore(e.id, &why))?;
         let server = e

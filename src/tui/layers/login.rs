@@ -274,7 +274,7 @@ impl LoginForm {
     fn submit(&mut self) -> LoginOutcome {
         if self.code_step {
             if self.code.value().len() != 6 {
-                return self.fail(LoginField::Code, "The code has six digits.");
+                return self.fail(LoginField::Code, text::CODE_SIX_DIGITS);
             }
             self.busy = true;
             self.error = None;
@@ -282,16 +282,13 @@ impl LoginForm {
         }
         let url = match checked_url(self.url.value().trim()) {
             Ok(u) => u,
-            Err(e) => return self.fail(LoginField::Url, &format!("URL: {e}.")),
+            Err(e) => return self.fail(LoginField::Url, &text::bad_url(&e.to_string())),
         };
         if self.username.value().trim().is_empty() {
-            return self.fail(
-                LoginField::Username,
-                "Enter the username (the account's e-mail).",
-            );
+            return self.fail(LoginField::Username, text::ENTER_USERNAME);
         }
         if self.password.is_empty() {
-            return self.fail(LoginField::Password, "Enter the password.");
+            return self.fail(LoginField::Password, text::ENTER_PASSWORD);
         }
         let mut cfg = self.base.clone();
         cfg.url = url;

@@ -115,7 +115,7 @@ impl PlanScreen {
                     server: row.server.clone(),
                 });
             } else {
-                row.state = RowState::Done("already so".into());
+                row.state = RowState::Done(text::ALREADY_SO.into());
             }
         }
         if cmds.is_empty() {
@@ -358,7 +358,7 @@ pub(crate) fn recheck(
                     server: row.server.clone(),
                 });
             }
-            _ => row.state = RowState::Done("already applied".into()),
+            _ => row.state = RowState::Done(text::ALREADY_APPLIED.into()),
         }
     }
     cmds

@@ -102,11 +102,11 @@ impl Model {
         let copied = match self.panes.pane {
             Pane::Servers => self
                 .selected_server()
-                .map(|s| (s.id, format!("server {}", s.name)))
+                .map(|s| (s.id, text::server_named(&s.name)))
                 .ok_or(text::NO_SERVER),
             Pane::Schedules => self
                 .selected_schedule()
-                .map(|s| (s.id, format!("schedule {}", s.name)))
+                .map(|s| (s.id, text::schedule_named(&s.name)))
                 .ok_or(text::NO_SCHEDULE),
         };
         match copied {

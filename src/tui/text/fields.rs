@@ -164,3 +164,15 @@ pub fn login_error(e: &crate::api::ApiError) -> String {
         None => LOGIN_FAILED.to_string(),
     }
 }
+
+/// The login screen: a code of the wrong length.
+pub const CODE_SIX_DIGITS: &str = "The code has six digits.";
+/// The login screen: no username.
+pub const ENTER_USERNAME: &str = "Enter the username (the account's e-mail).";
+/// The login screen: no password.
+pub const ENTER_PASSWORD: &str = "Enter the password.";
+
+/// The login screen: a URL that cannot be used, and why.
+pub fn bad_url(why: &str) -> String {
+    format!("URL: {why}.")
+}

@@ -141,3 +141,28 @@ pub fn form_help(km: &Keymap) -> Vec<(String, &'static str)> {
         ),
     ]
 }
+
+/// A bulk form's server label: how many servers it applies to.
+pub fn bulk_servers(n: usize) -> String {
+    format!("{n} servers")
+}
+
+/// The time field, as a validation message names it.
+pub const TIME_FIELD: &str = "time";
+/// The stagger window's end, as a validation message names it.
+pub const SPREAD_FIELD: &str = "spread";
+
+/// A time (or the spread's end) typed only in part when the form is saved.
+pub fn half_typed(field: &str) -> String {
+    format!("{field}: type all four digits (HHMM) or press Backspace")
+}
+
+/// A name longer than the form takes.
+pub fn name_too_long(max: usize) -> String {
+    format!("name: at most {max} characters")
+}
+
+/// Four digits that are not a time.
+pub fn not_a_time(field: &str, typed: &str) -> String {
+    format!("{field}: {typed} is not a time between 00:00 and 23:59")
+}

@@ -51,3 +51,8 @@ pub fn change_what(change: &Change, plan_days: Option<Weekdays>) -> String {
 pub fn plan_progress(done: usize, failed: usize, running: usize, total: usize) -> String {
     format!("{done} applied, {failed} failed, {running} in flight of {total}")
 }
+
+/// A plan row whose server already has what it asks.
+pub const ALREADY_SO: &str = "already so";
+/// A plan row found done when it was checked again.
+pub const ALREADY_APPLIED: &str = "already applied";

@@ -29,7 +29,17 @@ pub const IGNORED: &str = "ignored";
 pub const IGNORED_DETAIL: &str =
     "– Ignored: the profile's ignore list says this server needs no backup.";
 
-/// An id went to the clipboard (`what` is e.g. `server web-1`).
+/// A server, as a notice names it.
+pub fn server_named(name: &str) -> String {
+    format!("server {name}")
+}
+
+/// A schedule, as a notice names it.
+pub fn schedule_named(name: &str) -> String {
+    format!("schedule {name}")
+}
+
+/// An id went to the clipboard (`what` is e.g. `server web-1`, see [`server_named`]).
 pub fn copied(what: &str, id: u64) -> String {
     format!("Copied the id of {what} to the clipboard: {id}.")
 }

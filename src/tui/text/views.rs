@@ -212,3 +212,6 @@ pub fn help_sections(km: &Keymap) -> [HelpSection; 6] {
         ("In text fields, and the mouse", super::fields_help()),
     ]
 }
+
+/// A journal entry of a delete that recorded no schedule to restore.
+pub const NO_SCHEDULE_RECORDED: &str = "no schedule recorded";
