@@ -419,3 +419,21 @@ fn the_help_never_cuts_a_line_when_the_screen_has_room() {
         }
     }
 }
+
+#[test]
+fn a_help_line_too_long_for_a_small_terminal_ends_in_an_ellipsis() {
+    let mut app = loaded();
+    press(&mut app, [ch('?'), ch('G')]);
+    let text = screen(&app, 80, 24);
+    // The filter's completion row is wider than the box at 80 columns: it is shortened with
+    // `…`, not cut off at the border.
+    let row = text
+        .lines()
+        .find(|l| l.contains("Tab (filter)"))
+        .unwrap_or_else(|| panic!("the row, scrolled to: {text}"));
+    // (The backend quotes each line.)
+    let row = row.trim_end().trim_end_matches('"');
+    assert!(row.ends_with('│'), "inside the border: {row}");
+    let inside = row.trim_end_matches('│').trim_end();
+    assert!(inside.ends_with('…'), "{row}");
+}

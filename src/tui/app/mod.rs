@@ -5,7 +5,7 @@
 //!
 //! The state is the [`Model`] (what is shown: the account, the fleet, the panes, the status
 //! line) and the [`Layers`] (dialogs and views, each in its own module). `App` reads as its
-//! model (`app.model.fleet` is `app.model.fleet`).
+//! model (`app.fleet` is `app.model.fleet`).
 
 mod keys;
 mod loads;

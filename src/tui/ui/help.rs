@@ -70,9 +70,14 @@ fn content(model: &Model, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect
         .width
         .min(u16::try_from(longest + 4).unwrap_or(u16::MAX));
     let inner_w = w.saturating_sub(2) as usize;
+    // A one-column row too long for the box ends in `…`, never cut silently.
+    let fitted = |k: &str, d: &str, kw: usize| {
+        let room = inner_w.saturating_sub(k.width().max(kw) + 2);
+        line(k, &truncate(d, room), kw)
+    };
     let mut lines: Vec<Line> = Vec::new();
     if one_column {
-        lines.extend(keys.iter().map(|(k, d)| line(k, d, 17)));
+        lines.extend(keys.iter().map(|(k, d)| fitted(k, d, 17)));
     } else {
         let half = keys.len().div_ceil(2);
         let col = (inner_w / 2).max(10);
@@ -91,7 +96,7 @@ fn content(model: &Model, theme: Theme, area: Rect) -> (Vec<Line<'static>>, Rect
         lines.push(Line::raw(""));
         lines.push(Line::styled(*title, theme.accent()));
         for (k, d) in rows {
-            lines.push(line(k, d, 17));
+            lines.push(fitted(k, d, 17));
         }
     }
     let h = (lines.len() + 2).min(u16::MAX as usize) as u16;
