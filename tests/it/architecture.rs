@@ -41,9 +41,48 @@ fn modules(root: &Path) -> BTreeMap<String, PathBuf> {
     out
 }
 
+/// `text` without the items marked `#[cfg(test)]` (a block to its closing brace, or an item
+/// to its semicolon).
+fn without_tests(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find("#[cfg(test)]") {
+        out.push_str(&rest[..i]);
+        rest = &rest[i..];
+        let brace = rest.find('{');
+        let semi = rest.find(';');
+        let end = match (brace, semi) {
+            (Some(b), Some(s)) if s < b => s + 1,
+            (Some(b), _) => {
+                let mut depth = 0;
+                let mut end = rest.len();
+                for (j, c) in rest[b..].char_indices() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' => {
+                            depth -= 1;
+                            if depth == 0 {
+                                end = b + j + 1;
+                                break;
+                            }
+                        }
+                        _ => {}
+                    }
+                }
+                end
+            }
+            (None, Some(s)) => s + 1,
+            (None, None) => rest.len(),
+        };
+        rest = &rest[end..];
+    }
+    out.push_str(rest);
+    out
+}
+
 /// The code of a file without its tests and comments.
 fn code(text: &str) -> String {
-    let text = text.split("#[cfg(test)]").next().unwrap_or("");
+    let text = without_tests(text);
     text.lines()
         .map(|l| match l.find("//") {
             Some(i) => &l[..i],
@@ -338,6 +377,49 @@ fn the_tui_layers_import_only_downwards() {
 }
 
 #[test]
+fn every_layer_has_its_own_place_in_the_order() {
+    // Each layer names its place (`fn kind`); two with one place would replace each other
+    // when opened.
+    let base = std::fs::read_to_string(src().join("tui/layers/base.rs")).expect("base.rs");
+    let body = base
+        .split("pub enum Kind {")
+        .nth(1)
+        .and_then(|b| b.split('}').next())
+        .expect("the Kind enum");
+    let kinds: BTreeSet<String> = code(body)
+        .split(',')
+        .map(|v| v.trim().to_string())
+        .filter(|v| !v.is_empty())
+        .collect();
+    let mut named = Vec::new();
+    for path in modules(&src().join("tui/layers")).values() {
+        let text = std::fs::read_to_string(path).expect("a layer");
+        for part in text.split("fn kind(&self) -> Kind {").skip(1) {
+            let kind = part
+                .split("Kind::")
+                .nth(1)
+                .map(|k| {
+                    k.chars()
+                        .take_while(|c| c.is_alphanumeric())
+                        .collect::<String>()
+                })
+                .expect("a Kind");
+            named.push(kind);
+        }
+    }
+    let distinct: BTreeSet<String> = named.iter().cloned().collect();
+    assert_eq!(
+        distinct.len(),
+        named.len(),
+        "a place named twice: {named:?}"
+    );
+    assert_eq!(
+        distinct, kinds,
+        "every place has one layer, every layer a place"
+    );
+}
+
+#[test]
 fn no_source_file_is_over_500_lines() {
     let long: Vec<String> = modules(&src())
         .values()
@@ -361,7 +443,10 @@ fn the_checker_finds_a_circle_and_passes_a_stack() {
     write("a/mod.rs", "pub mod inner;\nuse inner::X;\n");
     write("a/inner.rs", "use super::Y;\nuse crate::b::{self, Z};\n");
     write("b.rs", "use crate::c::W;\n");
-    write("c.rs", "// use crate::a::X; (a comment)\nfn f() {}\n");
+    write(
+        "c.rs",
+        "// use crate::a::X; (a comment)\nfn f() {}\n#[cfg(test)]\nmod t { use crate::a::X; }\n",
+    );
     let graph = imports(dir.path());
     assert_eq!(graph["a::inner"], BTreeSet::from(["b".to_string()]));
     assert!(circles(&graph).is_empty(), "{:?}", circles(&graph));

@@ -197,11 +197,6 @@ impl Layers {
         any.downcast::<T>().ok().map(|b| *b)
     }
 
-    /// Closes every layer `keep` says no to.
-    pub fn retain(&mut self, keep: impl Fn(&dyn LayerState) -> bool) {
-        self.0.retain(|l| keep(l.as_ref()));
-    }
-
     /// The topmost layer (it gets the keys, and the mouse).
     pub fn top(&self) -> Option<&dyn LayerState> {
         self.0.last().map(|l| l.as_ref())
@@ -213,11 +208,6 @@ impl Layers {
             Some(l) => Some(l.as_mut()),
             None => None,
         }
-    }
-
-    /// Whether the topmost layer is a `T`.
-    pub fn top_is<T: LayerState>(&self) -> bool {
-        self.top().and_then(downcast::<T>).is_some()
     }
 
     /// Whether no layer is open.

@@ -205,7 +205,10 @@ pub type HelpSection = (&'static str, Vec<(String, &'static str)>);
 pub fn help_sections(km: &Keymap) -> [HelpSection; 6] {
     [
         ("In the form", super::form_help(km)),
-        ("In the delete confirmation", confirm_help(km)),
+        (
+            "Answering a question (delete, restore, quit)",
+            confirm_help(km),
+        ),
         ("In the retention dialog", retention_help(km)),
         ("In the plan", plan_help(km)),
         ("In the views", views_help(km)),
