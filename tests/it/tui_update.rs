@@ -760,7 +760,7 @@ fn upcoming_is_computed_again_once_per_frame_when_data_changes() {
     assert!(
         !app.layers
             .get::<bsched::tui::layers::upcoming::UpcomingView>()
-            .is_some_and(|v| v.stale)
+            .is_some_and(|v| v.stale(&app))
     );
     // The refresh answers, one load after another: staging now has a schedule.
     let mut queue = cmds;
@@ -794,7 +794,7 @@ fn upcoming_is_computed_again_once_per_frame_when_data_changes() {
     assert!(
         app.layers
             .get::<bsched::tui::layers::upcoming::UpcomingView>()
-            .is_some_and(|v| v.stale)
+            .is_some_and(|v| v.stale(&app))
     );
     assert_eq!(
         app.layers

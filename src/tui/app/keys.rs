@@ -162,8 +162,7 @@ impl App {
                 return crate::tui::layers::backups::open(&mut self.model, &mut self.layers);
             }
             Action::Upcoming => {
-                let view = UpcomingView::new(UpcomingView::compute(&self.model));
-                self.layers.open(view);
+                self.layers.open(UpcomingView::open(&self.model));
             }
             Action::Retention => match self.model.selected_server() {
                 Some(s) => {

@@ -24,8 +24,7 @@ pub use crate::tui::model::{fleet, panes, queue, session, undo};
 
 use super::keymap::Keymap;
 use super::layers::login::LoginForm;
-use super::layers::upcoming::UpcomingView;
-use super::layers::{Draw, Layers, Step, form, journal, plan, retention};
+use super::layers::{Layers, Step, form, journal, plan, retention};
 use super::msg::{Cmd, Msg};
 use super::{text, ui};
 use crate::api::ClientConfig;
@@ -144,13 +143,7 @@ impl App {
     /// once per frame at most, however many answers arrived.
     pub fn prepare(&mut self) {
         self.model.refilter_if_stale();
-        if let Some(v) = self.layers.get_mut::<UpcomingView>()
-            && v.stale
-        {
-            let data = UpcomingView::compute(&self.model);
-            let shown = v.rows_shown(&self.model);
-            v.replace(data, shown);
-        }
+        self.layers.prepare(&self.model);
     }
 
     /// Whether anything moves on screen (a spinner or a timed notice), so ticks are needed.
@@ -171,12 +164,6 @@ impl App {
     pub fn update(&mut self, msg: Msg) -> Vec<Cmd> {
         self.model.expire_notice();
         let mut cmds = self.handle(msg);
-        // The upcoming view, if open, is computed again before the next frame.
-        if std::mem::take(&mut self.model.upcoming_stale)
-            && let Some(v) = self.layers.get_mut::<UpcomingView>()
-        {
-            v.stale = true;
-        }
         if !self.model.quit {
             cmds.extend(self.pump());
             if !self.model.fleet.busy() {

@@ -125,6 +125,9 @@ pub trait LayerState: Draw + Any + std::fmt::Debug {
     /// A click or the wheel while it is the topmost layer (when `mouse` is on); the areas
     /// are the screen's. By default it does nothing (the dialogs and the login screen).
     fn on_mouse(&mut self, _model: &Model, _g: Gesture, _areas: Areas) {}
+    /// Work before a frame is drawn (pure): a view computes again what changed in the model
+    /// since, once per frame however many answers arrived.
+    fn prepare(&mut self, _model: &Model) {}
     /// Takes pasted text while it is the topmost layer (a layer with a text field puts it
     /// there; the others ignore it, so a paste never reaches a field under a dialog).
     fn on_paste(&mut self, _text: &str) {}
@@ -233,6 +236,13 @@ impl Layers {
     /// shows).
     pub fn footer(&self, model: &Model) -> Option<Vec<(String, String)>> {
         self.top().map(|l| l.footer(model))
+    }
+
+    /// Each open layer's work before a frame is drawn.
+    pub fn prepare(&mut self, model: &Model) {
+        for layer in &mut self.0 {
+            layer.prepare(model);
+        }
     }
 
     /// Whether a request of any layer is in flight.

@@ -17,20 +17,25 @@ pub const UPCOMING_ROWS: usize = 200;
 pub struct UpcomingView {
     /// What it shows.
     pub data: Upcoming,
-    /// Whether `data` must be computed again before the next frame.
-    pub stale: bool,
+    /// The model's [`Model::runs_version`] `data` was computed at.
+    pub version: u64,
     /// The selected run and the first one shown.
     pub pos: ListPos,
 }
 
 impl UpcomingView {
-    /// The view of `data`.
-    pub fn new(data: Upcoming) -> UpcomingView {
+    /// The view of the model's upcoming runs.
+    pub fn open(model: &Model) -> UpcomingView {
         UpcomingView {
-            data,
-            stale: false,
+            data: UpcomingView::compute(model),
+            version: model.runs_version,
             pos: ListPos::default(),
         }
+    }
+
+    /// Whether what the runs are computed from changed since `data` was.
+    pub fn stale(&self, model: &Model) -> bool {
+        self.version != model.runs_version
     }
 
     /// The next week of runs of the servers the filter shows.
@@ -64,12 +69,11 @@ impl UpcomingView {
             self.pos.sel = i;
         }
         self.data = data;
-        self.stale = false;
         self.pos.clamp(self.data.rows.len(), rows_shown);
     }
 
     /// Closes the view and selects the run's server and schedule in the panes.
-    fn open(&self, model: &mut Model) -> Step {
+    fn go_to(&self, model: &mut Model) -> Step {
         let Some(row) = self.data.rows.get(self.pos.sel) else {
             return Step::stay();
         };
@@ -119,13 +123,22 @@ impl LayerState for UpcomingView {
             return Step::close();
         }
         if model.keymap.action_in(Section::View, key) == Some(Action::Open) {
-            return self.open(model);
+            return self.go_to(model);
         }
         if let Some(action) = nav(model, key) {
             let h = self.rows_shown(model);
             self.pos.select(action, self.data.rows.len(), h);
         }
         Step::stay()
+    }
+
+    fn prepare(&mut self, model: &Model) {
+        if self.stale(model) {
+            let data = UpcomingView::compute(model);
+            let shown = self.rows_shown(model);
+            self.replace(data, shown);
+            self.version = model.runs_version;
+        }
     }
 
     fn footer(&self, model: &Model) -> Vec<(String, String)> {

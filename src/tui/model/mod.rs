@@ -64,9 +64,10 @@ pub struct Model {
     pub screen: ratatui::layout::Rect,
     /// Whether the mouse is captured (`mouse` in the config file; on unless turned off).
     pub mouse: bool,
-    /// Whether the upcoming runs must be computed again (schedules arrived or the list
-    /// changed); the app does it before the next frame, if the view is open.
-    pub upcoming_stale: bool,
+    /// Counts the changes to what the upcoming runs are computed from (schedules arrived,
+    /// the server list changed): a view of them computes them again before the next frame
+    /// when it changed since.
+    pub runs_version: u64,
     /// Spinner frame.
     spinner: usize,
     next_req: ReqId,
@@ -87,7 +88,7 @@ impl Model {
             quit: false,
             screen: ratatui::layout::Rect::new(0, 0, 80, 24),
             mouse: true,
-            upcoming_stale: false,
+            runs_version: 0,
             spinner: 0,
             next_req: 0,
             next_batch: 0,
@@ -196,7 +197,7 @@ impl Model {
 
     /// The view of upcoming runs must be computed again (schedules arrived or the list changed).
     pub(crate) fn upcoming_changed(&mut self) {
-        self.upcoming_stale = true;
+        self.runs_version += 1;
     }
 
     /// A schedule's next run.
