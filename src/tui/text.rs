@@ -135,13 +135,6 @@ pub fn warnings(list: &[String]) -> Option<String> {
     Some(format!("⚠ {first}{more}"))
 }
 
-/// What a load reads, as [`could_not_load`] names it.
-pub const SERVERS: &str = "servers";
-/// See [`SERVERS`].
-pub const SCHEDULES: &str = "schedules";
-/// See [`SERVERS`].
-pub const BACKUPS: &str = "backups";
-
 /// A list could not be loaded.
 pub fn could_not_load(what: &str, e: &str) -> String {
     format!("Could not load {what}: {e}")

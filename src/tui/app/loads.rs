@@ -34,7 +34,7 @@ impl App {
                 Some(reason) => login::reopen(self, reason),
                 None => {
                     self.model
-                        .notify(text::could_not_load(text::SERVERS, &e), true);
+                        .notify(text::could_not_load(text::THE_SERVERS, &e), true);
                     Vec::new()
                 }
             };
@@ -177,16 +177,12 @@ impl App {
         let wait = retry
             .at
             .map(|at| at.duration_since(self.model.now).as_secs());
-        let what = match kind {
-            Kind::Schedules => text::SCHEDULES,
-            Kind::Backups => text::BACKUPS,
-        };
         if self.model.fleet.queue.braked() {
             self.model
                 .notify(text::reads_keep_failing(&self.model.keymap), true);
         } else {
             self.model
-                .notify(text::load_failed(what, &server, e, wait), true);
+                .notify(text::load_failed(kind.noun(), &server, e, wait), true);
         }
     }
 

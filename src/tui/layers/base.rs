@@ -13,7 +13,7 @@ use crossterm::event::KeyEvent;
 use ratatui::Frame;
 use ratatui::layout::Rect;
 
-use crate::tui::keymap::Action;
+use crate::tui::keymap::{Action, Section};
 use crate::tui::layout;
 use crate::tui::model::Model;
 use crate::tui::msg::Cmd;
@@ -84,10 +84,10 @@ pub trait Draw {
     fn rows_shown(&self, _model: &Model) -> usize {
         1
     }
-    /// How many lines its drawing has in all, for a view whose length only the drawing knows
-    /// (the help).
-    fn lines(&self, _model: &Model) -> usize {
-        0
+    /// How many lines its drawing has in all and how many show at once, for a view whose
+    /// length only the drawing knows (the help): one pass over its content gives both.
+    fn extent(&self, model: &Model) -> (usize, usize) {
+        (0, self.rows_shown(model))
     }
     /// Where the rows of its list are drawn, for the mouse (None: it has no rows to click).
     fn list_rows(&self, _model: &Model, _areas: Areas) -> Option<Rect> {
@@ -258,11 +258,8 @@ impl Layers {
 
 /// Whether `key` closes a full-screen view opened by `opener`: the view's close keys, or the
 /// key that opened it.
-pub fn closes(model: &Model, key: &KeyEvent, opener: crate::tui::keymap::Action) -> bool {
-    model
-        .keymap
-        .action_in(crate::tui::keymap::Section::View, key)
-        == Some(crate::tui::keymap::Action::Close)
+pub fn closes(model: &Model, key: &KeyEvent, opener: Action) -> bool {
+    model.keymap.action_in(Section::View, key) == Some(Action::Close)
         || model.keymap.action(key) == Some(opener)
 }
 

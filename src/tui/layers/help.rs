@@ -24,7 +24,7 @@ impl LayerState for Help {
             return Step::close();
         }
         if let Some(action) = nav(model, key) {
-            let (lines, shown) = (self.lines(model), self.rows_shown(model));
+            let (lines, shown) = self.extent(model);
             self.pos.scroll(action, lines, shown);
         }
         Step::stay()
@@ -35,7 +35,7 @@ impl LayerState for Help {
     }
 
     fn on_mouse(&mut self, model: &Model, g: Gesture, _areas: Areas) {
-        let (n, h) = (self.lines(model), self.rows_shown(model));
+        let (n, h) = self.extent(model);
         self.pos.wheel(g, n, h);
     }
 }

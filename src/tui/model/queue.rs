@@ -55,6 +55,14 @@ pub enum Kind {
 }
 
 impl Kind {
+    /// What a load of this kind reads, as a sentence names it ("could not load schedules").
+    pub fn noun(self) -> &'static str {
+        match self {
+            Kind::Schedules => crate::tui::text::THE_SCHEDULES,
+            Kind::Backups => crate::tui::text::THE_BACKUPS,
+        }
+    }
+
     fn bit(self) -> u8 {
         1 << (self as u8)
     }

@@ -109,7 +109,9 @@ pub fn keeps(n: impl std::fmt::Display) -> String {
     format!(" · keeps {n}")
 }
 
-/// What could not be loaded, in [`super::could_not_load`]: a server's schedules.
+/// What could not be loaded, in [`super::could_not_load`]: the server list.
+pub const THE_SERVERS: &str = "servers";
+/// What could not be loaded: a server's schedules.
 pub const THE_SCHEDULES: &str = "schedules";
 /// What could not be loaded: a server's backups.
 pub const THE_BACKUPS: &str = "backups";

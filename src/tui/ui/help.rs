@@ -136,7 +136,7 @@ impl Draw for Help {
         extent(model).1
     }
 
-    fn lines(&self, model: &Model) -> usize {
-        extent(model).0
+    fn extent(&self, model: &Model) -> (usize, usize) {
+        extent(model)
     }
 }

@@ -66,12 +66,8 @@ fn not_loaded(
             theme.warn(),
         )];
     };
-    let what = match kind {
-        Kind::Schedules => text::THE_SCHEDULES,
-        Kind::Backups => text::THE_BACKUPS,
-    };
     let mut lines = vec![Line::styled(
-        format!("{FAILED_MARK} {}", text::could_not_load(what, e)),
+        format!("{FAILED_MARK} {}", text::could_not_load(kind.noun(), e)),
         theme.error(),
     )];
     let retry = model.fleet.queue.retry(id, kind);
