@@ -100,36 +100,14 @@ impl App {
         vec![cmd]
     }
 
-    /// Sends the next loads while the client has room: asked-for ones first, then the
-    /// selected server, the rows around it, and the rest (see [`queue`]).
+    /// Sends the next loads (see [`Model::send_loads`]), none while the login screen asks for
+    /// the session.
     pub(crate) fn pump(&mut self) -> Vec<Cmd> {
         // While the login screen asks for the session, loads wait for it.
         if self.layers.is_open::<LoginForm>() {
             return Vec::new();
         }
-        let limit = self.model.load_limit();
-        let mut cmds = Vec::new();
-        let selected = self.model.panes.server_sel;
-        let selected_id = self.model.selected_server().map(|s| s.id);
-        self.model.fleet.queue.wake(self.model.now, selected_id);
-        while self.model.fleet.queue.has_room(limit) {
-            let Some((id, kind)) = self.model.fleet.next_load(selected) else {
-                break;
-            };
-            let req = self.model.req();
-            self.model.fleet.queue.sent(req, id, kind);
-            cmds.push(match kind {
-                Kind::Schedules => {
-                    self.model.fleet.schedules.entry(id).or_default().loading = Some(req);
-                    Cmd::LoadSchedules { instance: id, req }
-                }
-                Kind::Backups => {
-                    self.model.fleet.backups.entry(id).or_default().loading = Some(req);
-                    Cmd::LoadBackups { instance: id, req }
-                }
-            });
-        }
-        cmds
+        self.model.send_loads()
     }
 
     /// Whether a once-a-minute tick is needed: countdowns and ages are on screen.

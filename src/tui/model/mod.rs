@@ -139,11 +139,39 @@ impl Model {
     }
 
     /// How many loads the client runs at a time (one: the API serves a session serially).
-    pub(crate) fn load_limit(&self) -> usize {
+    fn load_limit(&self) -> usize {
         self.session
             .settings
             .as_ref()
             .map_or(1, |s| s.concurrency.max(1))
+    }
+
+    /// The next loads, while the client has room: asked-for ones first, then the selected
+    /// server, the rows around it, and the rest (see [`queue`]).
+    pub(crate) fn send_loads(&mut self) -> Vec<Cmd> {
+        let limit = self.load_limit();
+        let mut cmds = Vec::new();
+        let selected = self.panes.server_sel;
+        let selected_id = self.selected_server().map(|s| s.id);
+        self.fleet.queue.wake(self.now, selected_id);
+        while self.fleet.queue.has_room(limit) {
+            let Some((id, kind)) = self.fleet.next_load(selected) else {
+                break;
+            };
+            let req = self.req();
+            self.fleet.queue.sent(req, id, kind);
+            cmds.push(match kind {
+                Kind::Schedules => {
+                    self.fleet.schedules.entry(id).or_default().loading = Some(req);
+                    Cmd::LoadSchedules { instance: id, req }
+                }
+                Kind::Backups => {
+                    self.fleet.backups.entry(id).or_default().loading = Some(req);
+                    Cmd::LoadBackups { instance: id, req }
+                }
+            });
+        }
+        cmds
     }
 
     /// Sends a write, unless its server's schedules are the cached copy: then the server is
