@@ -187,8 +187,8 @@ pub fn heat_legend(shades: &str) -> String {
 /// The heat map's busiest hour, and how many of its starts share a data centre.
 pub fn busiest(day: &str, hour: u8, count: u32, dc_count: u32, dc: &str) -> String {
     format!(
-        "Busiest: {day} {hour:02}:00, {count} start{}; {dc_count} in {dc}",
-        if count == 1 { "" } else { "s" }
+        "Busiest: {day} {hour:02}:00, {}; {dc_count} in {dc}",
+        crate::domain::plural(count as usize, "start", "starts")
     )
 }
 
